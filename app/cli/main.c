@@ -1,0 +1,129 @@
+/* main.c: pepamo-cli, PePaMo without a window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "pepamo-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "pm-cli-common.h"
+#include "pm-cli-plan.h"
+#include "pm-cli-store.h"
+
+typedef int (*CommandFunc) (const char *data_dir,
+                            int         argc,
+                            char      **argv);
+
+typedef struct
+{
+  const char  *name;
+  CommandFunc  run;
+  const char  *summary;
+} Command;
+
+static int
+run_plan (const char  *data_dir,
+          int          argc,
+          char       **argv)
+{
+  return pm_cli_plan_run (argc, argv);
+}
+
+static const Command commands[] = {
+  { "init", pm_cli_init, N_("Create a new store") },
+  { "demo", pm_cli_demo, N_("Fill the store with the demo week") },
+  { "visits", pm_cli_visits, N_("List the visits of a day") },
+  { "export", pm_cli_export, N_("Print every record of the store") },
+  { "plan", run_plan, N_("Plan routes (benchmark instances)") },
+};
+
+static void
+print_help (void)
+{
+  printf (_("Usage: pepamo-cli [--data-dir DIR] COMMAND [OPTIONS]\n\n"));
+  printf (_("PePaMo without a window: administration, scripts and tests.\n\n"));
+  printf (_("Options:\n"));
+  printf (_("  --data-dir DIR   Where the store lives (default: %s)\n"), "$XDG_DATA_HOME/pepamo");
+  printf (_("  --version        Print the version\n"));
+  printf (_("  -h, --help       Show this help\n\n"));
+  printf (_("Commands:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    printf ("  %-12s %s\n", commands[i].name, _(commands[i].summary));
+  printf (_("\nRun “pepamo-cli COMMAND --help” for a command's options.\n"
+            "Passphrases come from PEPAMO_PASSPHRASE or a prompt on a terminal.\n"
+            "Exit status: 0 ok, 1 failed, 2 usage.\n"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  int i;
+
+  setlocale (LC_ALL, "");
+  /* PEPAMO_LOCALEDIR lets an uninstalled build (tests, the README demo) find its catalogue. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("PEPAMO_LOCALEDIR") ? g_getenv ("PEPAMO_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("pepamo-cli");
+
+  /* Global options stand before the command; the rest belongs to it. */
+  for (i = 1; i < argc && argv[i][0] == '-'; i++)
+    {
+      if (g_str_equal (argv[i], "--data-dir") && i + 1 < argc)
+        {
+          g_free (data_dir);
+          data_dir = g_strdup (argv[++i]);
+        }
+      else if (g_str_has_prefix (argv[i], "--data-dir="))
+        {
+          g_free (data_dir);
+          data_dir = g_strdup (argv[i] + strlen ("--data-dir="));
+        }
+      else if (g_str_equal (argv[i], "--version"))
+        {
+          printf ("pepamo-cli %s\n", PACKAGE_VERSION);
+          return PM_CLI_OK;
+        }
+      else if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+        {
+          print_help ();
+          return PM_CLI_OK;
+        }
+      else
+        {
+          fprintf (stderr, _("pepamo-cli: unknown option “%s”\n"), argv[i]);
+          fprintf (stderr, _("Try “pepamo-cli --help”.\n"));
+          return PM_CLI_USAGE;
+        }
+    }
+
+  if (i >= argc)
+    {
+      fprintf (stderr, _("pepamo-cli: no command given\n"));
+      fprintf (stderr, _("Try “pepamo-cli --help”.\n"));
+      return PM_CLI_USAGE;
+    }
+  if (data_dir == NULL)
+    data_dir = g_build_filename (g_get_user_data_dir (), "pepamo", NULL);
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    if (g_str_equal (argv[i], commands[c].name))
+      {
+        g_autofree char *prgname = g_strdup_printf ("pepamo-cli %s", commands[c].name);
+
+        g_set_prgname (prgname);
+        return commands[c].run (data_dir, argc - i, argv + i);
+      }
+
+  fprintf (stderr, _("pepamo-cli: unknown command “%s”\n"), argv[i]);
+  fprintf (stderr, _("Try “pepamo-cli --help”.\n"));
+  return PM_CLI_USAGE;
+}

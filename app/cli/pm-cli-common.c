@@ -1,0 +1,136 @@
+/* pm-cli-common.c: conventions every pepamo-cli command shares
+ *
+ * Exit codes: 0 ok, 1 failed, 2 usage. Errors are one line on stderr, so a
+ * script can show them as they are.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "pm-cli-common.h"
+#include "pm-clock.h"
+#include "pm-error.h"
+
+int
+pm_cli_fail (const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  /* One line, whatever the message holds. */
+  g_strdelimit (message, "\n", ' ');
+  fprintf (stderr, "pepamo-cli: %s\n", message);
+  return PM_CLI_FAILED;
+}
+
+int
+pm_cli_usage_error (GOptionContext *context,
+                    const char     *message)
+{
+  g_autofree char *one_line = g_strdelimit (g_strdup (message), "\n", ' ');
+
+  fprintf (stderr, "pepamo-cli: %s\n", one_line);
+  fprintf (stderr, _("Try “%s --help”.\n"), g_get_prgname ());
+  return PM_CLI_USAGE;
+}
+
+/* Parses a command's options; commands take no positional arguments. */
+int
+pm_cli_parse_command (GOptionContext      *context,
+                      const char          *summary,
+                      const GOptionEntry  *entries,
+                      int                 *argc,
+                      char              ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    return pm_cli_usage_error (context, error->message);
+  if (*argc > 1)
+    {
+      g_autofree char *message = g_strdup_printf (_("unexpected argument “%s”"), (*argv)[1]);
+
+      return pm_cli_usage_error (context, message);
+    }
+  return PM_CLI_OK;
+}
+
+/* A --date option: today when absent, a usage error when malformed. */
+int
+pm_cli_default_date (GOptionContext  *context,
+                     char           **date)
+{
+  g_autofree char *iso = NULL;
+  g_autoptr(GDateTime) parsed = NULL;
+
+  if (*date == NULL)
+    {
+      *date = pm_clock_today ();
+      return PM_CLI_OK;
+    }
+  iso = g_strconcat (*date, "T00:00:00Z", NULL);
+  parsed = strlen (*date) == 10 ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+  if (parsed == NULL)
+    return pm_cli_usage_error (context, _("--date must be YYYY-MM-DD"));
+  return PM_CLI_OK;
+}
+
+char *
+pm_cli_read_secret (const char  *env_name,
+                    const char  *prompt,
+                    GError     **error)
+{
+  const char *from_env = g_getenv (env_name);
+  struct termios saved, quiet;
+  char buffer[1024];
+  char *line;
+
+  if (from_env && *from_env)
+    return g_strdup (from_env);
+  if (!isatty (STDIN_FILENO))
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID,
+                   _("No passphrase: set %s or run on a terminal"), env_name);
+      return NULL;
+    }
+
+  fprintf (stderr, "%s", prompt);
+  fflush (stderr);
+  tcgetattr (STDIN_FILENO, &saved);
+  quiet = saved;
+  quiet.c_lflag &= ~ECHO;
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+  line = fgets (buffer, sizeof buffer, stdin);
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+  fprintf (stderr, "\n");
+
+  if (line == NULL || buffer[0] == '\n' || buffer[0] == '\0')
+    {
+      explicit_bzero (buffer, sizeof buffer);
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, _("The passphrase must not be empty"));
+      return NULL;
+    }
+  buffer[strcspn (buffer, "\n")] = '\0';
+  line = g_strdup (buffer);
+  explicit_bzero (buffer, sizeof buffer);
+  return line;
+}
+
+char *
+pm_cli_store_path (const char *data_dir)
+{
+  return g_build_filename (data_dir, "pepamo.db", NULL);
+}
+

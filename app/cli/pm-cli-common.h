@@ -1,0 +1,35 @@
+/* pm-cli-common.h: conventions every pepamo-cli command shares
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+enum
+{
+  PM_CLI_OK = 0,
+  PM_CLI_FAILED = 1,
+  PM_CLI_USAGE = 2,
+};
+
+int   pm_cli_fail        (const char   *format,
+                          ...) G_GNUC_PRINTF (1, 2);
+int   pm_cli_usage_error (GOptionContext *context,
+                          const char   *message);
+int   pm_cli_parse_command (GOptionContext     *context,
+                            const char         *summary,
+                            const GOptionEntry *entries,
+                            int                *argc,
+                            char             ***argv);
+int   pm_cli_default_date  (GOptionContext     *context,
+                            char              **date);
+char *pm_cli_read_secret (const char   *env_name,
+                          const char   *prompt,
+                          GError      **error);
+char *pm_cli_store_path  (const char   *data_dir);
+
+G_END_DECLS

@@ -1,0 +1,168 @@
+/* pm-cli-plan.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `pepamo-cli plan`: runs the planner on a benchmark instance.
+ */
+
+#define G_LOG_DOMAIN "pm-cli-plan"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib.h>
+
+#include "pm-cli-plan.h"
+#include "pm-plan-bench.h"
+
+static int
+usage_error (const char *message)
+{
+  fprintf (stderr, "pepamo-cli: %s (see 'pepamo-cli plan --help')\n", message);
+  return 2;
+}
+
+static double
+instance_distance (const PmPlanInstance *inst,
+                   const PmPlanSolution *sol)
+{
+  return sol->cost.travel / inst->scale;
+}
+
+static void
+print_solution (const PmPlanInstance *inst,
+                const PmPlanSolution *sol,
+                gboolean              json,
+                int                   decimals)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean first = TRUE;
+
+  if (json)
+    g_string_append_printf (out, "{\"vehicles\": %d, \"distance\": %.*f, \"routes\": [",
+                            (int) sol->cost.vehicles, decimals, instance_distance (inst, sol));
+  else
+    g_string_append_printf (out, "%s: %d vehicles, distance %.*f, %ld iterations, %.0f ms\n",
+                            inst->name, (int) sol->cost.vehicles, decimals,
+                            instance_distance (inst, sol), sol->iterations, sol->elapsed_ms);
+
+  for (int r = 0; r < sol->n_routes; r++)
+    {
+      const PmPlanRoute *route = &sol->routes[r];
+
+      if (route->n_stops == 0)
+        continue;
+      g_string_append (out, json ? (first ? "[" : ", [") : "  route:");
+      for (int k = 0; k < route->n_stops; k++)
+        g_string_append_printf (out, json && k > 0 ? ", %d" : json ? "%d" : " %d",
+                                inst->ids[route->visits[k]]);
+      g_string_append (out, json ? "]" : "\n");
+      first = FALSE;
+    }
+
+  if (json)
+    g_string_append (out, "]}\n");
+  else if (sol->n_unassigned > 0)
+    g_string_append_printf (out, "  unassigned: %d\n", sol->n_unassigned);
+  fputs (out->str, stdout);
+}
+
+int
+pm_cli_plan_run (int    argc,
+                 char **argv)
+{
+  g_autofree char *solomon = NULL;
+  g_autofree char *tsplib = NULL;
+  g_autofree char *objective = NULL;
+  gint64 time_limit_ms = 0, iterations = -1, seed = 1;
+  int customers = 0;
+  gboolean json = FALSE, help = FALSE;
+  GOptionEntry entries[] = {
+    { "solomon", 0, 0, G_OPTION_ARG_FILENAME, &solomon, "Solomon VRPTW instance", "FILE" },
+    { "customers", 0, 0, G_OPTION_ARG_INT, &customers, "Use the first 25, 50 or 100 customers", "N" },
+    { "objective", 0, 0, G_OPTION_ARG_STRING, &objective, "dimacs (default) or hierarchical", "NAME" },
+    { "tsplib", 0, 0, G_OPTION_ARG_FILENAME, &tsplib, "TSPLIB EUC_2D instance", "FILE" },
+    { "time-limit-ms", 0, 0, G_OPTION_ARG_INT64, &time_limit_ms, "Stop after N ms", "N" },
+    { "iterations", 0, 0, G_OPTION_ARG_INT64, &iterations, "Iteration budget (default 20000)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 1)", "S" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &help, "Show this help", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- plan routes for a benchmark instance");
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = g_new0 (char *, argc + 1);
+  PmPlanObjective obj = PM_PLAN_OBJECTIVE_DIMACS;
+  PmPlanInstance *inst;
+  PmPlanParams params;
+  PmPlanSolution *sol = NULL;
+  PmPlanStatus status;
+  char message[256] = "";
+  int decimals;
+
+  /* Parse a copy: GOption removes (and frees) what it consumed. */
+  for (int i = 0; i < argc; i++)
+    args[i] = g_strdup (argv[i]);
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    return usage_error (error->message);
+
+  if (help)
+    {
+      g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
+
+      fputs (text, stdout);
+      return 0;
+    }
+  if (g_strv_length (args) > 1)
+    return usage_error ("unexpected argument");
+  if ((solomon == NULL) == (tsplib == NULL))
+    return usage_error ("give exactly one of --solomon FILE and --tsplib FILE");
+  if (customers != 0 && customers != 25 && customers != 50 && customers != 100)
+    return usage_error ("--customers must be 25, 50 or 100");
+  if (objective != NULL && g_strcmp0 (objective, "dimacs") != 0)
+    {
+      if (g_strcmp0 (objective, "hierarchical") != 0)
+        return usage_error ("--objective must be dimacs or hierarchical");
+      obj = PM_PLAN_OBJECTIVE_HIERARCHICAL;
+    }
+  if (time_limit_ms < 0 || seed < 0 || iterations < -1)
+    return usage_error ("limits and seed must not be negative");
+
+  inst = solomon != NULL
+         ? pm_plan_instance_read_solomon (solomon, customers, obj, message, sizeof message)
+         : pm_plan_instance_read_tsplib (tsplib, message, sizeof message);
+  if (inst == NULL)
+    {
+      fprintf (stderr, "pepamo-cli: %s\n", message[0] ? message : "out of memory");
+      return 1;
+    }
+
+  pm_plan_params_init (&params);
+  params.seed = (guint64) seed;
+  params.time_limit_ms = (double) time_limit_ms;
+  if (iterations >= 0)
+    params.iterations = (long) iterations;
+  else if (time_limit_ms > 0)
+    params.iterations = 0;
+
+  status = pm_plan_solve (&inst->model, &params, &sol, message, sizeof message);
+  if (status != PM_PLAN_OK)
+    {
+      fprintf (stderr, "pepamo-cli: planning failed: %s\n", message[0] ? message : "out of memory");
+      pm_plan_instance_free (inst);
+      return 1;
+    }
+
+  decimals = tsplib != NULL ? 0 : obj == PM_PLAN_OBJECTIVE_DIMACS ? 1 : 2;
+  print_solution (inst, sol, json, decimals);
+  status = sol->n_unassigned > 0 ? PM_PLAN_ERROR_INVALID : PM_PLAN_OK;
+  if (status != PM_PLAN_OK)
+    fprintf (stderr, "pepamo-cli: %d customers could not be served\n", sol->n_unassigned);
+
+  pm_plan_solution_free (sol);
+  pm_plan_instance_free (inst);
+  return status == PM_PLAN_OK ? 0 : 1;
+}

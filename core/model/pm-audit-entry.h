@@ -1,0 +1,17 @@
+/* pm-audit-entry.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "pm-record.h"
+
+G_BEGIN_DECLS
+
+#define PM_TYPE_AUDIT_ENTRY (pm_audit_entry_get_type ())
+G_DECLARE_FINAL_TYPE (PmAuditEntry, pm_audit_entry, PM, AUDIT_ENTRY, PmRecord)
+
+PmAuditEntry *pm_audit_entry_new (void);
+
+G_END_DECLS

@@ -1,0 +1,431 @@
+/* pm-plan-route.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Route evaluation.  Arriving earlier never hurts (waiting is allowed), so
+ * the earliest departure at each stop and the latest start that keeps the
+ * rest feasible are single numbers, even with several windows per visit.
+ * The break adds one bit of state (still to take / taken), so every array
+ * exists twice.  That makes an insertion check O(1) and a full evaluation
+ * O(n).
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pm-plan-private.h"
+
+#define FINITE(x) ((x) < PM_PLAN_INF / 2 && (x) > -PM_PLAN_INF / 2)
+#define PM_PLAN_DP_MAX 10
+
+void
+pm_plan_tour_init (PmPlanTour *tour,
+                   int         capacity)
+{
+  memset (tour, 0, sizeof *tour);
+  tour->v = calloc ((size_t) capacity + 1, sizeof *tour->v);
+  tour->d0 = calloc ((size_t) capacity + 2, sizeof (double));
+  tour->d1 = calloc ((size_t) capacity + 2, sizeof (double));
+  tour->l0 = calloc ((size_t) capacity + 2, sizeof (double));
+  tour->l1 = calloc ((size_t) capacity + 2, sizeof (double));
+}
+
+void
+pm_plan_tour_clear (PmPlanTour *tour)
+{
+  free (tour->v);
+  free (tour->d0);
+  free (tour->d1);
+  free (tour->l0);
+  free (tour->l1);
+  memset (tour, 0, sizeof *tour);
+}
+
+void
+pm_plan_tour_copy (PmPlanTour       *dst,
+                   const PmPlanTour *src)
+{
+  size_t nd = sizeof (double) * ((size_t) src->n + 2);
+
+  memcpy (dst->v, src->v, sizeof (int) * (size_t) src->n);
+  memcpy (dst->d0, src->d0, nd);
+  memcpy (dst->d1, src->d1, nd);
+  memcpy (dst->l0, src->l0, nd);
+  memcpy (dst->l1, src->l1, nd);
+  dst->n = src->n;
+  dst->load = src->load;
+  dst->n_head = src->n_head;
+  dst->n_locked = src->n_locked;
+  dst->feasible = src->feasible;
+  dst->cost = src->cost;
+  dst->slack = src->slack;
+}
+
+static double
+break_latest_finish (const PmPlanShift *s,
+                     double             x)
+{
+  double limit = x - s->b_dur < s->b_close ? x - s->b_dur : s->b_close;
+
+  return s->b_open <= limit + PM_PLAN_EPS ? limit : -PM_PLAN_INF;
+}
+
+/* Forward pass: earliest departures (stored when d0/d1 are given), the
+ * chosen break position, and every cost component.
+ */
+static void
+forward (const PmPlanProblem *P,
+         int                  shift,
+         const int           *seq,
+         int                  n,
+         double              *d0,
+         double              *d1,
+         PmPlanEval          *e)
+{
+  const PmPlanShift *s = &P->shifts[shift];
+  double e0 = s->has_break ? s->t_start : PM_PLAN_INF;
+  double e1 = s->has_break ? pm_plan_shift_take_break (s, s->t_start) : s->t_start;
+  int bpos = s->has_break && FINITE (e1) ? 0 : -1;
+  int prev = s->start_loc;
+  double service = 0, a0, a1, t;
+
+  memset (e, 0, sizeof *e);
+  if (d0 != NULL)
+    {
+      d0[0] = e0;
+      d1[0] = e1;
+    }
+
+  for (int p = 1; p <= n; p++)
+    {
+      const PmPlanJob *j = &P->jobs[seq[p - 1]];
+      double f0 = PM_PLAN_INF, f1 = PM_PLAN_INF, b;
+
+      t = pm_plan_travel (P, prev, j->loc);
+      if (FINITE (e0))
+        f0 = pm_plan_job_earliest (j, e0 + t) + j->service;
+      if (FINITE (e1))
+        f1 = pm_plan_job_earliest (j, e1 + t) + j->service;
+      b = s->has_break && FINITE (f0) ? pm_plan_shift_take_break (s, f0) : PM_PLAN_INF;
+      if (b < f1)
+        {
+          f1 = b;
+          bpos = p;
+        }
+      e0 = FINITE (f0) ? f0 : PM_PLAN_INF;
+      e1 = FINITE (f1) ? f1 : PM_PLAN_INF;
+      if (d0 != NULL)
+        {
+          d0[p] = e0;
+          d1[p] = e1;
+        }
+
+      e->travel += t;
+      service += j->service;
+      if (j->pref_staff >= 0 && j->pref_staff != s->staff)
+        e->pref_miss++;
+      if (j->prev_shift >= 0 && j->prev_shift != shift)
+        e->moved++;
+      prev = j->loc;
+    }
+
+  if (n == 0)
+    {
+      e->feasible = true;
+      e->arrive = s->t_start;
+      e->break_after = -1;
+      return;
+    }
+
+  t = pm_plan_travel (P, prev, s->end_loc);
+  e->travel += t;
+  a0 = s->has_break && e0 + t <= s->b_open + PM_PLAN_EPS ? e0 + t : PM_PLAN_INF;
+  a1 = FINITE (e1) ? e1 + t : PM_PLAN_INF;
+  e->break_after = -1;
+  if (a0 <= a1)
+    e->arrive = a0;
+  else
+    {
+      e->arrive = a1;
+      e->break_after = s->has_break ? bpos : -1;
+    }
+  e->feasible = e->arrive <= s->t_deadline + PM_PLAN_EPS;
+  e->overtime = e->arrive > s->t_end ? e->arrive - s->t_end : 0;
+  e->waiting = e->arrive - s->t_start - e->travel - service
+               - (e->break_after >= 0 ? s->b_dur : 0);
+  if (e->waiting < 0)
+    e->waiting = 0;
+  e->cost = P->w.vehicle + P->w.travel * e->travel + P->w.overtime * e->overtime
+            + P->w.waiting * e->waiting + P->w.preferred_staff * e->pref_miss
+            + P->w.moved * e->moved;
+  if (!e->feasible)
+    e->cost += PM_PLAN_INF;
+}
+
+void
+pm_plan_tour_update (const PmPlanProblem *P,
+                     int                  shift,
+                     PmPlanTour          *tour)
+{
+  const PmPlanShift *s = &P->shifts[shift];
+  int n = tour->n;
+  int next = s->end_loc;
+  PmPlanEval e;
+
+  forward (P, shift, tour->v, n, tour->d0, tour->d1, &e);
+  tour->feasible = e.feasible;
+  tour->cost = n > 0 ? e.cost : 0;
+  tour->slack = n > 0 ? P->w.overtime * e.overtime + P->w.waiting * e.waiting
+                        + P->w.preferred_staff * e.pref_miss + P->w.moved * e.moved : 0;
+  tour->load = 0;
+  tour->n_head = 0;
+  tour->n_locked = 0;
+
+  tour->l1[n + 1] = s->t_deadline;
+  tour->l0[n + 1] = !s->has_break ? -PM_PLAN_INF
+                    : s->b_open < s->t_deadline ? s->b_open : s->t_deadline;
+
+  for (int p = n; p >= 1; p--)
+    {
+      const PmPlanJob *j = &P->jobs[tour->v[p - 1]];
+      double t = pm_plan_travel (P, j->loc, next);
+      double x1 = tour->l1[p + 1] - t;
+      double x0 = -PM_PLAN_INF;
+
+      if (s->has_break)
+        {
+          x0 = break_latest_finish (s, x1);
+          if (tour->l0[p + 1] - t > x0)
+            x0 = tour->l0[p + 1] - t;
+        }
+      tour->l1[p] = FINITE (x1) ? pm_plan_job_latest (j, x1 - j->service) : -PM_PLAN_INF;
+      tour->l0[p] = FINITE (x0) ? pm_plan_job_latest (j, x0 - j->service) : -PM_PLAN_INF;
+      next = j->loc;
+    }
+
+  for (int p = 0; p < n; p++)
+    {
+      const PmPlanJob *j = &P->jobs[tour->v[p]];
+
+      tour->load += j->load;
+      if (j->lock == PM_PLAN_STARTED && tour->n_head == p)
+        tour->n_head = p + 1;
+      if (j->lock != PM_PLAN_FREE)
+        tour->n_locked++;
+    }
+}
+
+bool
+pm_plan_tour_can_insert (const PmPlanProblem *P,
+                         int                  shift,
+                         const PmPlanTour    *tour,
+                         int                  job,
+                         int                  pos)
+{
+  const PmPlanShift *s = &P->shifts[shift];
+  const PmPlanJob *c = &P->jobs[job];
+  int prev = pos == 0 ? s->start_loc : P->jobs[tour->v[pos - 1]].loc;
+  int next = pos == tour->n ? s->end_loc : P->jobs[tour->v[pos]].loc;
+  double tin = pm_plan_travel (P, prev, c->loc);
+  double tout = pm_plan_travel (P, c->loc, next);
+  double f;
+
+  if (FINITE (tour->d1[pos]))
+    {
+      f = pm_plan_job_earliest (c, tour->d1[pos] + tin) + c->service;
+      if (FINITE (f) && f + tout <= tour->l1[pos + 1] + PM_PLAN_EPS)
+        return true;
+    }
+
+  if (FINITE (tour->d0[pos]))
+    {
+      f = pm_plan_job_earliest (c, tour->d0[pos] + tin) + c->service;
+      if (!FINITE (f))
+        return false;
+      if (f + tout <= tour->l0[pos + 1] + PM_PLAN_EPS)
+        return true;
+      f = pm_plan_shift_take_break (s, f);
+      if (FINITE (f) && f + tout <= tour->l1[pos + 1] + PM_PLAN_EPS)
+        return true;
+    }
+
+  return false;
+}
+
+void
+pm_plan_evaluate (const PmPlanProblem *P,
+                  int                  shift,
+                  const int           *seq,
+                  int                  n,
+                  double              *starts,
+                  PmPlanEval          *eval)
+{
+  const PmPlanShift *s = &P->shifts[shift];
+  int prev = s->start_loc;
+  double t = s->t_start;
+
+  forward (P, shift, seq, n, NULL, NULL, eval);
+  if (n == 0)
+    eval->cost = 0;
+  eval->break_start = -1;
+  if (starts == NULL || !eval->feasible)
+    return;
+
+  /* Replay the earliest schedule with the break where the pass put it. */
+  for (int p = 0; p <= n; p++)
+    {
+      if (p == eval->break_after)
+        {
+          eval->break_start = t > s->b_open ? t : s->b_open;
+          t = eval->break_start + s->b_dur;
+        }
+      if (p == n)
+        break;
+      starts[p] = pm_plan_job_earliest (&P->jobs[seq[p]], t + pm_plan_travel (P, prev, P->jobs[seq[p]].loc));
+      t = starts[p] + P->jobs[seq[p]].service;
+      prev = P->jobs[seq[p]].loc;
+    }
+}
+
+/* Exact ordering of a short route: labels (travel, time) per (set of
+ * visits done incl. the break bit, last visit), Pareto-pruned.
+ */
+typedef struct
+{
+  double cost;
+  double time;
+  int    parent;
+  int    node;    /* index into seq, -1 depot, -2 break */
+  int    next;
+} DpLabel;
+
+typedef struct
+{
+  DpLabel *pool;
+  int      n_pool;
+  int      cap_pool;
+  int     *head;
+} Dp;
+
+static void
+dp_add (Dp     *dp,
+        int     state,
+        double  cost,
+        double  time,
+        int     parent,
+        int     node)
+{
+  int *link = &dp->head[state];
+
+  while (*link >= 0)
+    {
+      DpLabel *l = &dp->pool[*link];
+
+      if (l->cost <= cost + PM_PLAN_EPS && l->time <= time + PM_PLAN_EPS)
+        return;
+      if (cost <= l->cost + PM_PLAN_EPS && time <= l->time + PM_PLAN_EPS)
+        *link = l->next;
+      else
+        link = &l->next;
+    }
+
+  if (dp->n_pool == dp->cap_pool)
+    {
+      int cap = dp->cap_pool * 2 + 256;
+      DpLabel *pool = realloc (dp->pool, sizeof *pool * (size_t) cap);
+
+      if (pool == NULL)
+        return;
+      dp->pool = pool;
+      dp->cap_pool = cap;
+    }
+  dp->pool[dp->n_pool] = (DpLabel) { cost, time, parent, node, dp->head[state] };
+  dp->head[state] = dp->n_pool++;
+}
+
+bool
+pm_plan_dp_order (const PmPlanProblem *P,
+                  int                  shift,
+                  const int           *seq,
+                  int                  n,
+                  int                 *order)
+{
+  const PmPlanShift *s = &P->shifts[shift];
+  int bits = n + (s->has_break ? 1 : 0);
+  int width = n + 1;
+  int full_jobs, n_states;
+  int best = -1;
+  double best_cost = PM_PLAN_INF;
+  Dp dp = { 0 };
+
+  if (n > PM_PLAN_DP_MAX)
+    return false;
+
+  full_jobs = (1 << n) - 1;
+  n_states = (1 << bits) * width;
+  dp.head = malloc (sizeof (int) * (size_t) n_states);
+  if (dp.head == NULL)
+    return false;
+  for (int i = 0; i < n_states; i++)
+    dp.head[i] = -1;
+  dp_add (&dp, n, 0, s->t_start, -1, -1);
+
+  for (int mask = 0; mask < (1 << bits); mask++)
+    for (int last = 0; last < width; last++)
+      {
+        int loc = last == n ? s->start_loc : P->jobs[seq[last]].loc;
+
+        for (int li = dp.head[mask * width + last]; li >= 0; li = dp.pool[li].next)
+          {
+            DpLabel l = dp.pool[li];
+
+            if (s->has_break && !(mask & (1 << n)))
+              {
+                double t = pm_plan_shift_take_break (s, l.time);
+
+                if (FINITE (t))
+                  dp_add (&dp, (mask | (1 << n)) * width + last, l.cost, t, li, -2);
+              }
+
+            if ((mask & full_jobs) == full_jobs)
+              {
+                double a = l.time + pm_plan_travel (P, loc, s->end_loc);
+                bool ok = a <= s->t_deadline + PM_PLAN_EPS
+                          && (!s->has_break || (mask & (1 << n)) || a <= s->b_open + PM_PLAN_EPS);
+
+                if (ok && l.cost + pm_plan_travel (P, loc, s->end_loc) < best_cost - PM_PLAN_EPS)
+                  {
+                    best_cost = l.cost + pm_plan_travel (P, loc, s->end_loc);
+                    best = li;
+                  }
+                continue;
+              }
+
+            for (int j = 0; j < n; j++)
+              {
+                const PmPlanJob *job = &P->jobs[seq[j]];
+                double t, st;
+
+                if (mask & (1 << j))
+                  continue;
+                t = pm_plan_travel (P, loc, job->loc);
+                st = pm_plan_job_earliest (job, l.time + t);
+                if (FINITE (st))
+                  dp_add (&dp, (mask | (1 << j)) * width + j, l.cost + t, st + job->service, li, j);
+              }
+          }
+      }
+
+  if (best >= 0)
+    {
+      int k = n;
+
+      for (int li = best; li >= 0; li = dp.pool[li].parent)
+        if (dp.pool[li].node >= 0)
+          order[--k] = seq[dp.pool[li].node];
+    }
+
+  free (dp.pool);
+  free (dp.head);
+  return best >= 0;
+}

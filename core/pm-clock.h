@@ -1,0 +1,17 @@
+/* pm-clock.h: the one place core asks for the time, so tests can set it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+GDateTime *pm_clock_now          (void);
+char      *pm_clock_today        (void);
+char      *pm_clock_timestamp    (void);
+void       pm_clock_set_override (GDateTime *now);
+
+G_END_DECLS

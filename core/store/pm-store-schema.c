@@ -1,0 +1,133 @@
+/* pm-store-schema.c: numbered schema migrations
+ *
+ * Migration N takes a store from user_version N-1 to N, inside one
+ * transaction together with the version bump, so a crash leaves either the
+ * old or the new schema. Never edit a released migration: add a new one.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "pm-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pm-error.h"
+#include "pm-store-private.h"
+
+#define RECORD_COLUMNS \
+  "id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, " \
+  "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data TEXT NOT NULL"
+
+static const char * const migrations[] = {
+  /* 1: the records of the foundation */
+  "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);"
+  "CREATE TABLE staff (" RECORD_COLUMNS ", department TEXT);"
+  "CREATE TABLE vans (" RECORD_COLUMNS ");"
+  "CREATE TABLE citizens (" RECORD_COLUMNS ", family_name TEXT, stadtteil TEXT);"
+  "CREATE INDEX citizens_by_name ON citizens (family_name);"
+  "CREATE TABLE visits (" RECORD_COLUMNS ", stadtteil TEXT, status TEXT, date TEXT,"
+  "  route_order INTEGER, van_id TEXT);"
+  "CREATE INDEX visits_by_day ON visits (date, route_order);"
+  "CREATE TABLE counselling (" RECORD_COLUMNS ", visit_id TEXT, citizen_id TEXT,"
+  "  follow_up_date TEXT, status TEXT);"
+  "CREATE INDEX counselling_by_citizen ON counselling (citizen_id);"
+  "CREATE TABLE cases (" RECORD_COLUMNS ", visit_id TEXT, citizen_id TEXT, status TEXT,"
+  "  captured_on TEXT);"
+  "CREATE INDEX cases_by_citizen ON cases (citizen_id);"
+  "CREATE TABLE consents (" RECORD_COLUMNS ", citizen_id TEXT);"
+  "CREATE TABLE signatures (" RECORD_COLUMNS ", record_id TEXT);"
+  "CREATE TABLE audit (" RECORD_COLUMNS ", actor_id TEXT, record_id TEXT, at TEXT);"
+  "CREATE INDEX audit_by_record ON audit (record_id);"
+  "CREATE TRIGGER audit_is_append_only BEFORE UPDATE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'audit entries are append-only'); END;",
+
+  /* 2: drafts, so a form being filled survives a crash; one per form */
+  "CREATE TABLE drafts (form TEXT PRIMARY KEY NOT NULL, record_kind TEXT NOT NULL,"
+  "  record_id TEXT, actor_id TEXT, data TEXT NOT NULL, updated_at TEXT NOT NULL);",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PM_STORE_SCHEMA_VERSION);
+
+gboolean
+_pm_store_exec (sqlite3     *db,
+                const char  *sql,
+                GError     **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_STORE, "SQL failed: %s", message ? message : "?");
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+_pm_store_set_sql_error (GError     **error,
+                         sqlite3     *db,
+                         const char  *what)
+{
+  g_set_error (error, PM_ERROR, PM_ERROR_STORE, "%s: %s (%d)", what,
+               sqlite3_errmsg (db), sqlite3_extended_errcode (db));
+}
+
+int
+_pm_store_schema_version (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  int version = -1;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+gboolean
+_pm_store_migrate (sqlite3     *db,
+                   int          target,
+                   GError     **error)
+{
+  int version = _pm_store_schema_version (db);
+
+  g_return_val_if_fail (target >= 0 && target <= PM_STORE_SCHEMA_VERSION, FALSE);
+
+  if (version < 0)
+    {
+      _pm_store_set_sql_error (error, db, "Reading the schema version");
+      return FALSE;
+    }
+  if (version > PM_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_SCHEMA_TOO_NEW,
+                   _("This data was written by a newer PePaMo (schema %d; this version knows up to %d). Please update PePaMo."),
+                   version, PM_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  for (; version < target; version++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+
+      if (!_pm_store_exec (db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!_pm_store_exec (db, migrations[version], error) || !_pm_store_exec (db, bump, error))
+        {
+          g_prefix_error (error, "Migration to schema %d: ", version + 1);
+          _pm_store_exec (db, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      if (!_pm_store_exec (db, "COMMIT", error))
+        {
+          _pm_store_exec (db, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      g_debug ("Store migrated to schema %d", version + 1);
+    }
+  return TRUE;
+}

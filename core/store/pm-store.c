@@ -1,0 +1,1065 @@
+/* pm-store.c: the local store, one SQLite connection owned by one thread
+ *
+ * One worker thread owns the connection (the pattern of Epiphany's history
+ * service): callers queue jobs, the worker runs each in a transaction and
+ * completes a GTask back on the caller's main context, so the GTK main thread
+ * never waits on disk or crypto. Synchronous callers (CLI, tests) wait for
+ * their job instead.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "pm-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pm-audit-entry.h"
+#include "pm-clock.h"
+#include "pm-error.h"
+#include "pm-model.h"
+#include "pm-store-private.h"
+
+struct _PmStore
+{
+  GObject       parent_instance;
+
+  char         *path;
+  char         *device_id;
+  GThread      *worker;
+  GAsyncQueue  *jobs;
+  sqlite3      *db;       /* touched by the worker only */
+
+  GMutex        actor_lock;
+  char         *actor_id;
+  PmRole        actor_role;
+};
+
+G_DEFINE_FINAL_TYPE (PmStore, pm_store, G_TYPE_OBJECT)
+
+typedef struct
+{
+  PmStoreJobFunc  func;
+  gpointer        data;
+  GDestroyNotify  data_free;
+  GDestroyNotify  result_free;
+  gboolean        raw;       /* run without a transaction (opening) */
+  gboolean        quit;
+  GTask          *task;      /* async jobs; sync jobs wait on cond */
+  GMutex          lock;
+  GCond           cond;
+  gboolean        done;
+  gpointer        result;
+  GError         *error;
+} Job;
+
+static void
+assert_worker (PmStore *self)
+{
+  g_assert (g_thread_self () == self->worker);
+}
+
+static gpointer
+run_job (PmStore *self,
+         Job     *job,
+         GError **error)
+{
+  gpointer result;
+
+  assert_worker (self);
+  if (job->raw)
+    return job->func (self, self->db, job->data, error);
+  if (self->db == NULL)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_STORE, _("The store is closed"));
+      return NULL;
+    }
+  if (!_pm_store_exec (self->db, "BEGIN IMMEDIATE", error))
+    return NULL;
+  result = job->func (self, self->db, job->data, error);
+  if (result == NULL)
+    {
+      _pm_store_exec (self->db, "ROLLBACK", NULL);
+      return NULL;
+    }
+  if (!_pm_store_exec (self->db, "COMMIT", error))
+    {
+      _pm_store_exec (self->db, "ROLLBACK", NULL);
+      if (job->result_free)
+        job->result_free (result);
+      return NULL;
+    }
+  return result;
+}
+
+static void
+finish_job (Job      *job,
+            gpointer  result,
+            GError   *error)
+{
+  if (job->task)
+    {
+      if (result)
+        g_task_return_pointer (job->task, result, job->result_free);
+      else if (error)
+        g_task_return_error (job->task, error);
+      g_clear_object (&job->task);
+      if (job->data_free)
+        job->data_free (job->data);
+      g_free (job);
+      return;
+    }
+  g_mutex_lock (&job->lock);
+  job->result = result;
+  job->error = error;
+  job->done = TRUE;
+  g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->lock);
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  PmStore *self = data;
+  gboolean quit = FALSE;
+
+  while (!quit)
+    {
+      Job *job = g_async_queue_pop (self->jobs);
+      GError *error = NULL;
+      gpointer result = NULL;
+
+      quit = job->quit;
+      if (quit)
+        {
+          g_clear_pointer (&self->db, sqlite3_close);
+          finish_job (job, NULL, NULL);
+        }
+      else if (job->task && g_task_return_error_if_cancelled (job->task))
+        {
+          g_clear_object (&job->task);
+          if (job->data_free)
+            job->data_free (job->data);
+          g_free (job);
+        }
+      else
+        {
+          result = run_job (self, job, &error);
+          finish_job (job, result, error);
+        }
+    }
+  return NULL;
+}
+
+static gpointer
+run_job_sync (PmStore  *self,
+              Job      *job,
+              GError  **error)
+{
+  gpointer result;
+
+  g_mutex_init (&job->lock);
+  g_cond_init (&job->cond);
+  g_async_queue_push (self->jobs, job);
+
+  g_mutex_lock (&job->lock);
+  while (!job->done)
+    g_cond_wait (&job->cond, &job->lock);
+  g_mutex_unlock (&job->lock);
+
+  result = job->result;
+  if (job->error)
+    g_propagate_error (error, job->error);
+  g_mutex_clear (&job->lock);
+  g_cond_clear (&job->cond);
+  return result;
+}
+
+gpointer
+_pm_store_run_sync (PmStore         *self,
+                    PmStoreJobFunc   func,
+                    gpointer         data,
+                    GError         **error)
+{
+  Job job = { .func = func, .data = data };
+
+  g_return_val_if_fail (PM_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_thread_self () != self->worker, NULL);
+  if (self->worker == NULL)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_STORE, _("The store is closed"));
+      return NULL;
+    }
+  return run_job_sync (self, &job, error);
+}
+
+void
+_pm_store_run_async (PmStore             *self,
+                     PmStoreJobFunc       func,
+                     gpointer             data,
+                     GDestroyNotify       data_free,
+                     GDestroyNotify       result_free,
+                     gpointer             source_tag,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+  job->result_free = result_free;
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, source_tag);
+  if (self->worker == NULL)
+    {
+      g_task_return_new_error (job->task, PM_ERROR, PM_ERROR_STORE, "%s", _("The store is closed"));
+      finish_job (job, NULL, NULL);
+      return;
+    }
+  g_async_queue_push (self->jobs, job);
+}
+
+/* Opening and closing */
+
+static gboolean
+read_or_make_device_id (PmStore  *self,
+                        GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM meta WHERE key = 'device_id'", -1, &stmt, NULL) != SQLITE_OK)
+    goto out;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    self->device_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+
+  if (self->device_id == NULL)
+    {
+      /* Names this store in audit entries and, later, to the server. */
+      self->device_id = g_uuid_string_random ();
+      if (sqlite3_prepare_v2 (self->db, "INSERT INTO meta (key, value) VALUES ('device_id', ?)", -1, &stmt, NULL) != SQLITE_OK)
+        goto out;
+      sqlite3_bind_text (stmt, 1, self->device_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        goto out;
+    }
+  ok = TRUE;
+
+out:
+  if (!ok)
+    _pm_store_set_sql_error (error, self->db, "Reading the device id");
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gpointer
+open_job (PmStore  *self,
+          sqlite3  *unused,
+          gpointer  data,
+          GError  **error)
+{
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open_v2 (self->path, &db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_STORE, _("Cannot open the store %s: %s"),
+                   self->path, db ? sqlite3_errmsg (db) : "out of memory");
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, 5000);
+  self->db = db;
+  if (!_pm_store_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", error) ||
+      !_pm_store_migrate (db, PM_STORE_SCHEMA_VERSION, error) ||
+      !_pm_store_exec (db, "BEGIN IMMEDIATE", error))
+    goto fail;
+  if (!read_or_make_device_id (self, error))
+    {
+      _pm_store_exec (db, "ROLLBACK", NULL);
+      goto fail;
+    }
+  if (!_pm_store_exec (db, "COMMIT", error))
+    goto fail;
+  return self;
+
+fail:
+  g_clear_pointer (&self->db, sqlite3_close);
+  return NULL;
+}
+
+PmStore *
+pm_store_open (const char  *path,
+               GError     **error)
+{
+  g_autoptr(PmStore) self = NULL;
+  Job job = { .func = open_job, .raw = TRUE };
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (PM_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  self->worker = g_thread_new ("pm-store", worker_main, self);
+  if (run_job_sync (self, &job, error) == NULL)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+void
+pm_store_close (PmStore *self)
+{
+  Job job = { .quit = TRUE };
+
+  g_return_if_fail (PM_IS_STORE (self));
+  if (self->worker == NULL)
+    return;
+  /* Jobs queued before this one still run; the worker closes SQLite last. */
+  run_job_sync (self, &job, NULL);
+  g_thread_join (self->worker);
+  self->worker = NULL;
+}
+
+static void
+pm_store_finalize (GObject *object)
+{
+  PmStore *self = PM_STORE (object);
+
+  pm_store_close (self);
+  g_async_queue_unref (self->jobs);
+  g_free (self->path);
+  g_free (self->device_id);
+  g_free (self->actor_id);
+  g_mutex_clear (&self->actor_lock);
+
+  G_OBJECT_CLASS (pm_store_parent_class)->finalize (object);
+}
+
+static void
+pm_store_class_init (PmStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pm_store_finalize;
+}
+
+static void
+pm_store_init (PmStore *self)
+{
+  self->jobs = g_async_queue_new ();
+  self->actor_role = PM_ROLE_INVALID;
+  g_mutex_init (&self->actor_lock);
+}
+
+const char *
+pm_store_get_path (PmStore *self)
+{
+  g_return_val_if_fail (PM_IS_STORE (self), NULL);
+  return self->path;
+}
+
+const char *
+pm_store_get_device_id (PmStore *self)
+{
+  g_return_val_if_fail (PM_IS_STORE (self), NULL);
+  return self->device_id;
+}
+
+static gpointer
+schema_version_job (PmStore  *self,
+                    sqlite3  *db,
+                    gpointer  data,
+                    GError  **error)
+{
+  return GINT_TO_POINTER (_pm_store_schema_version (db) + 1);
+}
+
+int
+pm_store_get_schema_version (PmStore *self)
+{
+  return GPOINTER_TO_INT (_pm_store_run_sync (self, schema_version_job, NULL, NULL)) - 1;
+}
+
+void
+pm_store_set_actor (PmStore    *self,
+                    const char *staff_id,
+                    PmRole      role)
+{
+  g_return_if_fail (PM_IS_STORE (self));
+  g_mutex_lock (&self->actor_lock);
+  g_free (self->actor_id);
+  self->actor_id = g_strdup (staff_id);
+  self->actor_role = role;
+  g_mutex_unlock (&self->actor_lock);
+}
+
+const char *
+pm_store_get_actor_id (PmStore *self)
+{
+  g_return_val_if_fail (PM_IS_STORE (self), NULL);
+  return self->actor_id;
+}
+
+/* Rows and records */
+
+static PmRecord *
+record_from_row (GType          type,
+                 sqlite3_stmt  *stmt,
+                 GError       **error)
+{
+  g_autoptr(JsonNode) node = json_from_string ((const char *) sqlite3_column_text (stmt, 4), NULL);
+  g_autoptr(PmRecord) record = NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_STORE, "Record %s has unreadable data",
+                   (const char *) sqlite3_column_text (stmt, 0));
+      return NULL;
+    }
+  record = pm_record_new_from_json (type, json_node_get_object (node), error);
+  if (record == NULL)
+    return NULL;
+  pm_record_set_id (record, (const char *) sqlite3_column_text (stmt, 0));
+  pm_record_set_version (record, sqlite3_column_int64 (stmt, 1));
+  pm_record_set_timestamps (record,
+                            (const char *) sqlite3_column_text (stmt, 2),
+                            (const char *) sqlite3_column_text (stmt, 3));
+  return g_steal_pointer (&record);
+}
+
+static char *
+record_data (PmRecord *record)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *object = pm_record_to_json (record);
+
+  /* The columns hold these; the data blob holds only the fields. */
+  json_object_remove_member (object, "id");
+  json_object_remove_member (object, "version");
+  json_object_remove_member (object, "created_at");
+  json_object_remove_member (object, "updated_at");
+  json_node_take_object (node, object);
+  return json_to_string (node, FALSE);
+}
+
+static void
+bind_column (sqlite3_stmt      *stmt,
+             int                index,
+             PmRecord          *record,
+             const PmFieldSpec *spec)
+{
+  switch (spec->type)
+    {
+    case PM_FIELD_STRING:
+    case PM_FIELD_DATE:
+      sqlite3_bind_text (stmt, index, pm_record_get_string (record, spec->name), -1, SQLITE_TRANSIENT);
+      break;
+    case PM_FIELD_INT:
+      sqlite3_bind_int64 (stmt, index, pm_record_get_int (record, spec->name));
+      break;
+    case PM_FIELD_DOUBLE:
+      sqlite3_bind_double (stmt, index, pm_record_get_double (record, spec->name));
+      break;
+    case PM_FIELD_BOOLEAN:
+      sqlite3_bind_int (stmt, index, pm_record_get_boolean (record, spec->name));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static char *
+build_write_sql (PmRecordClass *klass,
+                 gboolean       update)
+{
+  GString *sql = g_string_new (NULL);
+  GString *values = g_string_new (NULL);
+
+  if (update)
+    g_string_append_printf (sql, "UPDATE %s SET version = ?1, updated_at = ?3, data = ?5", klass->table);
+  else
+    g_string_append_printf (sql, "INSERT INTO %s (id, version, created_at, updated_at, data", klass->table);
+  for (guint i = 0, n = 6; i < klass->n_fields; i++)
+    {
+      if (!(klass->fields[i].flags & PM_FIELD_COLUMN))
+        continue;
+      if (update)
+        g_string_append_printf (sql, ", %s = ?%u", klass->fields[i].name, n++);
+      else
+        {
+          g_string_append_printf (sql, ", %s", klass->fields[i].name);
+          g_string_append_printf (values, ", ?%u", n++);
+        }
+    }
+  if (update)
+    g_string_append (sql, " WHERE id = ?4");
+  else
+    g_string_append_printf (sql, ") VALUES (?4, ?1, ?2, ?3, ?5%s)", values->str);
+  g_string_free (values, TRUE);
+  return g_string_free (sql, FALSE);
+}
+
+typedef struct
+{
+  gint64  version;
+  char   *created_at;
+  char   *updated_at;
+} Stamp;
+
+static void
+stamp_clear (Stamp *stamp)
+{
+  g_free (stamp->created_at);
+  g_free (stamp->updated_at);
+}
+
+static char *
+stored_status (sqlite3_stmt *stmt)
+{
+  g_autoptr(JsonNode) node = json_from_string ((const char *) sqlite3_column_text (stmt, 2), NULL);
+  JsonObject *object = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+  return object && json_object_has_member (object, "status")
+    ? g_strdup (json_object_get_string_member (object, "status"))
+    : NULL;
+}
+
+static gboolean
+check_status_change (PmRecord    *record,
+                     const char  *old_status,
+                     PmRole       role,
+                     GError     **error)
+{
+  const char *new_status;
+
+  if (old_status == NULL || !pm_record_class_find_field (PM_RECORD_GET_CLASS (record), "status"))
+    return TRUE;
+  new_status = pm_record_get_string (record, "status");
+  if (g_strcmp0 (old_status, new_status) == 0)
+    return TRUE;
+  if (PM_IS_VISIT (record))
+    return pm_visit_status_check_transition (old_status, new_status, role, error);
+  if (PM_IS_CASE (record))
+    return pm_case_status_check_transition (old_status, new_status, role, error);
+  return TRUE;
+}
+
+static gboolean insert_audit (PmStore     *self,
+                              sqlite3     *db,
+                              const char  *actor_id,
+                              const char  *action,
+                              PmRecord    *record,
+                              GError     **error);
+
+static gboolean
+write_record (PmStore     *self,
+              sqlite3     *db,
+              PmRecord    *record,
+              const char  *actor_id,
+              PmRole       role,
+              Stamp       *stamp,
+              GError     **error)
+{
+  PmRecordClass *klass = PM_RECORD_GET_CLASS (record);
+  g_autofree char *select = g_strdup_printf ("SELECT version, created_at, data FROM %s WHERE id = ?", klass->table);
+  g_autofree char *sql = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *now = pm_clock_timestamp ();
+  g_autofree char *old_status = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean exists = FALSE;
+  gboolean ok = FALSE;
+  gint64 stored_version = 0;
+
+  if (!pm_record_validate (record, error))
+    return FALSE;
+
+  if (sqlite3_prepare_v2 (db, select, -1, &stmt, NULL) != SQLITE_OK)
+    goto sql_error;
+  sqlite3_bind_text (stmt, 1, pm_record_get_id (record), -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      exists = TRUE;
+      stored_version = sqlite3_column_int64 (stmt, 0);
+      stamp->created_at = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      old_status = stored_status (stmt);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (exists)
+    {
+      if (PM_IS_AUDIT_ENTRY (record))
+        {
+          g_set_error (error, PM_ERROR, PM_ERROR_DENIED, _("Audit entries cannot be changed"));
+          return FALSE;
+        }
+      /* Optimistic locking: the edit must be based on the stored version. */
+      if (pm_record_get_version (record) != stored_version)
+        {
+          g_set_error (error, PM_ERROR, PM_ERROR_CONFLICT,
+                       _("The record was changed meanwhile (version %d, edit based on %d); reload it"),
+                       (int) stored_version, (int) pm_record_get_version (record));
+          return FALSE;
+        }
+      if (!check_status_change (record, old_status, role, error))
+        return FALSE;
+      stamp->version = stored_version + 1;
+    }
+  else
+    {
+      stamp->version = MAX (pm_record_get_version (record), 1);
+      stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record) : now);
+    }
+  stamp->updated_at = g_strdup (now);
+
+  data = record_data (record);
+  sql = build_write_sql (klass, exists);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    goto sql_error;
+  sqlite3_bind_int64 (stmt, 1, stamp->version);
+  sqlite3_bind_text (stmt, 2, stamp->created_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, stamp->updated_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, pm_record_get_id (record), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, data, -1, SQLITE_STATIC);
+  for (guint i = 0, n = 6; i < klass->n_fields; i++)
+    if (klass->fields[i].flags & PM_FIELD_COLUMN)
+      bind_column (stmt, n++, record, &klass->fields[i]);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    goto sql_error;
+  ok = TRUE;
+
+sql_error:
+  if (!ok)
+    _pm_store_set_sql_error (error, db, "Saving a record");
+  sqlite3_finalize (stmt);
+  if (ok && !PM_IS_AUDIT_ENTRY (record))
+    ok = insert_audit (self, db, actor_id, exists ? "update" : "create", record, error);
+  return ok;
+}
+
+static gboolean
+insert_audit (PmStore     *self,
+              sqlite3     *db,
+              const char  *actor_id,
+              const char  *action,
+              PmRecord    *record,
+              GError     **error)
+{
+  g_autoptr(PmAuditEntry) entry = pm_audit_entry_new ();
+  g_autofree char *now = pm_clock_timestamp ();
+  Stamp stamp = { 0 };
+  gboolean ok;
+
+  g_object_set (entry,
+                "actor-id", actor_id,
+                "action", action,
+                "record-kind", pm_record_get_kind (record),
+                "record-id", pm_record_get_id (record),
+                "at", now,
+                "device", self->device_id,
+                NULL);
+  ok = write_record (self, db, PM_RECORD (entry), actor_id, PM_ROLE_INVALID, &stamp, error);
+  stamp_clear (&stamp);
+  return ok;
+}
+
+typedef struct
+{
+  GPtrArray *records;
+  GArray    *stamps;
+  char      *actor_id;
+  PmRole     role;
+} SaveData;
+
+static gpointer
+save_job (PmStore  *self,
+          sqlite3  *db,
+          gpointer  data,
+          GError  **error)
+{
+  SaveData *save = data;
+
+  if (save->actor_id == NULL)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_DENIED, _("Nobody is signed in to make this change"));
+      return NULL;
+    }
+  for (guint i = 0; i < save->records->len; i++)
+    {
+      Stamp stamp = { 0 };
+
+      if (!write_record (self, db, g_ptr_array_index (save->records, i), save->actor_id,
+                         save->role, &stamp, error))
+        {
+          stamp_clear (&stamp);
+          return NULL;
+        }
+      g_array_append_val (save->stamps, stamp);
+    }
+  return save;
+}
+
+gboolean
+pm_store_save_all (PmStore    *self,
+                   GPtrArray  *records,
+                   GError    **error)
+{
+  SaveData save = { records, NULL, NULL, PM_ROLE_INVALID };
+  gboolean ok;
+
+  g_return_val_if_fail (PM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (records != NULL, FALSE);
+
+  g_mutex_lock (&self->actor_lock);
+  save.actor_id = g_strdup (self->actor_id);
+  save.role = self->actor_role;
+  g_mutex_unlock (&self->actor_lock);
+  save.stamps = g_array_new (FALSE, TRUE, sizeof (Stamp));
+  g_array_set_clear_func (save.stamps, (GDestroyNotify) stamp_clear);
+
+  ok = _pm_store_run_sync (self, save_job, &save, error) != NULL;
+  /* Versions and timestamps change only once the transaction committed. */
+  for (guint i = 0; ok && i < records->len; i++)
+    {
+      PmRecord *record = g_ptr_array_index (records, i);
+      Stamp *stamp = &g_array_index (save.stamps, Stamp, i);
+
+      pm_record_set_version (record, stamp->version);
+      pm_record_set_timestamps (record, stamp->created_at, stamp->updated_at);
+    }
+  g_array_unref (save.stamps);
+  g_free (save.actor_id);
+  return ok;
+}
+
+gboolean
+pm_store_save (PmStore   *self,
+               PmRecord  *record,
+               GError   **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new ();
+
+  g_return_val_if_fail (PM_IS_RECORD (record), FALSE);
+  g_ptr_array_add (records, record);
+  return pm_store_save_all (self, records, error);
+}
+
+typedef struct
+{
+  GType  type;
+  char  *id;
+  char  *date;
+} QueryData;
+
+static void
+query_data_free (QueryData *query)
+{
+  g_free (query->id);
+  g_free (query->date);
+  g_free (query);
+}
+
+static GPtrArray *
+select_records (sqlite3     *db,
+                GType        type,
+                const char  *where,
+                const char  *order,
+                const char  *arg,
+                GError     **error)
+{
+  PmRecordClass *klass = g_type_class_peek (type);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *sql = g_strdup_printf ("SELECT id, version, created_at, updated_at, data FROM %s%s%s ORDER BY %s",
+                                          klass->table, where ? " WHERE " : "", where ? where : "",
+                                          order ? order : "rowid");
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _pm_store_set_sql_error (error, db, "Reading records");
+      return NULL;
+    }
+  if (arg)
+    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PmRecord *record = record_from_row (type, stmt, error);
+
+      if (record == NULL)
+        {
+          sqlite3_finalize (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (records, record);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _pm_store_set_sql_error (error, db, "Reading records");
+      return NULL;
+    }
+  return g_steal_pointer (&records);
+}
+
+static gpointer
+get_job (PmStore  *self,
+         sqlite3  *db,
+         gpointer  data,
+         GError  **error)
+{
+  QueryData *query = data;
+  g_autoptr(GPtrArray) found = select_records (db, query->type, "id = ?", NULL, query->id, error);
+
+  if (found == NULL)
+    return NULL;
+  if (found->len == 0)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND, _("No record with the id %s"), query->id);
+      return NULL;
+    }
+  return g_object_ref (g_ptr_array_index (found, 0));
+}
+
+PmRecord *
+pm_store_get (PmStore     *self,
+              GType        type,
+              const char  *id,
+              GError     **error)
+{
+  QueryData query = { type, (char *) id, NULL };
+
+  g_return_val_if_fail (g_type_is_a (type, PM_TYPE_RECORD), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_type_class_ref (type);
+  return _pm_store_run_sync (self, get_job, &query, error);
+}
+
+void
+pm_store_get_async (PmStore             *self,
+                    GType                type,
+                    const char          *id,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  QueryData *query = g_new0 (QueryData, 1);
+
+  g_return_if_fail (g_type_is_a (type, PM_TYPE_RECORD));
+  g_type_class_ref (type);
+  query->type = type;
+  query->id = g_strdup (id);
+  _pm_store_run_async (self, get_job, query, (GDestroyNotify) query_data_free, g_object_unref,
+                       pm_store_get_async, cancellable, callback, user_data);
+}
+
+PmRecord *
+pm_store_get_finish (PmStore       *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pm_store_get_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+list_job (PmStore  *self,
+          sqlite3  *db,
+          gpointer  data,
+          GError  **error)
+{
+  QueryData *query = data;
+
+  return select_records (db, query->type, NULL, NULL, NULL, error);
+}
+
+GPtrArray *
+pm_store_list (PmStore     *self,
+               GType        type,
+               GError     **error)
+{
+  QueryData query = { type, NULL, NULL };
+
+  g_return_val_if_fail (g_type_is_a (type, PM_TYPE_RECORD), NULL);
+  g_type_class_ref (type);
+  return _pm_store_run_sync (self, list_job, &query, error);
+}
+
+static gpointer
+count_job (PmStore  *self,
+           sqlite3  *db,
+           gpointer  data,
+           GError  **error)
+{
+  QueryData *query = data;
+  PmRecordClass *klass = g_type_class_peek (query->type);
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", klass->table);
+  sqlite3_stmt *stmt = NULL;
+  gint64 *count = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      count = g_new (gint64, 1);
+      *count = sqlite3_column_int64 (stmt, 0);
+    }
+  else
+    _pm_store_set_sql_error (error, db, "Counting records");
+  sqlite3_finalize (stmt);
+  return count;
+}
+
+gint64
+pm_store_count (PmStore     *self,
+                GType        type,
+                GError     **error)
+{
+  QueryData query = { type, NULL, NULL };
+  g_autofree gint64 *count = NULL;
+
+  g_return_val_if_fail (g_type_is_a (type, PM_TYPE_RECORD), -1);
+  g_type_class_ref (type);
+  count = _pm_store_run_sync (self, count_job, &query, error);
+  return count ? *count : -1;
+}
+
+typedef struct
+{
+  PmRecord   *record;
+  const char *action;
+  char       *actor_id;
+} ReadLog;
+
+static gpointer
+log_read_job (PmStore  *self,
+              sqlite3  *db,
+              gpointer  data,
+              GError  **error)
+{
+  ReadLog *log = data;
+
+  if (log->actor_id == NULL)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_DENIED, _("Nobody is signed in to open this record"));
+      return NULL;
+    }
+  return insert_audit (self, db, log->actor_id, log->action, log->record, error) ? log : NULL;
+}
+
+gboolean
+pm_store_log_read (PmStore     *self,
+                   PmRecord    *record,
+                   const char  *action,
+                   GError     **error)
+{
+  ReadLog log = { record, action, NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (PM_IS_STORE (self), FALSE);
+  g_mutex_lock (&self->actor_lock);
+  log.actor_id = g_strdup (self->actor_id);
+  g_mutex_unlock (&self->actor_lock);
+  ok = _pm_store_run_sync (self, log_read_job, &log, error) != NULL;
+  g_free (log.actor_id);
+  return ok;
+}
+
+/* The day's route */
+
+static char *
+persons_of (sqlite3    *db,
+            PmVisit    *visit)
+{
+  const char * const *ids = pm_record_get_strv (PM_RECORD (visit), "citizen_ids");
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; ids && ids[i]; i++)
+    {
+      g_autoptr(GPtrArray) found = select_records (db, PM_TYPE_CITIZEN, "id = ?", NULL, ids[i], NULL);
+
+      if (found == NULL || found->len == 0)
+        continue;
+      if (names->len)
+        g_string_append (names, ", ");
+      g_string_append_printf (names, "%s %s",
+                              pm_record_get_string (g_ptr_array_index (found, 0), "given_names"),
+                              pm_record_get_string (g_ptr_array_index (found, 0), "family_name"));
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+static gpointer
+visits_for_day_job (PmStore  *self,
+                    sqlite3  *db,
+                    gpointer  data,
+                    GError  **error)
+{
+  QueryData *query = data;
+  GPtrArray *visits;
+
+  g_type_ensure (PM_TYPE_CITIZEN);
+  visits = select_records (db, PM_TYPE_VISIT, "date = ?",
+                           "route_order, json_extract (data, '$.planned_start')", query->date, error);
+  for (guint i = 0; visits && i < visits->len; i++)
+    {
+      PmRecord *visit = g_ptr_array_index (visits, i);
+      g_autofree char *persons = persons_of (db, PM_VISIT (visit));
+
+      pm_record_set_string (visit, "persons", persons);
+    }
+  return visits;
+}
+
+GPtrArray *
+pm_store_list_visits_for_day (PmStore     *self,
+                              const char  *date,
+                              GError     **error)
+{
+  QueryData query = { PM_TYPE_VISIT, NULL, (char *) date };
+
+  g_return_val_if_fail (date != NULL, NULL);
+  g_type_class_ref (PM_TYPE_VISIT);
+  g_type_class_ref (PM_TYPE_CITIZEN);
+  return _pm_store_run_sync (self, visits_for_day_job, &query, error);
+}
+
+void
+pm_store_list_visits_for_day_async (PmStore             *self,
+                                    const char          *date,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  QueryData *query = g_new0 (QueryData, 1);
+
+  g_return_if_fail (date != NULL);
+  g_type_class_ref (PM_TYPE_VISIT);
+  g_type_class_ref (PM_TYPE_CITIZEN);
+  query->type = PM_TYPE_VISIT;
+  query->date = g_strdup (date);
+  _pm_store_run_async (self, visits_for_day_job, query, (GDestroyNotify) query_data_free,
+                       (GDestroyNotify) g_ptr_array_unref, pm_store_list_visits_for_day_async,
+                       cancellable, callback, user_data);
+}
+
+GListModel *
+pm_store_list_visits_for_day_finish (PmStore       *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_autoptr(GPtrArray) visits = NULL;
+  GListStore *model;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pm_store_list_visits_for_day_async, NULL);
+
+  visits = g_task_propagate_pointer (G_TASK (result), error);
+  if (visits == NULL)
+    return NULL;
+  model = g_list_store_new (PM_TYPE_VISIT);
+  g_list_store_splice (model, 0, 0, visits->pdata, visits->len);
+  return G_LIST_MODEL (model);
+}

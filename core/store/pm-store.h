@@ -1,0 +1,74 @@
+/* pm-store.h: the local store, one SQLite connection owned by one thread
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pm-record.h"
+#include "pm-status.h"
+
+G_BEGIN_DECLS
+
+#define PM_STORE_SCHEMA_VERSION 2
+
+#define PM_TYPE_STORE (pm_store_get_type ())
+G_DECLARE_FINAL_TYPE (PmStore, pm_store, PM, STORE, GObject)
+
+PmStore    *pm_store_open                       (const char           *path,
+                                                 GError              **error);
+void        pm_store_close                      (PmStore              *self);
+const char *pm_store_get_path                   (PmStore              *self);
+const char *pm_store_get_device_id              (PmStore              *self);
+int         pm_store_get_schema_version         (PmStore              *self);
+
+void        pm_store_set_actor                  (PmStore              *self,
+                                                 const char           *staff_id,
+                                                 PmRole                role);
+const char *pm_store_get_actor_id               (PmStore              *self);
+
+gboolean    pm_store_save                       (PmStore              *self,
+                                                 PmRecord             *record,
+                                                 GError              **error);
+gboolean    pm_store_save_all                   (PmStore              *self,
+                                                 GPtrArray            *records,
+                                                 GError              **error);
+PmRecord   *pm_store_get                        (PmStore              *self,
+                                                 GType                 type,
+                                                 const char           *id,
+                                                 GError              **error);
+GPtrArray  *pm_store_list                       (PmStore              *self,
+                                                 GType                 type,
+                                                 GError              **error);
+gint64      pm_store_count                      (PmStore              *self,
+                                                 GType                 type,
+                                                 GError              **error);
+gboolean    pm_store_log_read                   (PmStore              *self,
+                                                 PmRecord             *record,
+                                                 const char           *action,
+                                                 GError              **error);
+
+GPtrArray  *pm_store_list_visits_for_day        (PmStore              *self,
+                                                 const char           *date,
+                                                 GError              **error);
+void        pm_store_list_visits_for_day_async  (PmStore              *self,
+                                                 const char           *date,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GListModel *pm_store_list_visits_for_day_finish (PmStore              *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+void        pm_store_get_async                  (PmStore              *self,
+                                                 GType                 type,
+                                                 const char           *id,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+PmRecord   *pm_store_get_finish                 (PmStore              *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,22 @@
+/* pm-server.h: pepamo-server's HTTP front, on libsoup
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define PM_TYPE_SERVER (pm_server_get_type ())
+G_DECLARE_FINAL_TYPE (PmServer, pm_server, PM, SERVER, GObject)
+
+PmServer *pm_server_new    (void);
+gboolean  pm_server_listen (PmServer    *self,
+                            const char  *address,
+                            GError     **error);
+GSList   *pm_server_get_uris (PmServer  *self);
+void      pm_server_stop   (PmServer    *self);
+
+G_END_DECLS

@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+# test_cli.py: pepamo-cli as a script would use it: exit codes, one-line
+# errors, and an export that validates against its documented schema.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import jsonschema
+
+CLI = os.environ["PEPAMO_CLI"]
+SCHEMA = os.path.join(os.environ["PEPAMO_CORE_DATA"], "export.schema.json")
+
+
+def run(*args, env_extra=None, passphrase="correct horse battery"):
+    env = dict(os.environ)
+    env.pop("PEPAMO_PASSPHRASE", None)
+    if passphrase is not None:
+        env["PEPAMO_PASSPHRASE"] = passphrase
+    env.update(env_extra or {})
+    return subprocess.run([CLI, *args], capture_output=True, text=True, env=env,
+                          stdin=subprocess.DEVNULL, timeout=120)
+
+
+class CliTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="pepamo-cli-test-")
+        self.data = os.path.join(self.dir, "data")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def assertOneLineError(self, result, code, text=None):
+        self.assertEqual(result.returncode, code, result.stderr)
+        lines = [l for l in result.stderr.splitlines() if l.strip()]
+        self.assertTrue(lines and lines[0].startswith("pepamo-cli"), result.stderr)
+        if code == 1:
+            self.assertEqual(len(lines), 1, result.stderr)
+        if text:
+            self.assertIn(text, result.stderr)
+
+    def init_demo(self):
+        self.assertEqual(run("--data-dir", self.data, "init").returncode, 0)
+        r = run("--data-dir", self.data, "demo")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_init_demo_export(self):
+        self.init_demo()
+        r = run("--data-dir", self.data, "export", "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        doc = json.loads(r.stdout)
+        with open(SCHEMA) as f:
+            schema = json.load(f)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        jsonschema.Draft202012Validator(schema).validate(doc)
+        for key in ("staff", "citizens", "visits", "counselling", "cases", "consents", "audit"):
+            self.assertIsInstance(doc[key], list, key)
+        self.assertGreaterEqual(len(doc["visits"]), 10)
+        self.assertGreaterEqual(len(doc["citizens"]), 40)
+        # Every write left an audit entry naming who did it.
+        self.assertGreaterEqual(len(doc["audit"]), len(doc["visits"]))
+        self.assertTrue(all(a["actor_id"] for a in doc["audit"]))
+
+    def test_export_to_file_is_private(self):
+        self.init_demo()
+        out = os.path.join(self.dir, "export.json")
+        r = run("--data-dir", self.data, "export", "--format", "json", "--output", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(os.stat(out).st_mode & 0o077, 0)
+        with open(out) as f:
+            self.assertEqual(json.load(f)["format"], "pepamo-export")
+
+    def test_visits_of_today(self):
+        self.init_demo()
+        r = run("--data-dir", self.data, "visits", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        visits = json.loads(r.stdout)
+        self.assertGreaterEqual(len(visits), 10)
+        today = datetime.date.today().isoformat()
+        self.assertTrue(all(v["date"] == today for v in visits))
+        orders = [v["route_order"] for v in visits]
+        self.assertEqual(orders, sorted(orders))
+        table = run("--data-dir", self.data, "visits", "--date", today)
+        self.assertEqual(len(table.stdout.strip().splitlines()), len(visits))
+
+    def test_visits_of_an_empty_day(self):
+        self.init_demo()
+        r = run("--data-dir", self.data, "visits", "--date", "2001-01-01")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("2001-01-01", r.stdout)
+
+    def test_usage_errors_exit_2(self):
+        for args in ([], ["frobnicate"], ["--bogus", "init"], ["--data-dir", self.data, "export"],
+                     ["--data-dir", self.data, "export", "--format", "xml"],
+                     ["--data-dir", self.data, "visits", "--date", "22.11.2026"],
+                     ["--data-dir", self.data, "init", "--department", "finance"],
+                     ["--data-dir", self.data, "init", "--staff", "Erika"],
+                     ["--data-dir", self.data, "demo", "--no-such-option"],
+                     ["--data-dir", self.data, "init", "extra"]):
+            with self.subTest(args=args):
+                self.assertOneLineError(run(*args), 2)
+
+    def test_failures_exit_1(self):
+        self.assertOneLineError(run("--data-dir", self.data, "demo"), 1, "init")
+        self.assertOneLineError(run("--data-dir", self.data, "visits"), 1)
+        self.assertOneLineError(run("--data-dir", self.data, "init", passphrase=None), 1, "PEPAMO_PASSPHRASE")
+        self.assertFalse(os.path.exists(self.data))
+        self.init_demo()
+        self.assertOneLineError(run("--data-dir", self.data, "init"), 1, "already exists")
+
+    def test_demo_twice_changes_nothing(self):
+        self.init_demo()
+        before = json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)
+        self.assertOneLineError(run("--data-dir", self.data, "demo"), 1)
+        after = json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)
+        self.assertEqual(len(before["visits"]), len(after["visits"]))
+        self.assertEqual(before["audit"], after["audit"])
+
+    def test_init_with_staff(self):
+        r = run("--data-dir", self.data, "init", "--staff", "Sabine Beispiel", "--department", "soziales")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        staff = json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)["staff"]
+        self.assertEqual([(s["display_name"], s["department"], s["role"]) for s in staff],
+                         [("Sabine Beispiel", "soziales", "field")])
+
+    def test_help_everywhere(self):
+        self.assertEqual(run("--help").returncode, 0)
+        self.assertIn("pepamo-cli", run("--version").stdout)
+        for command in ("init", "demo", "visits", "export", "plan"):
+            with self.subTest(command=command):
+                r = run(command, "--help")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn("--", r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,251 @@
+/* test-store.c: records go in whole, come out equal, and leave an audit trail
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "pm-clock.h"
+#include "pm-demo.h"
+#include "pm-error.h"
+#include "pm-store-private.h"
+#include "pm-test-utils.h"
+
+#define ACTOR "66666666-7777-4888-9999-aaaaaaaaaaaa"
+
+typedef struct
+{
+  char    *dir;
+  PmStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = pm_test_make_dir ();
+  f->store = pm_test_open_store (f->dir);
+  pm_store_set_actor (f->store, ACTOR, PM_ROLE_FIELD);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->store);
+  pm_test_remove_dir (f->dir);
+  g_free (f->dir);
+}
+
+static PmRecord *
+make_citizen (void)
+{
+  return pm_test_record_from_json (PM_TYPE_CITIZEN,
+    "{\"family_name\":\"Krause\",\"given_names\":\"Gertrud\",\"birth_date\":\"1936-07-01\","
+    "\"street\":\"Kasseler Straße\",\"house_number\":\"12\",\"postcode\":\"06132\",\"city\":\"Halle (Saale)\","
+    "\"stadtteil\":\"silberhoehe\",\"lat\":51.444,\"lon\":11.976,\"has_lift\":true,"
+    "\"representation\":{\"type\":\"betreuer\",\"name\":\"Jens Beispiel\"}}");
+}
+
+static void
+test_round_trip (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(PmRecord) citizen = make_citizen ();
+  g_autoptr(PmRecord) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) a = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) b = json_node_new (JSON_NODE_OBJECT);
+
+  g_assert_true (pm_store_save (f->store, citizen, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pm_record_get_version (citizen), ==, 1);
+  g_assert_nonnull (pm_record_get_created_at (citizen));
+
+  loaded = pm_store_get (f->store, PM_TYPE_CITIZEN, pm_record_get_id (citizen), &error);
+  g_assert_no_error (error);
+  json_node_take_object (a, pm_record_to_json (citizen));
+  json_node_take_object (b, pm_record_to_json (loaded));
+  g_assert_true (json_node_equal (a, b));
+  g_assert_true (pm_record_get_boolean (loaded, "has_lift"));
+}
+
+static void
+test_versions_and_conflicts (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(PmRecord) citizen = make_citizen ();
+  g_autoptr(PmRecord) stale = NULL;
+  g_autoptr(PmRecord) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pm_store_save (f->store, citizen, &error));
+  stale = pm_store_get (f->store, PM_TYPE_CITIZEN, pm_record_get_id (citizen), &error);
+  pm_record_set_string (citizen, "phone", "0345 012345");
+  g_assert_true (pm_store_save (f->store, citizen, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pm_record_get_version (citizen), ==, 2);
+
+  /* An edit based on version 1 must not overwrite version 2. */
+  pm_record_set_string (stale, "phone", "0345 099999");
+  g_assert_false (pm_store_save (f->store, stale, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_CONFLICT);
+  g_assert_cmpint (pm_record_get_version (stale), ==, 1);
+
+  loaded = pm_store_get (f->store, PM_TYPE_CITIZEN, pm_record_get_id (citizen), NULL);
+  g_assert_cmpstr (pm_record_get_string (loaded, "phone"), ==, "0345 012345");
+}
+
+static void
+test_audit_trail (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(PmRecord) citizen = make_citizen ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  PmRecord *last;
+
+  g_assert_true (pm_store_save (f->store, citizen, NULL));
+  pm_record_set_string (citizen, "phone", "0345 012345");
+  g_assert_true (pm_store_save (f->store, citizen, NULL));
+  g_assert_true (pm_store_log_read (f->store, citizen, "read", &error));
+  g_assert_no_error (error);
+
+  entries = pm_store_list (f->store, PM_TYPE_AUDIT_ENTRY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (entries->len, ==, 3);
+  g_assert_cmpstr (pm_record_get_string (g_ptr_array_index (entries, 0), "action"), ==, "create");
+  g_assert_cmpstr (pm_record_get_string (g_ptr_array_index (entries, 1), "action"), ==, "update");
+  last = g_ptr_array_index (entries, 2);
+  g_assert_cmpstr (pm_record_get_string (last, "action"), ==, "read");
+  g_assert_cmpstr (pm_record_get_string (last, "actor_id"), ==, ACTOR);
+  g_assert_cmpstr (pm_record_get_string (last, "record_id"), ==, pm_record_get_id (citizen));
+  g_assert_cmpstr (pm_record_get_string (last, "device"), ==, pm_store_get_device_id (f->store));
+
+  /* Append-only: an audit entry cannot be rewritten. */
+  pm_record_set_string (last, "action", "update");
+  g_assert_false (pm_store_save (f->store, last, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_DENIED);
+}
+
+static gpointer
+rewrite_audit_job (PmStore  *store,
+                   sqlite3  *db,
+                   gpointer  data,
+                   GError  **error)
+{
+  return _pm_store_exec (db, "UPDATE audit SET data = '{}'", error) ? store : NULL;
+}
+
+static void
+test_audit_append_only_in_sql (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(PmRecord) citizen = make_citizen ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pm_store_save (f->store, citizen, NULL));
+  g_assert_null (_pm_store_run_sync (f->store, rewrite_audit_job, NULL, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_STORE);
+  g_assert_nonnull (strstr (error->message, "append-only"));
+}
+
+static void
+test_nobody_signed_in (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(PmRecord) citizen = make_citizen ();
+  g_autoptr(GError) error = NULL;
+
+  pm_store_set_actor (f->store, NULL, PM_ROLE_INVALID);
+  g_assert_false (pm_store_save (f->store, citizen, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_DENIED);
+  g_assert_cmpint (pm_store_count (f->store, PM_TYPE_CITIZEN, NULL), ==, 0);
+}
+
+static void
+test_not_found (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (pm_store_get (f->store, PM_TYPE_VISIT, "11111111-2222-4333-8444-555555555555", &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+}
+
+static void
+visits_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GListModel **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = pm_store_list_visits_for_day_finish (PM_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* The async API completes on the caller's main context, in route order,
+ * with the persons' names filled in. */
+static void
+test_async_day (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) visits = NULL;
+  gint64 last_order = 0;
+
+  g_assert_true (pm_demo_fill (f->store, "2026-11-18", 7, &error));
+  g_assert_no_error (error);
+  pm_store_list_visits_for_day_async (f->store, "2026-11-18", NULL, visits_cb, &visits);
+  while (visits == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpint (g_list_model_get_n_items (visits), >=, 10);
+  for (guint i = 0; i < g_list_model_get_n_items (visits); i++)
+    {
+      g_autoptr(PmRecord) visit = g_list_model_get_item (visits, i);
+
+      g_assert_cmpint (pm_record_get_int (visit, "route_order"), >, last_order);
+      last_order = pm_record_get_int (visit, "route_order");
+      g_assert_cmpstr (pm_record_get_string (visit, "date"), ==, "2026-11-18");
+      g_assert_true (strlen (pm_record_get_string (visit, "persons")) > 3);
+    }
+}
+
+static void
+test_reopen_keeps_data (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(PmRecord) citizen = make_citizen ();
+  g_autofree char *device = NULL;
+  g_autoptr(PmRecord) loaded = NULL;
+
+  g_assert_true (pm_store_save (f->store, citizen, NULL));
+  device = g_strdup (pm_store_get_device_id (f->store));
+  pm_store_close (f->store);
+  g_assert_null (pm_store_get (f->store, PM_TYPE_CITIZEN, pm_record_get_id (citizen), NULL));
+  g_clear_object (&f->store);
+
+  f->store = pm_test_open_store (f->dir);
+  g_assert_cmpstr (pm_store_get_device_id (f->store), ==, device);
+  loaded = pm_store_get (f->store, PM_TYPE_CITIZEN, pm_record_get_id (citizen), NULL);
+  g_assert_nonnull (loaded);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/store/round-trip", test_round_trip);
+  ADD ("/store/versions-and-conflicts", test_versions_and_conflicts);
+  ADD ("/store/audit-trail", test_audit_trail);
+  ADD ("/store/audit-append-only-in-sql", test_audit_append_only_in_sql);
+  ADD ("/store/nobody-signed-in", test_nobody_signed_in);
+  ADD ("/store/not-found", test_not_found);
+  ADD ("/store/async-day", test_async_day);
+  ADD ("/store/reopen-keeps-data", test_reopen_keeps_data);
+#undef ADD
+  return g_test_run ();
+}

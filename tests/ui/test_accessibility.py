@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+# test_accessibility.py: `pepamo --demo` as a screen reader sees it: every
+# button, toggle and entry has a name, and the route lists the day's visits.
+# Needs a display and a D-Bus session (.ci/run provides both).
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import subprocess
+import sys
+import time
+import unittest
+
+import pyatspi
+
+APP = os.environ["PEPAMO_APP"]
+NAMED_ROLES = {pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX,
+               pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_ENTRY, pyatspi.ROLE_PASSWORD_TEXT,
+               pyatspi.ROLE_SPIN_BUTTON, pyatspi.ROLE_COMBO_BOX, pyatspi.ROLE_SLIDER}
+
+
+def walk(node, depth=0):
+    if node is None or depth > 60:
+        return
+    yield node
+    for i in range(node.childCount):
+        yield from walk(node.getChildAtIndex(i), depth + 1)
+
+
+def poll(what, predicate, seconds=30.0):
+    """Polls the accessibility bus (it has no change signal we can wait on
+    without a main loop), bounded in time."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"{what} did not happen within {seconds} s")
+
+
+class AccessibilityTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        env = dict(os.environ, GTK_A11Y="atspi", NO_AT_BRIDGE="0")
+        cls.proc = subprocess.Popen([APP, "--demo"], env=env)
+
+        def find_app():
+            desktop = pyatspi.Registry.getDesktop(0)
+            for i in range(desktop.childCount):
+                app = desktop.getChildAtIndex(i)
+                if app is not None and app.name in ("pepamo", "PePaMo"):
+                    return app
+            return None
+
+        cls.app = poll("pepamo on the accessibility bus", find_app)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.terminate()
+        cls.proc.wait(timeout=30)
+
+    def visit_rows(self):
+        for node in walk(self.app):
+            if node.getRole() == pyatspi.ROLE_LIST and "route" in (node.name or ""):
+                items = [c for c in walk(node) if c.getRole() == pyatspi.ROLE_LIST_ITEM]
+                return items if len(items) >= 5 else None
+        return None
+
+    def test_every_control_is_named(self):
+        poll("the day's route", self.visit_rows)
+        unnamed = []
+        for node in walk(self.app):
+            if node.getRole() in NAMED_ROLES and not (node.name or "").strip():
+                unnamed.append(f"{node.getRoleName()} under {node.parent.getRoleName() if node.parent else '?'}")
+        self.assertEqual(unnamed, [], "controls without an accessible name")
+
+    def test_route_lists_the_visits(self):
+        rows = poll("the day's route", self.visit_rows)
+        self.assertGreaterEqual(len(rows), 5)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

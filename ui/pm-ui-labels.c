@@ -1,0 +1,58 @@
+/* pm-ui-labels.c: how records read on screen, and small widget helpers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pm-city.h"
+#include "pm-ui-labels.h"
+
+char *
+pm_ui_visit_place (PmRecord *visit)
+{
+  const PmArea *area = pm_city_lookup_area (pm_city_get_default (), pm_record_get_string (visit, "stadtteil"));
+  const char *facility = pm_record_get_string (visit, "facility_name");
+
+  if (facility)
+    return g_strdup_printf ("%s · %s", facility, area ? area->name : "");
+  return g_strdup_printf ("%s %s · %s",
+                          pm_record_get_string (visit, "street"),
+                          pm_record_get_string (visit, "house_number"),
+                          area ? area->name : "");
+}
+
+char *
+pm_ui_format_day (const char *date)
+{
+  g_autofree char *iso = g_strconcat (date, "T12:00:00Z", NULL);
+  g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (iso, NULL);
+
+  if (parsed == NULL)
+    return g_strdup (date);
+  /* Translators: the day shown in the header, strftime format; German: "%A, %-d. %B %Y" */
+  return g_date_time_format (parsed, _("%A, %B %-d, %Y"));
+}
+
+const char *
+pm_ui_location_label (const char *location_type)
+{
+  if (g_strcmp0 (location_type, "care_home") == 0)
+    return _("Care home");
+  if (g_strcmp0 (location_type, "hospital") == 0)
+    return _("Hospital");
+  return _("Home");
+}
+
+/* gtk_widget_dispose_template() unparents only the children bound to fields;
+ * the rest of a template's direct children go here. */
+void
+pm_ui_unparent_children (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (widget)))
+    gtk_widget_unparent (child);
+}

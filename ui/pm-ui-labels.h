@@ -1,0 +1,20 @@
+/* pm-ui-labels.h: how records read on screen, and small widget helpers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "pm-record.h"
+
+G_BEGIN_DECLS
+
+char       *pm_ui_visit_place      (PmRecord   *visit);
+char       *pm_ui_format_day       (const char *date);
+const char *pm_ui_location_label   (const char *location_type);
+
+void        pm_ui_unparent_children (GtkWidget  *widget);
+
+G_END_DECLS

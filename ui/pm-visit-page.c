@@ -1,0 +1,257 @@
+/* pm-visit-page.c: everything the van needs to know about one visit
+ *
+ * The persons are read from the store off the main thread; a newer visit
+ * cancels the reads of the one shown before.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pm-catalogue.h"
+#include "pm-citizen.h"
+#include "pm-status.h"
+#include "pm-ui-labels.h"
+#include "pm-visit-page.h"
+
+struct _PmVisitPage
+{
+  GtkWidget             parent_instance;
+
+  GCancellable         *cancellable;
+  GPtrArray            *added_rows;  /* (group, row) pairs to remove on the next visit */
+
+  GtkWidget            *back_button;
+  AdwWindowTitle       *window_title;
+  AdwActionRow         *time_row;
+  AdwActionRow         *status_row;
+  AdwActionRow         *priority_row;
+  AdwPreferencesGroup  *persons_group;
+  AdwActionRow         *address_row;
+  AdwActionRow         *location_row;
+  AdwActionRow         *facility_row;
+  AdwPreferencesGroup  *services_group;
+  AdwPreferencesGroup  *documents_group;
+};
+
+G_DEFINE_FINAL_TYPE (PmVisitPage, pm_visit_page, GTK_TYPE_WIDGET)
+
+static void
+add_row (PmVisitPage         *self,
+         AdwPreferencesGroup *group,
+         const char          *title,
+         const char          *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle && *subtitle)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->added_rows, group);
+  g_ptr_array_add (self->added_rows, row);
+}
+
+static void
+remove_added_rows (PmVisitPage *self)
+{
+  for (guint i = 0; i + 1 < self->added_rows->len; i += 2)
+    adw_preferences_group_remove (g_ptr_array_index (self->added_rows, i),
+                                  g_ptr_array_index (self->added_rows, i + 1));
+  g_ptr_array_set_size (self->added_rows, 0);
+}
+
+static char *
+format_birth_date (const char *iso)
+{
+  g_autofree char *full = g_strconcat (iso, "T12:00:00Z", NULL);
+  g_autoptr(GDateTime) date = g_date_time_new_from_iso8601 (full, NULL);
+
+  /* Translators: date of birth, strftime format; German: "%d.%m.%Y" */
+  return date ? g_date_time_format (date, _("%m/%d/%Y")) : g_strdup (iso);
+}
+
+static char *
+access_summary (PmRecord *citizen)
+{
+  g_autoptr(GString) text = g_string_new (pm_record_get_string (citizen, "access_notes"));
+
+  if (pm_record_get_string (citizen, "mobility_notes"))
+    g_string_append_printf (text, "%s%s", text->len ? " · " : "", pm_record_get_string (citizen, "mobility_notes"));
+  if (pm_record_get_boolean (citizen, "hearing_impaired"))
+    g_string_append_printf (text, "%s%s", text->len ? " · " : "", _("hard of hearing"));
+  g_string_append_printf (text, "%s%s", text->len ? " · " : "",
+                          pm_record_get_boolean (citizen, "has_lift") ? _("lift") : _("no lift"));
+  g_string_append_printf (text, "%s%s", text->len ? " · " : "",
+                          pm_record_get_boolean (citizen, "socket_and_table")
+                            ? _("socket and table available")
+                            : _("no socket or table: bring the battery kit"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+citizen_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  PmVisitPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) citizen = pm_store_get_finish (PM_STORE (source), result, &error);
+  g_autofree char *name = NULL;
+  g_autofree char *born = NULL;
+  g_autofree char *details = NULL;
+  g_autofree char *access = NULL;
+
+  if (citizen == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_warning ("Cannot load a person of the visit: %s", error->message);
+          add_row (self, self->persons_group, _("This person could not be loaded"), error->message);
+        }
+      g_object_unref (self);
+      return;
+    }
+
+  name = g_strdup_printf ("%s %s", pm_record_get_string (citizen, "given_names"),
+                          pm_record_get_string (citizen, "family_name"));
+  born = format_birth_date (pm_record_get_string (citizen, "birth_date"));
+  /* Translators: born DATE · phone NUMBER */
+  details = g_strdup_printf (_("born %s · phone %s"), born,
+                             pm_record_get_string (citizen, "phone") ? pm_record_get_string (citizen, "phone") : "–");
+  add_row (self, self->persons_group, name, details);
+  if (pm_record_get_string (citizen, "contact_name"))
+    {
+      g_autofree char *contact = g_strdup_printf ("%s · %s", pm_record_get_string (citizen, "contact_name"),
+                                                  pm_record_get_string (citizen, "contact_phone") ? pm_record_get_string (citizen, "contact_phone") : "–");
+
+      add_row (self, self->persons_group, _("Contact person"), contact);
+    }
+  access = access_summary (citizen);
+  add_row (self, self->persons_group, _("Access"), access);
+  g_object_unref (self);
+}
+
+static void
+show_services (PmVisitPage *self,
+               PmRecord    *visit)
+{
+  PmCatalogue *catalogue = pm_catalogue_get_default ();
+  const char * const *codes = pm_record_get_strv (visit, "services");
+  g_autoptr(GHashTable) documents = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; codes && codes[i]; i++)
+    {
+      const PmService *service = pm_catalogue_lookup_service (catalogue, codes[i]);
+      g_autofree char *subtitle = NULL;
+
+      if (service == NULL)
+        continue;
+      /* Translators: service code · about N minutes */
+      subtitle = g_strdup_printf (_("%s · about %d minutes"), service->code, service->duration_min);
+      add_row (self, self->services_group, service->name, subtitle);
+      for (char **d = service->documents; d && *d; d++)
+        if (g_hash_table_add (documents, *d))
+          add_row (self, self->documents_group, pm_catalogue_get_document_name (catalogue, *d), NULL);
+    }
+}
+
+void
+pm_visit_page_show_visit (PmVisitPage *self,
+                          PmStore     *store,
+                          PmVisit     *visit)
+{
+  PmRecord *record = PM_RECORD (visit);
+  const char * const *ids;
+  g_autofree char *day = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *address = NULL;
+
+  g_return_if_fail (PM_IS_VISIT_PAGE (self));
+  g_return_if_fail (PM_IS_VISIT (visit));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  remove_added_rows (self);
+
+  day = pm_ui_format_day (pm_record_get_string (record, "date"));
+  /* Translators: DAY, TIME */
+  when = g_strdup_printf (_("%s, %s"), day, pm_record_get_string (record, "planned_start"));
+  adw_window_title_set_title (self->window_title, pm_record_get_string (record, "persons"));
+  adw_window_title_set_subtitle (self->window_title, when);
+  adw_action_row_set_subtitle (self->time_row, when);
+  adw_action_row_set_subtitle (self->status_row,
+                               pm_visit_status_get_label (pm_record_get_string (record, "status")));
+  if (pm_record_get_int (record, "priority") > 1)
+    adw_action_row_set_subtitle (self->priority_row, pm_record_get_string (record, "priority_reason"));
+  else
+    adw_action_row_set_subtitle (self->priority_row, _("Normal"));
+
+  address = pm_ui_visit_place (record);
+  adw_action_row_set_subtitle (self->address_row, address);
+  adw_action_row_set_subtitle (self->location_row,
+                               pm_ui_location_label (pm_record_get_string (record, "location_type")));
+  gtk_widget_set_visible (GTK_WIDGET (self->facility_row),
+                          pm_record_get_string (record, "facility_contact") != NULL);
+  adw_action_row_set_subtitle (self->facility_row, pm_record_get_string (record, "facility_contact"));
+
+  show_services (self, record);
+
+  ids = pm_record_get_strv (record, "citizen_ids");
+  for (guint i = 0; ids && ids[i]; i++)
+    pm_store_get_async (store, PM_TYPE_CITIZEN, ids[i], self->cancellable,
+                        citizen_loaded_cb, g_object_ref (self));
+}
+
+void
+pm_visit_page_set_back_visible (PmVisitPage *self,
+                                gboolean     visible)
+{
+  g_return_if_fail (PM_IS_VISIT_PAGE (self));
+  gtk_widget_set_visible (self->back_button, visible);
+}
+
+static void
+pm_visit_page_dispose (GObject *object)
+{
+  PmVisitPage *self = PM_VISIT_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_VISIT_PAGE);
+  pm_ui_unparent_children (GTK_WIDGET (self));
+  g_clear_pointer (&self->added_rows, g_ptr_array_unref);
+  G_OBJECT_CLASS (pm_visit_page_parent_class)->dispose (object);
+}
+
+static void
+pm_visit_page_class_init (PmVisitPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pm_visit_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/de/halle/PePaMo/ui/pm-visit-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PmVisitPage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, PmVisitPage, window_title);
+  gtk_widget_class_bind_template_child (widget_class, PmVisitPage, time_row);
+  gtk_widget_class_bind_template_child (widget_class, PmVisitPage, status_row);
+  gtk_widget_class_bind_template_child (widget_class, PmVisitPage, priority_row);
+  gtk_widget_class_bind_template_child (widget_class, PmVisitPage, persons_group);
+  gtk_widget_class_bind_template_child (widget_class, PmVisitPage, address_row);
+  gtk_widget_class_bind_template_child (widget_class, PmVisitPage, location_row);
+  gtk_widget_class_bind_template_child (widget_class, PmVisitPage, facility_row);
+  gtk_widget_class_bind_template_child (widget_class, PmVisitPage, services_group);
+  gtk_widget_class_bind_template_child (widget_class, PmVisitPage, documents_group);
+}
+
+static void
+pm_visit_page_init (PmVisitPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->added_rows = g_ptr_array_new ();
+}

@@ -1,0 +1,339 @@
+/* pm-window.c: the main window of the van: the day's route and a visit
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "pm-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pm-clock.h"
+#include "pm-sync-indicator.h"
+#include "pm-ui-labels.h"
+#include "pm-visit-page.h"
+#include "pm-visit-row.h"
+#include "pm-window.h"
+
+struct _PmWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  PmStore              *store;
+  char                 *date;
+  GListModel           *visits;
+  GCancellable         *load_cancellable;
+
+  AdwLeaflet           *leaflet;
+  AdwWindowTitle       *day_title;
+  PmSyncIndicator      *sync_indicator;
+  GtkStack             *content_stack;
+  GtkListView          *visit_list;
+  AdwStatusPage        *message_page;
+  GtkStack             *detail_stack;
+  PmVisitPage          *visit_page;
+  GtkWidget            *route_pane;
+};
+
+G_DEFINE_FINAL_TYPE (PmWindow, pm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_DATE,
+  PROP_VISITS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+update_day_title (PmWindow *self)
+{
+  g_autofree char *day = pm_ui_format_day (self->date);
+  g_autofree char *count = NULL;
+
+  adw_window_title_set_title (self->day_title, day);
+  if (self->visits)
+    {
+      guint n = g_list_model_get_n_items (self->visits);
+
+      count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u visit", "%u visits", n), n);
+    }
+  adw_window_title_set_subtitle (self->day_title, count ? count : "");
+}
+
+static void
+set_visits (PmWindow   *self,
+            GListModel *visits)
+{
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  if (!g_set_object (&self->visits, visits))
+    return;
+  selection = gtk_no_selection_new (visits ? g_object_ref (visits) : NULL);
+  gtk_list_view_set_model (self->visit_list, GTK_SELECTION_MODEL (selection));
+  update_day_title (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISITS]);
+}
+
+static void
+visits_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) visits = pm_store_list_visits_for_day_finish (PM_STORE (source), result, &error);
+
+  if (visits == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Loading the visits of %s failed: %s", self->date, error->message);
+      pm_window_show_message (self, "dialog-error-symbolic", _("The Route Could Not Be Loaded"), error->message);
+      return;
+    }
+  set_visits (self, visits);
+  gtk_stack_set_visible_child_name (self->content_stack,
+                                    g_list_model_get_n_items (visits) > 0 ? "list" : "empty");
+}
+
+static void
+reload (PmWindow *self)
+{
+  update_day_title (self);
+  if (self->store == NULL)
+    return;
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  set_visits (self, NULL);
+  gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  gtk_stack_set_visible_child_name (self->detail_stack, "none");
+  pm_store_list_visits_for_day_async (self->store, self->date, self->load_cancellable,
+                                      visits_loaded_cb, g_object_ref (self));
+}
+
+static void
+move_day (PmWindow *self,
+          int       days)
+{
+  g_autofree char *iso = g_strconcat (self->date, "T12:00:00Z", NULL);
+  g_autoptr(GDateTime) current = g_date_time_new_from_iso8601 (iso, NULL);
+  g_autoptr(GDateTime) moved = g_date_time_add_days (current, days);
+  g_autofree char *date = g_date_time_format (moved, "%Y-%m-%d");
+
+  pm_window_set_date (self, date);
+}
+
+static void
+previous_day_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  move_day (PM_WINDOW (widget), -1);
+}
+
+static void
+next_day_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  move_day (PM_WINDOW (widget), 1);
+}
+
+static void
+today_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  g_autofree char *today = pm_clock_today ();
+
+  pm_window_set_date (PM_WINDOW (widget), today);
+}
+
+static void
+show_route_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  PmWindow *self = PM_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->route_pane);
+}
+
+static void
+visit_activated_cb (PmWindow    *self,
+                    guint        position,
+                    GtkListView *list)
+{
+  g_autoptr(PmVisit) visit = g_list_model_get_item (self->visits, position);
+
+  if (visit == NULL)
+    return;
+  pm_visit_page_show_visit (self->visit_page, self->store, visit);
+  gtk_stack_set_visible_child_name (self->detail_stack, "visit");
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
+}
+
+static void
+folded_changed_cb (PmWindow *self)
+{
+  pm_visit_page_set_back_visible (self->visit_page, adw_leaflet_get_folded (self->leaflet));
+}
+
+static void
+pm_window_dispose (GObject *object)
+{
+  PmWindow *self = PM_WINDOW (object);
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->visits);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (pm_window_parent_class)->dispose (object);
+}
+
+static void
+pm_window_finalize (GObject *object)
+{
+  PmWindow *self = PM_WINDOW (object);
+
+  g_free (self->date);
+  G_OBJECT_CLASS (pm_window_parent_class)->finalize (object);
+}
+
+static void
+pm_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  PmWindow *self = PM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATE:
+      g_value_set_string (value, self->date);
+      break;
+    case PROP_VISITS:
+      g_value_set_object (value, self->visits);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pm_window_class_init (PmWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pm_window_dispose;
+  object_class->finalize = pm_window_finalize;
+  object_class->get_property = pm_window_get_property;
+
+  /* The day shown, YYYY-MM-DD. */
+  properties[PROP_DATE] =
+    g_param_spec_string ("date", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The visits of that day once loaded, in route order. */
+  properties[PROP_VISITS] =
+    g_param_spec_object ("visits", NULL, NULL, G_TYPE_LIST_MODEL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (PM_TYPE_SYNC_INDICATOR);
+  g_type_ensure (PM_TYPE_VISIT_PAGE);
+  g_type_ensure (PM_TYPE_VISIT_ROW);
+  gtk_widget_class_set_template_from_resource (widget_class, "/de/halle/PePaMo/ui/pm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, day_title);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, visit_list);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, message_page);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, visit_page);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, route_pane);
+  gtk_widget_class_bind_template_callback (widget_class, visit_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.previous-day", NULL, previous_day_action);
+  gtk_widget_class_install_action (widget_class, "win.next-day", NULL, next_day_action);
+  gtk_widget_class_install_action (widget_class, "win.today", NULL, today_action);
+  gtk_widget_class_install_action (widget_class, "win.show-route", NULL, show_route_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.previous-day", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.next-day", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.today", NULL);
+}
+
+static void
+pm_window_init (PmWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->date = pm_clock_today ();
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (folded_changed_cb), self, G_CONNECT_SWAPPED);
+  folded_changed_cb (self);
+  update_day_title (self);
+}
+
+PmWindow *
+pm_window_new (GtkApplication *application,
+               PmSyncStatus   *sync_status)
+{
+  PmWindow *self = g_object_new (PM_TYPE_WINDOW, "application", application, NULL);
+
+  pm_sync_indicator_set_status (self->sync_indicator, sync_status);
+  return self;
+}
+
+void
+pm_window_set_store (PmWindow *self,
+                     PmStore  *store)
+{
+  g_return_if_fail (PM_IS_WINDOW (self));
+  g_set_object (&self->store, store);
+  reload (self);
+}
+
+void
+pm_window_show_message (PmWindow   *self,
+                        const char *icon_name,
+                        const char *title,
+                        const char *description)
+{
+  g_return_if_fail (PM_IS_WINDOW (self));
+  adw_status_page_set_icon_name (self->message_page, icon_name);
+  adw_status_page_set_title (self->message_page, title);
+  adw_status_page_set_description (self->message_page, description);
+  gtk_stack_set_visible_child_name (self->content_stack, "message");
+}
+
+void
+pm_window_set_date (PmWindow   *self,
+                    const char *date)
+{
+  g_return_if_fail (PM_IS_WINDOW (self));
+  g_return_if_fail (date != NULL);
+  if (g_strcmp0 (self->date, date) == 0)
+    return;
+  g_free (self->date);
+  self->date = g_strdup (date);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATE]);
+  reload (self);
+}
+
+const char *
+pm_window_get_date (PmWindow *self)
+{
+  g_return_val_if_fail (PM_IS_WINDOW (self), NULL);
+  return self->date;
+}
+
+GListModel *
+pm_window_get_visits (PmWindow *self)
+{
+  g_return_val_if_fail (PM_IS_WINDOW (self), NULL);
+  return self->visits;
+}
