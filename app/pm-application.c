@@ -1,7 +1,9 @@
-/* pm-application.c: the pepamo application: options, windows, shutdown
+/* pm-application.c: the pepamo application: options, unlock, lock, shutdown
  *
- * Wiring only: it opens the store off the main thread, gives the window the
- * store and the sync service, and cleans up a demo store on exit.
+ * Wiring only. Everything slow runs in a thread (Argon2id, opening and
+ * migrating the store, making the demo store); the window gets the store
+ * once it is unlocked and loses it on lock, after idle time and before the
+ * machine sleeps. Locking closes the store, which wipes its keys.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,78 +15,118 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "pm-application.h"
 #include "pm-clock.h"
+#include "pm-crypt.h"
 #include "pm-demo.h"
+#include "pm-model.h"
+#include "pm-sleep-guard.h"
 #include "pm-store.h"
 #include "pm-sync-service.h"
 #include "pm-window.h"
+
+#define IDLE_CHECK_SECONDS 15
+/* Wrong passphrases before unlocking gets slower, and the longest wait. */
+#define FREE_ATTEMPTS      3
+#define MAX_WAIT_SECONDS   300
 
 struct _PmApplication
 {
   AdwApplication  parent_instance;
 
   gboolean        demo;
+  int             lock_after_minutes;
   char           *data_dir;
   char           *demo_dir;
+  char           *path;
   PmStore        *store;
   PmSyncService  *sync_service;
+  PmSleepGuard   *sleep_guard;
   PmWindow       *window;
+  guint           failures;
+  guint           idle_check_id;
 };
 
 G_DEFINE_FINAL_TYPE (PmApplication, pm_application, ADW_TYPE_APPLICATION)
 
-static void
-open_store_thread (GTask        *task,
-                   gpointer      source,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+/* Preparing: the demo store, then the list of key slots */
+
+static gboolean
+make_demo_store (const char  *path,
+                 GError     **error)
 {
-  PmApplication *self = source;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (self->demo ? self->demo_dir : self->data_dir, "pepamo.db", NULL);
-  g_autoptr(PmStore) store = pm_store_open (path, &error);
+  guint n_staff;
+  const PmDemoStaff *staff = pm_demo_get_staff (&n_staff);
+  g_autoptr(PmCryptSecret) recovery = NULL;
+  g_autoptr(PmCryptKeys) keys = NULL;
+  g_autoptr(PmStore) store = NULL;
+  g_autofree char *today = pm_clock_today ();
 
-  if (store && self->demo)
-    {
-      g_autofree char *today = pm_clock_today ();
-
-      if (!pm_demo_fill (store, today, 20260207, &error))
-        g_clear_object (&store);
-    }
-  if (store == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
+  /* The van's two staff can unlock the demo, like a real van laptop. */
+  keys = pm_crypt_create (path, staff[0].id, staff[0].display_name, staff[0].department,
+                          PM_DEMO_PASSPHRASE, NULL, &recovery, error);
+  if (keys == NULL ||
+      !pm_crypt_add_slot (path, keys, staff[1].id, staff[1].display_name, staff[1].department,
+                          PM_DEMO_PASSPHRASE, NULL, error))
+    return FALSE;
+  store = pm_store_open (path, g_steal_pointer (&keys), error);
+  return store && pm_demo_fill (store, today, 20260207, error);
 }
 
 static void
-store_opened_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+prepare_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  PmApplication *self = source;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *slots;
+
+  if (self->demo && !make_demo_store (self->path, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  slots = pm_crypt_list_slots (self->path, &error);
+  if (slots == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, slots, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+prepared_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   PmApplication *self = PM_APPLICATION (source);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) slots = g_task_propagate_pointer (G_TASK (result), &error);
+  PmUnlockPage *page;
 
-  self->store = g_task_propagate_pointer (G_TASK (result), &error);
   if (self->window == NULL)
     return;
-  if (self->store == NULL)
+  if (slots == NULL)
     {
-      g_warning ("Opening the store failed: %s", error->message);
+      g_warning ("Preparing the store %s failed: %s", self->path, error->message);
       pm_window_show_message (self->window, "dialog-error-symbolic",
                               _("The Data on This Device Could Not Be Opened"), error->message);
       return;
     }
-  pm_window_set_store (self->window, self->store);
+  page = pm_window_get_unlock_page (self->window);
+  pm_unlock_page_set_staff (page, slots);
+  if (self->demo)
+    pm_unlock_page_set_hint (page, _("Demo: choose a person and enter the passphrase “demo”. "
+                                     "All names and data are invented."));
 }
 
 static void
-start_opening (PmApplication *self)
+start_preparing (PmApplication *self)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *path = g_build_filename (self->data_dir, "pepamo.db", NULL);
 
   if (self->demo)
     {
@@ -98,22 +140,183 @@ start_opening (PmApplication *self)
                                   _("The Demo Could Not Be Prepared"), error->message);
           return;
         }
+      self->path = g_build_filename (self->demo_dir, "pepamo.db", NULL);
     }
-  else if (!g_file_test (path, G_FILE_TEST_EXISTS))
+  else
     {
-      g_autofree char *description =
-        g_strdup_printf (_("This laptop has not been set up for PePaMo yet. The IT department sets it up "
-                           "with “pepamo-cli init” (data folder: %s). To try PePaMo, start it with --demo."),
-                         self->data_dir);
+      self->path = g_build_filename (self->data_dir, "pepamo.db", NULL);
+      if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *description =
+            g_strdup_printf (_("This laptop has not been set up for PePaMo yet. The IT department sets it up "
+                               "with “pepamo-cli init” (data folder: %s). To try PePaMo, start it with --demo."),
+                             self->data_dir);
 
-      pm_window_show_message (self->window, "computer-symbolic", _("No Data on This Device"), description);
+          pm_window_show_message (self->window, "computer-symbolic", _("No Data on This Device"), description);
+          return;
+        }
+    }
+
+  task = g_task_new (self, NULL, prepared_cb, NULL);
+  g_task_set_source_tag (task, start_preparing);
+  g_task_run_in_thread (task, prepare_thread);
+}
+
+/* Unlocking */
+
+typedef struct
+{
+  char *staff_id;
+  char *passphrase;
+} UnlockData;
+
+static void
+unlock_data_free (UnlockData *data)
+{
+  g_free (data->staff_id);
+  explicit_bzero (data->passphrase, strlen (data->passphrase));
+  g_free (data->passphrase);
+  g_free (data);
+}
+
+static void
+unlock_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  PmApplication *self = source;
+  UnlockData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmStore) store = NULL;
+  g_autoptr(PmRecord) staff = NULL;
+  PmCryptKeys *keys = pm_crypt_unlock (self->path, data->staff_id, data->passphrase, &error);
+
+  if (keys)
+    store = pm_store_open (self->path, keys, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  task = g_task_new (self, NULL, store_opened_cb, NULL);
-  g_task_set_source_tag (task, start_opening);
-  g_task_run_in_thread (task, open_store_thread);
+  /* Every write names who acted, with the rights of their role. */
+  staff = pm_store_get (store, PM_TYPE_STAFF, data->staff_id, NULL);
+  pm_store_set_actor (store, data->staff_id,
+                      staff ? pm_role_from_wire (pm_record_get_string (staff, "role")) : PM_ROLE_INVALID);
+  g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
 }
+
+static void
+unlocked_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  PmApplication *self = PM_APPLICATION (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmStore) store = g_task_propagate_pointer (G_TASK (result), &error);
+  PmUnlockPage *page;
+
+  if (self->window == NULL)
+    return;
+  page = pm_window_get_unlock_page (self->window);
+  if (store == NULL)
+    {
+      guint wait = 0;
+
+      if (g_error_matches (error, PM_CRYPT_ERROR, PM_CRYPT_ERROR_WRONG_PASSPHRASE))
+        {
+          /* 5 s after the third failure, doubling up to five minutes. */
+          if (++self->failures >= FREE_ATTEMPTS)
+            wait = MIN (5u << MIN (self->failures - FREE_ATTEMPTS, 6u), MAX_WAIT_SECONDS);
+          g_message ("Unlock refused: wrong passphrase (%u in a row)", self->failures);
+          pm_unlock_page_refuse (page, _("The passphrase is wrong."), wait);
+        }
+      else
+        {
+          g_warning ("Unlocking failed: %s", error->message);
+          if (g_error_matches (error, PM_CRYPT_ERROR, PM_CRYPT_ERROR_CORRUPT))
+            pm_unlock_page_refuse (page, _("The data on this device is damaged or was changed. "
+                                           "Do not use the laptop and call the IT department."), 0);
+          else
+            pm_unlock_page_refuse (page, error->message, 0);
+        }
+      return;
+    }
+  self->failures = 0;
+  self->store = g_steal_pointer (&store);
+  pm_window_set_store (self->window, self->store);
+  pm_unlock_page_reset (page);
+  /* Sync runs only while unlocked: catch up now. */
+  pm_sync_status_sync_now (PM_SYNC_STATUS (self->sync_service));
+}
+
+static void
+unlock_requested_cb (PmApplication *self,
+                     const char    *staff_id,
+                     const char    *passphrase,
+                     PmUnlockPage  *page)
+{
+  g_autoptr(GTask) task = NULL;
+  UnlockData *data;
+
+  if (self->store)
+    return;
+  data = g_new0 (UnlockData, 1);
+  data->staff_id = g_strdup (staff_id);
+  data->passphrase = g_strdup (passphrase);
+  pm_unlock_page_set_busy (page, TRUE);
+  task = g_task_new (self, NULL, unlocked_cb, NULL);
+  g_task_set_source_tag (task, unlock_requested_cb);
+  g_task_set_task_data (task, data, (GDestroyNotify) unlock_data_free);
+  g_task_run_in_thread (task, unlock_thread);
+}
+
+/* Locking */
+
+static void
+lock (PmApplication *self,
+      const char    *why)
+{
+  if (self->store == NULL)
+    return;
+  g_message ("Locking: %s", why);
+  if (self->window)
+    {
+      pm_window_lock (self->window);
+      pm_unlock_page_set_pending (pm_window_get_unlock_page (self->window),
+                                  pm_sync_status_get_pending (PM_SYNC_STATUS (self->sync_service)));
+    }
+  /* Waits for queued work, closes SQLite and wipes the keys. */
+  pm_store_close (self->store);
+  g_clear_object (&self->store);
+}
+
+static void
+lock_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  lock (PM_APPLICATION (user_data), "on request");
+}
+
+static gboolean
+idle_check_cb (gpointer data)
+{
+  PmApplication *self = data;
+
+  if (self->store && self->window &&
+      pm_window_get_idle_seconds (self->window) >= self->lock_after_minutes * 60)
+    lock (self, "idle");
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+prepare_for_sleep_cb (PmApplication *self)
+{
+  lock (self, "the system is going to sleep");
+}
+
+/* The application */
 
 static void
 pm_application_activate (GApplication *application)
@@ -124,9 +327,29 @@ pm_application_activate (GApplication *application)
     {
       self->window = pm_window_new (GTK_APPLICATION (self), PM_SYNC_STATUS (self->sync_service));
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
-      start_opening (self);
+      g_signal_connect_object (pm_window_get_unlock_page (self->window), "unlock-requested",
+                               G_CALLBACK (unlock_requested_cb), self, G_CONNECT_SWAPPED);
+      start_preparing (self);
     }
   gtk_window_present (GTK_WINDOW (self->window));
+}
+
+static void
+pm_application_startup (GApplication *application)
+{
+  PmApplication *self = PM_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+
+  G_APPLICATION_CLASS (pm_application_parent_class)->startup (application);
+
+  /* Before any SQLite use: it installs the zeroing allocator. */
+  if (!pm_crypt_init (&error))
+    g_error ("Cannot set up the encrypted store: %s", error->message);
+  self->sleep_guard = pm_sleep_guard_new ();
+  g_signal_connect_object (self->sleep_guard, "prepare-for-sleep",
+                           G_CALLBACK (prepare_for_sleep_cb), self, G_CONNECT_SWAPPED);
+  if (self->lock_after_minutes > 0)
+    self->idle_check_id = g_timeout_add_seconds (IDLE_CHECK_SECONDS, idle_check_cb, self);
 }
 
 static int
@@ -142,6 +365,12 @@ pm_application_handle_local_options (GApplication *application,
       return 0;
     }
   self->demo = g_variant_dict_contains (options, "demo");
+  g_variant_dict_lookup (options, "lock-after", "i", &self->lock_after_minutes);
+  if (self->lock_after_minutes < 0)
+    {
+      g_printerr ("pepamo: --lock-after must be 0 (never) or more minutes\n");
+      return 2;
+    }
   if (g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir))
     self->data_dir = g_strdup (data_dir);
   else
@@ -169,9 +398,9 @@ pm_application_shutdown (GApplication *application)
 {
   PmApplication *self = PM_APPLICATION (application);
 
-  if (self->store)
-    pm_store_close (self->store);
-  g_clear_object (&self->store);
+  lock (self, "quitting");
+  g_clear_handle_id (&self->idle_check_id, g_source_remove);
+  g_clear_object (&self->sleep_guard);
   if (self->demo_dir)
     rm_rf (self->demo_dir);
   G_APPLICATION_CLASS (pm_application_parent_class)->shutdown (application);
@@ -185,6 +414,7 @@ pm_application_finalize (GObject *object)
   g_clear_object (&self->sync_service);
   g_free (self->data_dir);
   g_free (self->demo_dir);
+  g_free (self->path);
   G_OBJECT_CLASS (pm_application_parent_class)->finalize (object);
 }
 
@@ -195,6 +425,7 @@ pm_application_class_init (PmApplicationClass *klass)
 
   G_OBJECT_CLASS (klass)->finalize = pm_application_finalize;
   app_class->activate = pm_application_activate;
+  app_class->startup = pm_application_startup;
   app_class->handle_local_options = pm_application_handle_local_options;
   app_class->shutdown = pm_application_shutdown;
 }
@@ -212,17 +443,21 @@ pm_application_init (PmApplication *self)
 {
   static const GActionEntry actions[] = {
     { "quit", quit_action },
+    { "lock", lock_action },
   };
   const GOptionEntry options[] = {
     { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start on a throwaway demo data set"), NULL },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Where the data lives"), N_("DIR") },
+    { "lock-after", 0, 0, G_OPTION_ARG_INT, NULL, N_("Lock after this many idle minutes (default 10; 0: never)"), N_("MINUTES") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version"), NULL },
     { NULL }
   };
 
+  self->lock_after_minutes = 10;
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.lock", (const char *[]) { "<Control>l", NULL });
   /* Sync is not enrolled yet: the service reports that truthfully. */
   self->sync_service = pm_sync_service_new (NULL);
 }

@@ -156,27 +156,38 @@ fictional_phone (Demo *demo)
   return g_strdup_printf ("0345 0%05d", g_rand_int_range (demo->rand, 10000, 99999));
 }
 
+/* Fixed ids, so a demo store's key slots and staff records agree. */
+static const PmDemoStaff demo_staff[] = {
+  { "d0000000-0000-4000-8000-000000000001", "Sabine Demo-Berger", "soziales", "field" },
+  { "d0000000-0000-4000-8000-000000000002", "Thomas Demo-Kaiser", "einwohnerwesen", "field" },
+  { "d0000000-0000-4000-8000-000000000003", "Petra Demo-Hahn", "dispatch", "dispatch" },
+  { "d0000000-0000-4000-8000-000000000004", "Jens Demo-Winter", "einwohnerwesen", "einwohnerwesen" },
+  { "d0000000-0000-4000-8000-000000000005", "Anja Demo-Brandt", "soziales", "soziales" },
+  { "d0000000-0000-4000-8000-000000000006", "IT-Administration", "it", "admin" },
+};
+
+const PmDemoStaff *
+pm_demo_get_staff (guint *n_staff)
+{
+  *n_staff = G_N_ELEMENTS (demo_staff);
+  return demo_staff;
+}
+
 static void
 make_staff (Demo *demo)
 {
-  struct { const char *name, *department, *role; } staff[] = {
-    { "Sabine Demo-Berger", "soziales", "field" },
-    { "Thomas Demo-Kaiser", "einwohnerwesen", "field" },
-    { "Petra Demo-Hahn", "dispatch", "dispatch" },
-    { "Jens Demo-Winter", "einwohnerwesen", "einwohnerwesen" },
-    { "Anja Demo-Brandt", "soziales", "soziales" },
-    { "IT-Administration", "it", "admin" },
-  };
+  const PmDemoStaff *staff = demo_staff;
   PmRecord *van = add (demo, pm_van_new ());
   g_autoptr(GStrvBuilder) crew = g_strv_builder_new ();
   g_auto(GStrv) crew_ids = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (staff); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (demo_staff); i++)
     {
       PmRecord *member = add (demo, pm_staff_new ());
 
+      pm_record_set_id (member, staff[i].id);
       g_object_set (member,
-                    "display-name", staff[i].name,
+                    "display-name", staff[i].display_name,
                     "department", staff[i].department,
                     "role", staff[i].role,
                     "van-id", g_str_equal (staff[i].role, "field") ? pm_record_get_id (van) : NULL,

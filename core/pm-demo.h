@@ -10,6 +10,18 @@
 G_BEGIN_DECLS
 
 #define PM_DEMO_CITIZENS 48
+/* The passphrase of every demo staff member's key slot; demo mode only. */
+#define PM_DEMO_PASSPHRASE "demo"
+
+typedef struct
+{
+  const char *id;
+  const char *display_name;
+  const char *department;
+  const char *role;
+} PmDemoStaff;
+
+const PmDemoStaff *pm_demo_get_staff (guint *n_staff);
 
 gboolean pm_demo_fill (PmStore     *store,
                        const char  *today,

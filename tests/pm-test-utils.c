@@ -4,35 +4,51 @@
  */
 
 #include <glib/gstdio.h>
+#include <sodium.h>
 
 #include "pm-test-utils.h"
 
-char *
-pm_test_make_dir (void)
+/* Argon2id at its minimum: tests are about the store, not the KDF. */
+const PmCryptKdfCost *
+pm_test_cheap_cost (void)
 {
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("pepamo-test-XXXXXX", &error);
+  static const PmCryptKdfCost cost = { crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN };
 
-  g_assert_no_error (error);
-  return dir;
+  return &cost;
 }
 
-void
-pm_test_remove_dir (const char *dir)
+/* Creates the store file with one slot on first use, else unlocks it. */
+PmCryptKeys *
+pm_test_unlock (const char *path)
 {
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
+  g_autoptr(GError) error = NULL;
+  PmCryptKeys *keys;
 
-  while (handle && (name = g_dir_read_name (handle)))
+  g_assert_true (pm_crypt_init (&error));
+  g_assert_no_error (error);
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    keys = pm_crypt_unlock (path, PM_TEST_STAFF_ID, PM_TEST_PASSPHRASE, &error);
+  else
     {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(PmCryptSecret) recovery = NULL;
 
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        pm_test_remove_dir (path);
-      else
-        g_assert_cmpint (g_remove (path), ==, 0);
+      keys = pm_crypt_create (path, PM_TEST_STAFF_ID, "Test Person", "it", PM_TEST_PASSPHRASE,
+                              pm_test_cheap_cost (), &recovery, &error);
     }
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_assert_no_error (error);
+  return keys;
+}
+
+/* The store's SQLite without PmStore, for tests that build old schemas. */
+sqlite3 *
+pm_test_open_raw (const char *path)
+{
+  g_autoptr(PmCryptKeys) keys = pm_test_unlock (path);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = pm_crypt_open (path, keys, PM_CRYPT_JOURNAL_WAL, &error);
+
+  g_assert_no_error (error);
+  return db;
 }
 
 PmStore *
@@ -40,7 +56,7 @@ pm_test_open_store (const char *dir)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (dir, "pepamo.db", NULL);
-  PmStore *store = pm_store_open (path, &error);
+  PmStore *store = pm_store_open (path, pm_test_unlock (path), &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (store);

@@ -5,13 +5,21 @@
 
 #pragma once
 
+#include <sqlite3.h>
+
+#include "pm-crypt.h"
 #include "pm-model.h"
+#include "pm-test-dir.h"
 #include "pm-store.h"
 
 G_BEGIN_DECLS
 
-char    *pm_test_make_dir      (void);
-void     pm_test_remove_dir    (const char *dir);
+#define PM_TEST_PASSPHRASE "test passphrase"
+#define PM_TEST_STAFF_ID   "66666666-7777-4888-9999-aaaaaaaaaaaa"
+
+const PmCryptKdfCost *pm_test_cheap_cost (void);
+PmCryptKeys *pm_test_unlock    (const char *path);
+sqlite3 *pm_test_open_raw      (const char *path);
 PmStore *pm_test_open_store    (const char *dir);
 PmRecord *pm_test_record_from_json (GType       type,
                                     const char *json);

@@ -24,16 +24,29 @@ pm_ui_visit_place (PmRecord *visit)
                           area ? area->name : "");
 }
 
-char *
-pm_ui_format_day (const char *date)
+static char *
+format_date (const char *date,
+             const char *format)
 {
   g_autofree char *iso = g_strconcat (date, "T12:00:00Z", NULL);
   g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (iso, NULL);
 
-  if (parsed == NULL)
-    return g_strdup (date);
-  /* Translators: the day shown in the header, strftime format; German: "%A, %-d. %B %Y" */
-  return g_date_time_format (parsed, _("%A, %B %-d, %Y"));
+  return parsed ? g_date_time_format (parsed, format) : g_strdup (date);
+}
+
+char *
+pm_ui_format_day (const char *date)
+{
+  /* Translators: a day with its year, strftime format; German: "%A, %-d. %B %Y" */
+  return format_date (date, _("%A, %B %-d, %Y"));
+}
+
+/* For the header, where space is short and the year is plain. */
+char *
+pm_ui_format_day_short (const char *date)
+{
+  /* Translators: a day without its year, strftime format; German: "%A, %-d. %B" */
+  return format_date (date, _("%A, %B %-d"));
 }
 
 const char *

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 
 char       *pm_ui_visit_place      (PmRecord   *visit);
 char       *pm_ui_format_day       (const char *date);
+char       *pm_ui_format_day_short (const char *date);
 const char *pm_ui_location_label   (const char *location_type);
 
 void        pm_ui_unparent_children (GtkWidget  *widget);

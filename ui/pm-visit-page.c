@@ -158,6 +158,23 @@ show_services (PmVisitPage *self,
     }
 }
 
+/* Forgets the visit shown: its texts leave the widgets. */
+void
+pm_visit_page_clear (PmVisitPage *self)
+{
+  g_return_if_fail (PM_IS_VISIT_PAGE (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  remove_added_rows (self);
+  adw_window_title_set_title (self->window_title, "");
+  adw_window_title_set_subtitle (self->window_title, "");
+  for (AdwActionRow **row = (AdwActionRow *[]) { self->time_row, self->status_row, self->priority_row,
+                                                 self->address_row, self->location_row, self->facility_row, NULL };
+       *row; row++)
+    adw_action_row_set_subtitle (*row, "");
+}
+
 void
 pm_visit_page_show_visit (PmVisitPage *self,
                           PmStore     *store,
@@ -172,10 +189,8 @@ pm_visit_page_show_visit (PmVisitPage *self,
   g_return_if_fail (PM_IS_VISIT_PAGE (self));
   g_return_if_fail (PM_IS_VISIT (visit));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  pm_visit_page_clear (self);
   self->cancellable = g_cancellable_new ();
-  remove_added_rows (self);
 
   day = pm_ui_format_day (pm_record_get_string (record, "date"));
   /* Translators: DAY, TIME */

@@ -17,6 +17,7 @@ G_DECLARE_FINAL_TYPE (PmVisitPage, pm_visit_page, PM, VISIT_PAGE, GtkWidget)
 
 void pm_visit_page_set_back_visible (PmVisitPage *self,
                                      gboolean     visible);
+void pm_visit_page_clear      (PmVisitPage *self);
 void pm_visit_page_show_visit (PmVisitPage *self,
                                PmStore     *store,
                                PmVisit     *visit);

@@ -24,6 +24,10 @@ struct _PmWindow
   char                 *date;
   GListModel           *visits;
   GCancellable         *load_cancellable;
+  gint64                last_activity;
+
+  GtkStack             *lock_stack;
+  PmUnlockPage         *unlock_page;
 
   AdwLeaflet           *leaflet;
   AdwWindowTitle       *day_title;
@@ -50,10 +54,12 @@ static GParamSpec *properties[N_PROPS];
 static void
 update_day_title (PmWindow *self)
 {
-  g_autofree char *day = pm_ui_format_day (self->date);
+  g_autofree char *day = pm_ui_format_day_short (self->date);
+  g_autofree char *full_day = pm_ui_format_day (self->date);
   g_autofree char *count = NULL;
 
   adw_window_title_set_title (self->day_title, day);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->day_title), full_day);
   if (self->visits)
     {
       guint n = g_list_model_get_n_items (self->visits);
@@ -185,6 +191,32 @@ folded_changed_cb (PmWindow *self)
 }
 
 static void
+activity_cb (PmWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+}
+
+/* Any key, click or pointer movement counts as someone at the laptop. */
+static void
+watch_activity (PmWindow *self)
+{
+  GtkEventController *key = gtk_event_controller_key_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
+  g_signal_connect_swapped (key, "key-pressed", G_CALLBACK (activity_cb), self);
+  g_signal_connect_swapped (motion, "motion", G_CALLBACK (activity_cb), self);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (activity_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  activity_cb (self);
+}
+
+static void
 pm_window_dispose (GObject *object)
 {
   PmWindow *self = PM_WINDOW (object);
@@ -245,9 +277,12 @@ pm_window_class_init (PmWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PM_TYPE_SYNC_INDICATOR);
+  g_type_ensure (PM_TYPE_UNLOCK_PAGE);
   g_type_ensure (PM_TYPE_VISIT_PAGE);
   g_type_ensure (PM_TYPE_VISIT_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/de/halle/PePaMo/ui/pm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, lock_stack);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, unlock_page);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, day_title);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, sync_indicator);
@@ -272,6 +307,7 @@ static void
 pm_window_init (PmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  watch_activity (self);
   self->date = pm_clock_today ();
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (folded_changed_cb), self, G_CONNECT_SWAPPED);
   folded_changed_cb (self);
@@ -288,13 +324,53 @@ pm_window_new (GtkApplication *application,
   return self;
 }
 
+/* With a store, the route shows; without one, the unlock page. */
 void
 pm_window_set_store (PmWindow *self,
                      PmStore  *store)
 {
   g_return_if_fail (PM_IS_WINDOW (self));
   g_set_object (&self->store, store);
+  if (store == NULL)
+    {
+      pm_window_lock (self);
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->lock_stack, "main");
   reload (self);
+}
+
+/* Drops everything decrypted that the window holds and shows the unlock
+ * page; the caller closes the store. */
+void
+pm_window_lock (PmWindow *self)
+{
+  g_return_if_fail (PM_IS_WINDOW (self));
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->store);
+  set_visits (self, NULL);
+  pm_visit_page_clear (self->visit_page);
+  gtk_stack_set_visible_child_name (self->detail_stack, "none");
+  adw_leaflet_set_visible_child (self->leaflet, self->route_pane);
+  gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  pm_unlock_page_reset (self->unlock_page);
+  gtk_stack_set_visible_child_name (self->lock_stack, "unlock");
+}
+
+PmUnlockPage *
+pm_window_get_unlock_page (PmWindow *self)
+{
+  g_return_val_if_fail (PM_IS_WINDOW (self), NULL);
+  return self->unlock_page;
+}
+
+gint64
+pm_window_get_idle_seconds (PmWindow *self)
+{
+  g_return_val_if_fail (PM_IS_WINDOW (self), 0);
+  return (g_get_monotonic_time () - self->last_activity) / G_USEC_PER_SEC;
 }
 
 void
@@ -308,6 +384,7 @@ pm_window_show_message (PmWindow   *self,
   adw_status_page_set_title (self->message_page, title);
   adw_status_page_set_description (self->message_page, description);
   gtk_stack_set_visible_child_name (self->content_stack, "message");
+  gtk_stack_set_visible_child_name (self->lock_stack, "main");
 }
 
 void

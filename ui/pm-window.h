@@ -9,6 +9,7 @@
 
 #include "pm-store.h"
 #include "pm-sync-status.h"
+#include "pm-unlock-page.h"
 
 G_BEGIN_DECLS
 
@@ -27,5 +28,8 @@ void        pm_window_set_date     (PmWindow       *self,
                                     const char     *date);
 const char *pm_window_get_date     (PmWindow       *self);
 GListModel *pm_window_get_visits   (PmWindow       *self);
+PmUnlockPage *pm_window_get_unlock_page (PmWindow   *self);
+void        pm_window_lock         (PmWindow       *self);
+gint64      pm_window_get_idle_seconds (PmWindow   *self);
 
 G_END_DECLS

@@ -13,8 +13,10 @@
 #include <stdio.h>
 
 #include "pm-cli-common.h"
+#include "pm-cli-keys.h"
 #include "pm-cli-plan.h"
 #include "pm-cli-store.h"
+#include "pm-crypt.h"
 
 typedef int (*CommandFunc) (const char *data_dir,
                             int         argc,
@@ -35,12 +37,27 @@ run_plan (const char  *data_dir,
   return pm_cli_plan_run (argc, argv);
 }
 
+static int
+run_keys (const char  *data_dir,
+          int          argc,
+          char       **argv)
+{
+  g_autofree char *path = pm_cli_store_path (data_dir);
+
+  return pm_cli_keys_run (path, argv[0], argc, argv);
+}
+
 static const Command commands[] = {
   { "init", pm_cli_init, N_("Create a new store") },
   { "demo", pm_cli_demo, N_("Fill the store with the demo week") },
   { "visits", pm_cli_visits, N_("List the visits of a day") },
   { "export", pm_cli_export, N_("Print every record of the store") },
   { "plan", run_plan, N_("Plan routes (benchmark instances)") },
+  { "verify", run_keys, N_("Check every page of the store for tampering") },
+  { "passwd", run_keys, N_("Change a staff member's passphrase") },
+  { "key", run_keys, N_("Add, remove or list key slots") },
+  { "rekey", run_keys, N_("Encrypt the store with a new data key") },
+  { "recover-key", run_keys, N_("Unlock with the IT recovery key and set a new passphrase") },
 };
 
 static void
@@ -99,18 +116,22 @@ main (int    argc,
         }
       else
         {
-          fprintf (stderr, _("pepamo-cli: unknown option “%s”\n"), argv[i]);
-          fprintf (stderr, _("Try “pepamo-cli --help”.\n"));
-          return PM_CLI_USAGE;
+          g_autofree char *message = g_strdup_printf (_("unknown option “%s”"), argv[i]);
+
+          return pm_cli_fail_usage (message);
         }
     }
 
+  /* Before any SQLite use: the encrypted store installs its allocator. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!pm_crypt_init (&error))
+      return pm_cli_fail ("%s", error->message);
+  }
+
   if (i >= argc)
-    {
-      fprintf (stderr, _("pepamo-cli: no command given\n"));
-      fprintf (stderr, _("Try “pepamo-cli --help”.\n"));
-      return PM_CLI_USAGE;
-    }
+    return pm_cli_fail_usage (_("no command given"));
   if (data_dir == NULL)
     data_dir = g_build_filename (g_get_user_data_dir (), "pepamo", NULL);
 
@@ -123,7 +144,9 @@ main (int    argc,
         return commands[c].run (data_dir, argc - i, argv + i);
       }
 
-  fprintf (stderr, _("pepamo-cli: unknown command “%s”\n"), argv[i]);
-  fprintf (stderr, _("Try “pepamo-cli --help”.\n"));
-  return PM_CLI_USAGE;
+  {
+    g_autofree char *message = g_strdup_printf (_("unknown command “%s”"), argv[i]);
+
+    return pm_cli_fail_usage (message);
+  }
 }

@@ -34,8 +34,7 @@ pm_cli_fail (const char *format,
 }
 
 int
-pm_cli_usage_error (GOptionContext *context,
-                    const char     *message)
+pm_cli_fail_usage (const char *message)
 {
   g_autofree char *one_line = g_strdelimit (g_strdup (message), "\n", ' ');
 
@@ -57,20 +56,19 @@ pm_cli_parse_command (GOptionContext      *context,
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
-    return pm_cli_usage_error (context, error->message);
+    return pm_cli_fail_usage (error->message);
   if (*argc > 1)
     {
       g_autofree char *message = g_strdup_printf (_("unexpected argument “%s”"), (*argv)[1]);
 
-      return pm_cli_usage_error (context, message);
+      return pm_cli_fail_usage (message);
     }
   return PM_CLI_OK;
 }
 
 /* A --date option: today when absent, a usage error when malformed. */
 int
-pm_cli_default_date (GOptionContext  *context,
-                     char           **date)
+pm_cli_default_date (char **date)
 {
   g_autofree char *iso = NULL;
   g_autoptr(GDateTime) parsed = NULL;
@@ -83,28 +81,26 @@ pm_cli_default_date (GOptionContext  *context,
   iso = g_strconcat (*date, "T00:00:00Z", NULL);
   parsed = strlen (*date) == 10 ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
   if (parsed == NULL)
-    return pm_cli_usage_error (context, _("--date must be YYYY-MM-DD"));
+    return pm_cli_fail_usage (_("--date must be YYYY-MM-DD"));
   return PM_CLI_OK;
 }
 
-char *
-pm_cli_read_secret (const char  *env_name,
-                    const char  *prompt,
-                    GError     **error)
+void
+pm_cli_secret_free (PmCliSecret *secret)
 {
-  const char *from_env = g_getenv (env_name);
+  if (secret == NULL)
+    return;
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+static PmCliSecret *
+prompt_secret (const char  *prompt,
+               GError     **error)
+{
   struct termios saved, quiet;
   char buffer[1024];
   char *line;
-
-  if (from_env && *from_env)
-    return g_strdup (from_env);
-  if (!isatty (STDIN_FILENO))
-    {
-      g_set_error (error, PM_ERROR, PM_ERROR_INVALID,
-                   _("No passphrase: set %s or run on a terminal"), env_name);
-      return NULL;
-    }
 
   fprintf (stderr, "%s", prompt);
   fflush (stderr);
@@ -116,16 +112,60 @@ pm_cli_read_secret (const char  *env_name,
   tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
   fprintf (stderr, "\n");
 
-  if (line == NULL || buffer[0] == '\n' || buffer[0] == '\0')
+  buffer[strcspn (buffer, "\r\n")] = '\0';
+  if (line == NULL || buffer[0] == '\0')
     {
       explicit_bzero (buffer, sizeof buffer);
       g_set_error (error, PM_ERROR, PM_ERROR_INVALID, _("The passphrase must not be empty"));
       return NULL;
     }
-  buffer[strcspn (buffer, "\n")] = '\0';
   line = g_strdup (buffer);
   explicit_bzero (buffer, sizeof buffer);
   return line;
+}
+
+/* From @env_name, else a prompt without echo on a terminal; never argv. */
+PmCliSecret *
+pm_cli_read_secret (const char  *env_name,
+                    const char  *prompt,
+                    GError     **error)
+{
+  const char *from_env = g_getenv (env_name);
+
+  if (from_env && *from_env)
+    return g_strdup (from_env);
+  if (!isatty (STDIN_FILENO))
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID,
+                   _("No passphrase: set %s or run on a terminal"), env_name);
+      return NULL;
+    }
+  return prompt_secret (prompt, error);
+}
+
+/* Like pm_cli_read_secret(), but a typed one must be typed twice. */
+PmCliSecret *
+pm_cli_read_new_secret (const char  *env_name,
+                        const char  *prompt,
+                        GError     **error)
+{
+  g_autoptr(PmCliSecret) first = NULL;
+  g_autoptr(PmCliSecret) second = NULL;
+
+  if (g_getenv (env_name) && *g_getenv (env_name))
+    return pm_cli_read_secret (env_name, prompt, error);
+  first = pm_cli_read_secret (env_name, prompt, error);
+  if (first == NULL)
+    return NULL;
+  second = prompt_secret (_("Repeat it: "), error);
+  if (second == NULL)
+    return NULL;
+  if (strcmp (first, second) != 0)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, _("The two entries differ"));
+      return NULL;
+    }
+  return g_steal_pointer (&first);
 }
 
 char *

@@ -18,18 +18,25 @@ enum
 
 int   pm_cli_fail        (const char   *format,
                           ...) G_GNUC_PRINTF (1, 2);
-int   pm_cli_usage_error (GOptionContext *context,
-                          const char   *message);
+int   pm_cli_fail_usage  (const char   *message);
 int   pm_cli_parse_command (GOptionContext     *context,
                             const char         *summary,
                             const GOptionEntry *entries,
                             int                *argc,
                             char             ***argv);
-int   pm_cli_default_date  (GOptionContext     *context,
-                            char              **date);
-char *pm_cli_read_secret (const char   *env_name,
-                          const char   *prompt,
-                          GError      **error);
+int   pm_cli_default_date  (char              **date);
+/* A secret read from the environment or a prompt; wiped when freed. */
+typedef char PmCliSecret;
+
+PmCliSecret *pm_cli_read_secret (const char   *env_name,
+                                 const char   *prompt,
+                                 GError      **error);
+PmCliSecret *pm_cli_read_new_secret (const char   *env_name,
+                                     const char   *prompt,
+                                     GError      **error);
+void  pm_cli_secret_free (PmCliSecret  *secret);
 char *pm_cli_store_path  (const char   *data_dir);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PmCliSecret, pm_cli_secret_free)
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "pm-city.h"
 #include "pm-cli-common.h"
 #include "pm-cli-store.h"
+#include "pm-crypt.h"
 #include "pm-clock.h"
 #include "pm-demo.h"
 #include "pm-export.h"
@@ -44,6 +45,8 @@ pm_cli_open_store (const char  *data_dir,
                    GError     **error)
 {
   g_autofree char *path = pm_cli_store_path (data_dir);
+  g_autoptr(PmCliSecret) passphrase = NULL;
+  PmCryptKeys *keys;
   PmStore *store;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
@@ -52,7 +55,14 @@ pm_cli_open_store (const char  *data_dir,
                    _("No store in %s (run “pepamo-cli --data-dir %s init” first)"), data_dir, data_dir);
       return NULL;
     }
-  store = pm_store_open (path, error);
+  passphrase = pm_cli_read_secret ("PEPAMO_PASSPHRASE", _("Passphrase: "), error);
+  if (passphrase == NULL)
+    return NULL;
+  /* Any staff member's slot opens the store for the command line. */
+  keys = pm_crypt_unlock (path, NULL, passphrase, error);
+  if (keys == NULL)
+    return NULL;
+  store = pm_store_open (path, keys, error);
   if (store)
     act_as_owner (store);
   return store;
@@ -81,11 +91,15 @@ pm_cli_init (const char  *data_dir,
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   g_autoptr(PmStaff) staff = NULL;
-  g_autofree char *passphrase = NULL;
+  g_autoptr(PmCliSecret) passphrase = NULL;
+  g_autoptr(PmCryptSecret) recovery_key = NULL;
+  g_autofree char *recovery_key_file = NULL;
+  PmCryptKeys *keys;
   GOptionEntry entries[] = {
     { "staff", 0, 0, G_OPTION_ARG_STRING, &staff_name, N_("Name of the first staff member (default: an administrator)"), N_("NAME") },
     { "department", 0, 0, G_OPTION_ARG_STRING, &department, N_("Their department: soziales, einwohnerwesen, dispatch or it"), N_("DEPT") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("Their role (default follows the department)"), N_("ROLE") },
+    { "recovery-key-file", 0, 0, G_OPTION_ARG_FILENAME, &recovery_key_file, N_("Write the IT recovery key to FILE instead of printing it"), N_("FILE") },
     { NULL }
   };
   int rc;
@@ -93,11 +107,11 @@ pm_cli_init (const char  *data_dir,
   if ((rc = pm_cli_parse_command (context, _("Create a new store with its first staff member."), entries, &argc, &argv)) != PM_CLI_OK)
     return rc;
   if (department && !g_strv_contains (pm_departments (), department))
-    return pm_cli_usage_error (context, _("unknown department"));
+    return pm_cli_fail_usage (_("unknown department"));
   if (staff_name && department == NULL)
-    return pm_cli_usage_error (context, _("--staff needs --department"));
+    return pm_cli_fail_usage (_("--staff needs --department"));
   if (role && pm_role_from_wire (role) == PM_ROLE_INVALID)
-    return pm_cli_usage_error (context, _("unknown role"));
+    return pm_cli_fail_usage (_("unknown role"));
 
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     return pm_cli_fail (_("A store already exists in %s"), data_dir);
@@ -118,13 +132,29 @@ pm_cli_init (const char  *data_dir,
   if (!pm_record_validate (PM_RECORD (staff), &error))
     return pm_cli_fail ("%s", error->message);
 
-  store = pm_store_open (path, &error);
+  /* The first key slot belongs to this staff member. */
+  keys = pm_crypt_create (path, pm_record_get_id (PM_RECORD (staff)),
+                          pm_record_get_string (PM_RECORD (staff), "display_name"),
+                          pm_record_get_string (PM_RECORD (staff), "department"),
+                          passphrase, NULL, &recovery_key, &error);
+  if (keys == NULL)
+    return pm_cli_fail ("%s", error->message);
+  store = pm_store_open (path, keys, &error);
   if (store == NULL)
     return pm_cli_fail ("%s", error->message);
   pm_store_set_actor (store, pm_record_get_id (PM_RECORD (staff)), pm_role_from_wire (role ? role : default_role (department)));
   if (!pm_store_save (store, PM_RECORD (staff), &error))
     return pm_cli_fail ("%s", error->message);
 
+  if (recovery_key_file)
+    {
+      g_autofree char *contents = g_strconcat (recovery_key, "\n", NULL);
+
+      if (!g_file_set_contents_full (recovery_key_file, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+        return pm_cli_fail (_("The store was created, but the recovery key could not be written: %s"), error->message);
+    }
+  else
+    printf (_("IT recovery key (shown only this once; keep it safe, offline):\n%s\n"), recovery_key);
   printf (_("Created the store %s for %s.\n"), path,
           pm_record_get_string (PM_RECORD (staff), "display_name"));
   return PM_CLI_OK;
@@ -150,7 +180,7 @@ pm_cli_demo (const char  *data_dir,
 
   if ((rc = pm_cli_parse_command (context, _("Fill the store with a fictional week of the van in Halle (Saale)."), entries, &argc, &argv)) != PM_CLI_OK)
     return rc;
-  if ((rc = pm_cli_default_date (context, &date)) != PM_CLI_OK)
+  if ((rc = pm_cli_default_date (&date)) != PM_CLI_OK)
     return rc;
 
   store = pm_cli_open_store (data_dir, &error);
@@ -198,7 +228,7 @@ pm_cli_visits (const char  *data_dir,
 
   if ((rc = pm_cli_parse_command (context, _("List the visits of a day in route order."), entries, &argc, &argv)) != PM_CLI_OK)
     return rc;
-  if ((rc = pm_cli_default_date (context, &date)) != PM_CLI_OK)
+  if ((rc = pm_cli_default_date (&date)) != PM_CLI_OK)
     return rc;
 
   store = pm_cli_open_store (data_dir, &error);
@@ -264,7 +294,7 @@ pm_cli_export (const char  *data_dir,
                                            "(schema: core/data/export.schema.json)."), entries, &argc, &argv)) != PM_CLI_OK)
     return rc;
   if (g_strcmp0 (format, "json") != 0)
-    return pm_cli_usage_error (context, _("--format json is required"));
+    return pm_cli_fail_usage (_("--format json is required"));
 
   store = pm_cli_open_store (data_dir, &error);
   if (store == NULL)

@@ -217,6 +217,23 @@ pm_record_class_find_field (PmRecordClass *klass,
   return NULL;
 }
 
+/* Records hold personal and health data: once decrypted, it is wiped from
+ * memory when the record goes (on lock, the models drop their records). */
+static void
+wipe_string (char *s)
+{
+  explicit_bzero (s, strlen (s));
+  g_free (s);
+}
+
+static void
+wipe_strv (char **v)
+{
+  for (char **s = v; *s; s++)
+    explicit_bzero (*s, strlen (*s));
+  g_strfreev (v);
+}
+
 static void
 pm_record_finalize (GObject *object)
 {
@@ -233,10 +250,10 @@ pm_record_finalize (GObject *object)
         case PM_FIELD_STRING:
         case PM_FIELD_DATE:
         case PM_FIELD_JSON:
-          g_clear_pointer ((char **) slot, g_free);
+          g_clear_pointer ((char **) slot, wipe_string);
           break;
         case PM_FIELD_STRV:
-          g_clear_pointer ((char ***) slot, g_strfreev);
+          g_clear_pointer ((char ***) slot, wipe_strv);
           break;
         default:
           break;

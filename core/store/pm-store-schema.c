@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-crypt.h"
 #include "pm-error.h"
 #include "pm-store-private.h"
 
@@ -55,24 +56,30 @@ _pm_store_exec (sqlite3     *db,
                 const char  *sql,
                 GError     **error)
 {
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
     {
-      g_set_error (error, PM_ERROR, PM_ERROR_STORE, "SQL failed: %s", message ? message : "?");
-      sqlite3_free (message);
+      _pm_store_set_sql_error (error, db, "SQL failed");
       return FALSE;
     }
   return TRUE;
 }
 
+/* A page that fails its tag or cannot be read is the encrypted store's
+ * business (PM_CRYPT_ERROR_CORRUPT names the page); the rest is ours. */
 void
 _pm_store_set_sql_error (GError     **error,
                          sqlite3     *db,
                          const char  *what)
 {
-  g_set_error (error, PM_ERROR, PM_ERROR_STORE, "%s: %s (%d)", what,
-               sqlite3_errmsg (db), sqlite3_extended_errcode (db));
+  int rc = sqlite3_extended_errcode (db);
+
+  if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_IOERR)
+    {
+      pm_crypt_error_from_sqlite (error, db, rc);
+      g_prefix_error (error, "%s: ", what);
+      return;
+    }
+  g_set_error (error, PM_ERROR, PM_ERROR_STORE, "%s: %s (%d)", what, sqlite3_errmsg (db), rc);
 }
 
 int

@@ -4,7 +4,7 @@
  * service): callers queue jobs, the worker runs each in a transaction and
  * completes a GTask back on the caller's main context, so the GTK main thread
  * never waits on disk or crypto. Synchronous callers (CLI, tests) wait for
- * their job instead.
+ * their job instead. The database is encrypted page by page (core/crypt).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,6 +26,7 @@ struct _PmStore
   GObject       parent_instance;
 
   char         *path;
+  PmCryptKeys  *keys;     /* until the worker opened the database */
   char         *device_id;
   GThread      *worker;
   GAsyncQueue  *jobs;
@@ -263,20 +264,15 @@ open_job (PmStore  *self,
           gpointer  data,
           GError  **error)
 {
-  sqlite3 *db = NULL;
+  /* The open database keeps its own copy of the data key; ours goes now. */
+  g_autoptr(PmCryptKeys) keys = g_steal_pointer (&self->keys);
+  sqlite3 *db = pm_crypt_open (self->path, keys, PM_CRYPT_JOURNAL_WAL, error);
 
-  if (sqlite3_open_v2 (self->path, &db,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                       NULL) != SQLITE_OK)
-    {
-      g_set_error (error, PM_ERROR, PM_ERROR_STORE, _("Cannot open the store %s: %s"),
-                   self->path, db ? sqlite3_errmsg (db) : "out of memory");
-      sqlite3_close (db);
-      return NULL;
-    }
+  if (db == NULL)
+    return NULL;
   sqlite3_busy_timeout (db, 5000);
   self->db = db;
-  if (!_pm_store_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", error) ||
+  if (!_pm_store_exec (db, "PRAGMA synchronous = FULL;", error) ||
       !_pm_store_migrate (db, PM_STORE_SCHEMA_VERSION, error) ||
       !_pm_store_exec (db, "BEGIN IMMEDIATE", error))
     goto fail;
@@ -294,17 +290,30 @@ fail:
   return NULL;
 }
 
+/**
+ * pm_store_open:
+ * @path: the store file
+ * @keys: (transfer full): its unlocked keys; wiped once the database is open
+ *
+ * Opens (and migrates) an encrypted store. Blocks until the worker thread
+ * has opened it: call it off the main thread in a GUI.
+ */
 PmStore *
-pm_store_open (const char  *path,
-               GError     **error)
+pm_store_open (const char   *path,
+               PmCryptKeys  *keys,
+               GError      **error)
 {
   g_autoptr(PmStore) self = NULL;
   Job job = { .func = open_job, .raw = TRUE };
 
   g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (keys != NULL, NULL);
 
   self = g_object_new (PM_TYPE_STORE, NULL);
   self->path = g_strdup (path);
+  self->keys = keys;
+  if (!pm_crypt_init (error))
+    return NULL;
   self->worker = g_thread_new ("pm-store", worker_main, self);
   if (run_job_sync (self, &job, error) == NULL)
     return NULL;
@@ -332,6 +341,7 @@ pm_store_finalize (GObject *object)
 
   pm_store_close (self);
   g_async_queue_unref (self->jobs);
+  g_clear_pointer (&self->keys, pm_crypt_keys_free);
   g_free (self->path);
   g_free (self->device_id);
   g_free (self->actor_id);

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "pm-crypt.h"
 #include "pm-record.h"
 #include "pm-status.h"
 
@@ -18,6 +19,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PmStore, pm_store, PM, STORE, GObject)
 
 PmStore    *pm_store_open                       (const char           *path,
+                                                 PmCryptKeys          *keys,
                                                  GError              **error);
 void        pm_store_close                      (PmStore              *self);
 const char *pm_store_get_path                   (PmStore              *self);

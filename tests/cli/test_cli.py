@@ -129,10 +129,44 @@ class CliTest(unittest.TestCase):
         self.assertEqual([(s["display_name"], s["department"], s["role"]) for s in staff],
                          [("Sabine Beispiel", "soziales", "field")])
 
+    def test_wrong_passphrase(self):
+        self.init_demo()
+        r = run("--data-dir", self.data, "visits", passphrase="wrong")
+        self.assertOneLineError(r, 1, "Wrong passphrase")
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(run("--data-dir", self.data, "visits").returncode, 0)
+
+    def test_init_prints_recovery_key_once(self):
+        r = run("--data-dir", self.data, "init")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"(?m)^[A-Z2-7]{4}(-[A-Z2-7]{4}){12}$")
+        keyfile = os.path.join(self.dir, "recovery.txt")
+        other = os.path.join(self.dir, "other")
+        r = run("--data-dir", other, "init", "--recovery-key-file", keyfile)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotRegex(r.stdout, r"[A-Z2-7]{4}-[A-Z2-7]{4}-")
+        self.assertEqual(os.stat(keyfile).st_mode & 0o077, 0)
+
+    def test_nothing_readable_on_disk(self):
+        self.init_demo()
+        doc = json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)
+        canaries = {c["family_name"] for c in doc["citizens"]} | {c["street"] for c in doc["citizens"]}
+        canaries |= {"Pflegeberatung", "SQLite format 3", doc["citizens"][0]["birth_date"]}
+        names = sorted(os.listdir(self.data))
+        self.assertTrue(set(names) <= {"pepamo.db", "pepamo.db-wal", "pepamo.db-shm"}, names)
+        for name in names:
+            with open(os.path.join(self.data, name), "rb") as f:
+                data = f.read()
+            for canary in canaries:
+                self.assertNotIn(canary.encode(), data, f"{canary!r} readable in {name}")
+        r = run("--data-dir", self.data, "verify")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
     def test_help_everywhere(self):
         self.assertEqual(run("--help").returncode, 0)
         self.assertIn("pepamo-cli", run("--version").stdout)
-        for command in ("init", "demo", "visits", "export", "plan"):
+        for command in ("init", "demo", "visits", "export", "plan", "verify", "passwd", "key",
+                        "rekey", "recover-key"):
             with self.subTest(command=command):
                 r = run(command, "--help")
                 self.assertEqual(r.returncode, 0, r.stderr)

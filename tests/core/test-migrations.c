@@ -35,10 +35,7 @@ fixture_tear_down (Fixture       *f,
 static sqlite3 *
 raw_open (const char *path)
 {
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  return db;
+  return pm_test_open_raw (path);
 }
 
 static void
@@ -95,7 +92,7 @@ test_too_new (Fixture       *f,
   g_assert_true (_pm_store_exec (db, bump, NULL));
   sqlite3_close (db);
 
-  store = pm_store_open (f->path, &error);
+  store = pm_store_open (f->path, pm_test_unlock (f->path), &error);
   g_assert_null (store);
   g_assert_error (error, PM_ERROR, PM_ERROR_SCHEMA_TOO_NEW);
 

@@ -231,6 +231,41 @@ test_reopen_keeps_data (Fixture       *f,
   g_assert_nonnull (loaded);
 }
 
+/* A changed byte on disk is an error naming corruption, never wrong data. */
+static void
+test_tampered_file (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "pepamo.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmStore) store = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (pm_demo_fill (f->store, "2026-11-18", 7, &error));
+  pm_store_close (f->store);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  /* A byte in the middle of a page in the middle of the file. */
+  contents[(length / 2 / 4096) * 4096 + 2000] ^= 0x01;
+  g_assert_true (g_file_set_contents (path, contents, length, &error));
+
+  store = pm_store_open (path, pm_test_unlock (path), &error);
+  if (store)
+    {
+      /* The damaged page may belong to any table: read them all. */
+      guint n_types;
+      const GType *types = pm_model_get_types (&n_types);
+
+      for (guint i = 0; i < n_types && error == NULL; i++)
+        {
+          g_autoptr(GPtrArray) records = pm_store_list (store, types[i], &error);
+
+          g_assert_true ((records == NULL) == (error != NULL));
+        }
+    }
+  g_assert_error (error, PM_CRYPT_ERROR, PM_CRYPT_ERROR_CORRUPT);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -246,6 +281,7 @@ main (int    argc,
   ADD ("/store/not-found", test_not_found);
   ADD ("/store/async-day", test_async_day);
   ADD ("/store/reopen-keeps-data", test_reopen_keeps_data);
+  ADD ("/store/tampered-file", test_tampered_file);
 #undef ADD
   return g_test_run ();
 }

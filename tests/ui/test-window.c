@@ -10,6 +10,7 @@
 #include "pm-clock.h"
 #include "pm-demo.h"
 #include "pm-sync-service.h"
+#include "pm-unlock-page.h"
 #include "pm-test-utils.h"
 #include "pm-visit-page.h"
 #include "pm-visit-row.h"
@@ -168,11 +169,34 @@ detail_shown (Fixture *f)
          has_row_titled (page, pm_record_get_string (first, "persons"));
 }
 
+/* The route's list, not the one inside the unlock page's staff chooser. */
+static GtkWidget *
+find_route_list (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_VIEW (widget) && gtk_list_view_get_model (GTK_LIST_VIEW (widget)))
+    {
+      g_autoptr(GObject) first = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (widget))), 0);
+
+      if (PM_IS_VISIT (first))
+        return widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_route_list (child);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_open_visit (Fixture       *f,
                  gconstpointer  data)
 {
-  GtkWidget *list = find_by_type (GTK_WIDGET (f->window), GTK_TYPE_LIST_VIEW);
+  GtkWidget *list = find_route_list (GTK_WIDGET (f->window));
+
+  g_assert_nonnull (list);
   g_autoptr(PmRecord) first = g_list_model_get_item (pm_window_get_visits (f->window), 0);
   GtkWidget *page;
 
@@ -204,6 +228,124 @@ test_day_navigation (Fixture       *f,
                    !=, "list");
 }
 
+static gboolean
+window_is_locked (PmWindow *window)
+{
+  GtkWidget *stack = gtk_widget_get_first_child (gtk_widget_get_first_child (GTK_WIDGET (window)));
+
+  while (stack && !GTK_IS_STACK (stack))
+    stack = gtk_widget_get_next_sibling (stack);
+  return stack && g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), "unlock") == 0;
+}
+
+/* Locking drops every decrypted record the window holds. */
+static void
+test_lock_drops_data (Fixture       *f,
+                      gconstpointer  data)
+{
+  GListModel *visits = pm_window_get_visits (f->window);
+  GtkWidget *page = find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE);
+  GWeakRef first;
+
+  {
+    g_autoptr(GObject) item = g_list_model_get_item (visits, 0);
+
+    g_weak_ref_init (&first, item);
+  }
+  g_assert_true (gtk_widget_activate_action (find_route_list (GTK_WIDGET (f->window)), "list.activate-item", "u", 0));
+  wait_for (detail_shown, f, "the visit's detail page");
+  g_assert_false (window_is_locked (f->window));
+
+  pm_window_lock (f->window);
+  g_assert_true (window_is_locked (f->window));
+  g_assert_null (pm_window_get_visits (f->window));
+  {
+    g_autoptr(GPtrArray) visits_of_today = pm_store_list_visits_for_day (f->store, f->today, NULL);
+
+    g_assert_false (has_row_titled (page, pm_record_get_string (g_ptr_array_index (visits_of_today, 0), "persons")));
+  }
+  /* No one holds the records any more, so they are finalized (and wiped). */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (g_weak_ref_get (&first));
+  g_weak_ref_clear (&first);
+}
+
+/* The page's own button: entry rows hide an apply button of the same style. */
+static GtkWidget *
+find_suggested_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_has_css_class (widget, "suggested-action") &&
+      gtk_widget_get_ancestor (widget, ADW_TYPE_ENTRY_ROW) == NULL)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_suggested_button (child);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+unlock_requested_cb (PmUnlockPage *page,
+                     const char   *staff_id,
+                     const char   *passphrase,
+                     GStrv        *out)
+{
+  g_strfreev (*out);
+  *out = g_strdupv ((char *[]) { (char *) staff_id, (char *) passphrase, NULL });
+}
+
+static void
+test_unlock_page (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  PmUnlockPage *page = g_object_new (PM_TYPE_UNLOCK_PAGE, NULL);
+  g_autoptr(GPtrArray) slots = g_ptr_array_new ();
+  PmCryptSlotInfo sabine = { PM_CRYPT_SLOT_PASSPHRASE, "d0000000-0000-4000-8000-000000000001", "Sabine", "soziales" };
+  PmCryptSlotInfo recovery = { PM_CRYPT_SLOT_RECOVERY, "recovery", "IT recovery key", "it" };
+  PmCryptSlotInfo thomas = { PM_CRYPT_SLOT_PASSPHRASE, "d0000000-0000-4000-8000-000000000002", "Thomas", "einwohnerwesen" };
+  g_auto(GStrv) request = NULL;
+  GtkWidget *button;
+  GtkWidget *entry;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  g_ptr_array_add (slots, &sabine);
+  g_ptr_array_add (slots, &recovery);
+  g_ptr_array_add (slots, &thomas);
+  pm_unlock_page_set_staff (page, slots);
+  g_signal_connect (page, "unlock-requested", G_CALLBACK (unlock_requested_cb), &request);
+  button = find_suggested_button (GTK_WIDGET (page));
+  entry = find_by_type (GTK_WIDGET (page), ADW_TYPE_PASSWORD_ENTRY_ROW);
+
+  /* Only people are offered, not the recovery key. */
+  g_assert_cmpint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (find_by_type (GTK_WIDGET (page), ADW_TYPE_COMBO_ROW)))), ==, 2);
+
+  /* An empty passphrase is not even tried. */
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_null (request);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "geheim");
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_nonnull (request);
+  g_assert_cmpstr (request[0], ==, sabine.staff_id);
+  g_assert_cmpstr (request[1], ==, "geheim");
+
+  /* A refusal with a wait switches unlocking off and forgets the input. */
+  pm_unlock_page_refuse (page, "The passphrase is wrong.", 30);
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_clear_pointer (&request, g_strfreev);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "again");
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_null (request);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -214,5 +356,7 @@ main (int    argc,
   g_test_add ("/ui/route-of-today", Fixture, NULL, fixture_set_up, test_route_of_today, fixture_tear_down);
   g_test_add ("/ui/open-visit", Fixture, NULL, fixture_set_up, test_open_visit, fixture_tear_down);
   g_test_add ("/ui/day-navigation", Fixture, NULL, fixture_set_up, test_day_navigation, fixture_tear_down);
+  g_test_add ("/ui/lock-drops-data", Fixture, NULL, fixture_set_up, test_lock_drops_data, fixture_tear_down);
+  g_test_add_func ("/ui/unlock-page", test_unlock_page);
   return g_test_run ();
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-# test_accessibility.py: `pepamo --demo` as a screen reader sees it: every
-# button, toggle and entry has a name, and the route lists the day's visits.
+# test_accessibility.py: `pepamo --demo` driven as a screen reader sees it:
+# unlock (a wrong passphrase first), the route lists the day's visits, lock
+# again; on every screen each button, toggle and entry has a name.
 # Needs a display and a D-Bus session (.ci/run provides both).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -60,6 +61,12 @@ class AccessibilityTest(unittest.TestCase):
         cls.proc.terminate()
         cls.proc.wait(timeout=30)
 
+    def find(self, role, name):
+        for node in walk(self.app):
+            if node.getRole() == role and node.name == name:
+                return node
+        return None
+
     def visit_rows(self):
         for node in walk(self.app):
             if node.getRole() == pyatspi.ROLE_LIST and "route" in (node.name or ""):
@@ -67,17 +74,41 @@ class AccessibilityTest(unittest.TestCase):
                 return items if len(items) >= 5 else None
         return None
 
-    def test_every_control_is_named(self):
-        poll("the day's route", self.visit_rows)
-        unnamed = []
-        for node in walk(self.app):
-            if node.getRole() in NAMED_ROLES and not (node.name or "").strip():
-                unnamed.append(f"{node.getRoleName()} under {node.parent.getRoleName() if node.parent else '?'}")
-        self.assertEqual(unnamed, [], "controls without an accessible name")
+    def unnamed_controls(self):
+        return [f"{node.getRoleName()} under {node.parent.getRoleName() if node.parent else '?'}"
+                for node in walk(self.app)
+                if node.getRole() in NAMED_ROLES and not (node.name or "").strip()]
 
-    def test_route_lists_the_visits(self):
+    def showing_text(self, fragment):
+        for node in walk(self.app):
+            if node.getRole() in (pyatspi.ROLE_LABEL, pyatspi.ROLE_ALERT) and fragment in (node.name or "") \
+               and node.getState().contains(pyatspi.STATE_VISIBLE):
+                return node
+        return None
+
+    def unlock_with(self, passphrase):
+        entry = poll("the passphrase entry", lambda: self.find(pyatspi.ROLE_TEXT, "Passphrase")
+                     or self.find(pyatspi.ROLE_PASSWORD_TEXT, "Passphrase"))
+        entry.queryEditableText().setTextContents(passphrase)
+        button = self.find(pyatspi.ROLE_PUSH_BUTTON, "Unlock")
+        self.assertIsNotNone(button)
+        button.queryAction().doAction(0)
+
+    def test_unlock_route_lock(self):
+        poll("the unlock page", lambda: self.find(pyatspi.ROLE_PUSH_BUTTON, "Unlock"))
+        self.assertEqual(self.unnamed_controls(), [], "unlock page: controls without a name")
+
+        self.unlock_with("wrong guess")
+        poll("the refusal", lambda: self.showing_text("passphrase is wrong"))
+        self.assertIsNone(self.visit_rows())
+
+        self.unlock_with("demo")
         rows = poll("the day's route", self.visit_rows)
         self.assertGreaterEqual(len(rows), 5)
+        self.assertEqual(self.unnamed_controls(), [], "route: controls without a name")
+
+        self.find(pyatspi.ROLE_PUSH_BUTTON, "Lock").queryAction().doAction(0)
+        poll("the route to disappear", lambda: not self.visit_rows())
 
 
 if __name__ == "__main__":
