@@ -202,7 +202,8 @@ unlock_thread (GTask        *task,
   /* Every write names who acted, with the rights of their role. */
   staff = pm_store_get (store, PM_TYPE_STAFF, data->staff_id, NULL);
   pm_store_set_actor (store, data->staff_id,
-                      staff ? pm_role_from_wire (pm_record_get_string (staff, "role")) : PM_ROLE_INVALID);
+                      staff ? pm_role_from_wire (pm_record_get_string (staff, "role")) : PM_ROLE_INVALID,
+                      staff ? pm_record_get_string (staff, "department") : NULL);
   g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
 }
 

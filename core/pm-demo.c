@@ -199,7 +199,7 @@ make_staff (Demo *demo)
       if (g_str_equal (staff[i].role, "field"))
         g_strv_builder_add (crew, pm_record_get_id (member));
       if (g_str_equal (staff[i].role, "admin") && pm_store_get_actor_id (demo->store) == NULL)
-        pm_store_set_actor (demo->store, pm_record_get_id (member), PM_ROLE_ADMIN);
+        pm_store_set_actor (demo->store, pm_record_get_id (member), PM_ROLE_ADMIN, staff[i].department);
     }
   crew_ids = g_strv_builder_end (crew);
   g_object_set (van,
@@ -445,13 +445,12 @@ make_case (Demo       *demo,
            const char *service,
            const char *status,
            const char *captured_on,
-           guint       receipt)
+           guint       serial)
 {
   PmRecord *kase = add (demo, pm_case_new ());
   PmRecord *signature = add (demo, pm_signature_new ());
   g_autofree char *strokes = demo_strokes (demo);
-  g_autofree char *receipt_no = g_strdup_printf ("PM1-%s-%05u", "2026", receipt);
-  g_autofree char *number = g_strdup_printf ("V-%06u", 200000 + receipt * 7);
+  g_autofree char *number = g_strdup_printf ("V-%06u", 200000 + serial * 7);
   g_autofree char *signer = g_strdup_printf ("%s %s", pm_record_get_string (citizen, "given_names"),
                                              pm_record_get_string (citizen, "family_name"));
   gboolean paid = g_str_equal (service, "PA") || g_str_equal (service, "RP") || g_str_equal (service, "FZ") ||
@@ -474,7 +473,6 @@ make_case (Demo       *demo,
                 "handover-mode", g_str_equal (service, "PA") || g_str_equal (service, "RP") ? "visit" : NULL,
                 "fee-cents", fee,
                 "payment-method", paid ? "card" : "none",
-                "receipt-no", paid ? receipt_no : NULL,
                 "registration-number", pm_case_status_is_locked (status) ? number : NULL,
                 "captured-on", captured_on,
                 NULL);
@@ -597,7 +595,7 @@ pm_demo_fill (PmStore     *store,
   ok = pm_store_save_all (store, demo.records, error);
 
   if (actor_before == NULL)
-    pm_store_set_actor (store, NULL, PM_ROLE_INVALID);
+    pm_store_set_actor (store, NULL, PM_ROLE_INVALID, NULL);
   g_ptr_array_unref (demo.citizens);
   g_ptr_array_unref (demo.records);
   g_rand_free (demo.rand);

@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include "pm-access.h"
 #include "pm-clock.h"
 #include "pm-export.h"
 #include "pm-model.h"
@@ -45,6 +46,14 @@ pm_export_json (PmStore  *store,
       for (guint j = 0; j < records->len; j++)
         {
           JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+          /* An export opens the record as much as a detail page does. */
+          if (pm_access_is_audited (g_ptr_array_index (records, j)) &&
+              !pm_store_log_read (store, g_ptr_array_index (records, j), "export", error))
+            {
+              json_node_unref (node);
+              return NULL;
+            }
 
           json_node_take_object (node, pm_record_to_json (g_ptr_array_index (records, j)));
           json_builder_add_value (builder, node);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "pm-cli-common.h"
+#include "pm-cli-fees.h"
 #include "pm-cli-keys.h"
 #include "pm-cli-plan.h"
 #include "pm-cli-store.h"
@@ -52,6 +53,8 @@ static const Command commands[] = {
   { "demo", pm_cli_demo, N_("Fill the store with the demo week") },
   { "visits", pm_cli_visits, N_("List the visits of a day") },
   { "export", pm_cli_export, N_("Print every record of the store") },
+  { "fee", pm_cli_fee, N_("Print the fee of a service") },
+  { "services", pm_cli_services, N_("List the services, their codes and options") },
   { "plan", run_plan, N_("Plan routes (benchmark instances)") },
   { "verify", run_keys, N_("Check every page of the store for tampering") },
   { "passwd", run_keys, N_("Change a staff member's passphrase") },

@@ -66,21 +66,25 @@ pm_cli_parse_command (GOptionContext      *context,
   return PM_CLI_OK;
 }
 
+gboolean
+pm_cli_date_is_iso (const char *date)
+{
+  g_autofree char *iso = g_strconcat (date, "T00:00:00Z", NULL);
+  g_autoptr(GDateTime) parsed = strlen (date) == 10 ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+
+  return parsed != NULL;
+}
+
 /* A --date option: today when absent, a usage error when malformed. */
 int
 pm_cli_default_date (char **date)
 {
-  g_autofree char *iso = NULL;
-  g_autoptr(GDateTime) parsed = NULL;
-
   if (*date == NULL)
     {
       *date = pm_clock_today ();
       return PM_CLI_OK;
     }
-  iso = g_strconcat (*date, "T00:00:00Z", NULL);
-  parsed = strlen (*date) == 10 ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
-  if (parsed == NULL)
+  if (!pm_cli_date_is_iso (*date))
     return pm_cli_fail_usage (_("--date must be YYYY-MM-DD"));
   return PM_CLI_OK;
 }
@@ -174,3 +178,16 @@ pm_cli_store_path (const char *data_dir)
   return g_build_filename (data_dir, "pepamo.db", NULL);
 }
 
+
+/* Pads to @width characters, not bytes: names have umlauts. */
+char *
+pm_cli_pad (const char *text,
+            guint       width)
+{
+  glong length = g_utf8_strlen (text ? text : "", -1);
+  GString *padded = g_string_new (text);
+
+  for (glong i = length; i < (glong) width; i++)
+    g_string_append_c (padded, ' ');
+  return g_string_free (padded, FALSE);
+}

@@ -25,6 +25,9 @@ int   pm_cli_parse_command (GOptionContext     *context,
                             int                *argc,
                             char             ***argv);
 int   pm_cli_default_date  (char              **date);
+gboolean pm_cli_date_is_iso (const char        *date);
+char *pm_cli_pad           (const char         *text,
+                            guint               width);
 /* A secret read from the environment or a prompt; wiped when freed. */
 typedef char PmCliSecret;
 

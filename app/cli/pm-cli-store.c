@@ -37,7 +37,8 @@ act_as_owner (PmStore *store)
     owner = g_ptr_array_index (staff, 0);
   if (owner)
     pm_store_set_actor (store, pm_record_get_id (owner),
-                        pm_role_from_wire (pm_record_get_string (owner, "role")));
+                        pm_role_from_wire (pm_record_get_string (owner, "role")),
+                        pm_record_get_string (owner, "department"));
 }
 
 PmStore *
@@ -142,7 +143,9 @@ pm_cli_init (const char  *data_dir,
   store = pm_store_open (path, keys, &error);
   if (store == NULL)
     return pm_cli_fail ("%s", error->message);
-  pm_store_set_actor (store, pm_record_get_id (PM_RECORD (staff)), pm_role_from_wire (role ? role : default_role (department)));
+  pm_store_set_actor (store, pm_record_get_id (PM_RECORD (staff)),
+                      pm_role_from_wire (pm_record_get_string (PM_RECORD (staff), "role")),
+                      pm_record_get_string (PM_RECORD (staff), "department"));
   if (!pm_store_save (store, PM_RECORD (staff), &error))
     return pm_cli_fail ("%s", error->message);
 
@@ -257,13 +260,14 @@ pm_cli_visits (const char  *data_dir,
       PmRecord *visit = g_ptr_array_index (visits, i);
       const PmArea *area = pm_city_lookup_area (city, pm_record_get_string (visit, "stadtteil"));
       g_autofree char *services = services_text (visit);
+      g_autofree char *persons = pm_cli_pad (pm_record_get_string (visit, "persons"), 28);
+      g_autofree char *place = pm_cli_pad (area ? area->name : pm_record_get_string (visit, "stadtteil"), 26);
+      g_autofree char *booked = pm_cli_pad (services, 12);
 
-      printf ("%2" G_GINT64_FORMAT "  %-5s  %-28s  %-26s  %-12s  %s\n",
+      printf ("%2" G_GINT64_FORMAT "  %-5s  %s  %s  %s  %s\n",
               pm_record_get_int (visit, "route_order"),
               pm_record_get_string (visit, "planned_start") ? pm_record_get_string (visit, "planned_start") : "",
-              pm_record_get_string (visit, "persons"),
-              area ? area->name : pm_record_get_string (visit, "stadtteil"),
-              services,
+              persons, place, booked,
               pm_visit_status_get_label (pm_record_get_string (visit, "status")));
     }
   if (visits->len == 0)

@@ -43,4 +43,10 @@ gboolean _pm_store_migrate        (sqlite3        *db,
                                    int             target,
                                    GError        **error);
 
+gboolean _pm_store_assign_receipt (sqlite3        *db,
+                                   PmRecord       *kase,
+                                   const char     *actor_id,
+                                   gboolean       *assigned,
+                                   GError        **error);
+
 G_END_DECLS

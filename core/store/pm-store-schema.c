@@ -47,6 +47,9 @@ static const char * const migrations[] = {
   /* 2: drafts, so a form being filled survives a crash; one per form */
   "CREATE TABLE drafts (form TEXT PRIMARY KEY NOT NULL, record_kind TEXT NOT NULL,"
   "  record_id TEXT, actor_id TEXT, data TEXT NOT NULL, updated_at TEXT NOT NULL);",
+
+  /* 3: counters that must not have gaps (receipt numbers per van and year) */
+  "CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PM_STORE_SCHEMA_VERSION);

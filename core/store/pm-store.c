@@ -15,6 +15,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pm-access.h"
 #include "pm-audit-entry.h"
 #include "pm-clock.h"
 #include "pm-error.h"
@@ -35,6 +36,7 @@ struct _PmStore
   GMutex        actor_lock;
   char         *actor_id;
   PmRole        actor_role;
+  char         *actor_department;
 };
 
 G_DEFINE_FINAL_TYPE (PmStore, pm_store, G_TYPE_OBJECT)
@@ -305,6 +307,7 @@ pm_store_open (const char   *path,
 {
   g_autoptr(PmStore) self = NULL;
   Job job = { .func = open_job, .raw = TRUE };
+  guint n_types;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (keys != NULL, NULL);
@@ -312,6 +315,8 @@ pm_store_open (const char   *path,
   self = g_object_new (PM_TYPE_STORE, NULL);
   self->path = g_strdup (path);
   self->keys = keys;
+  /* The worker builds records of every kind: their classes must exist. */
+  pm_model_get_types (&n_types);
   if (!pm_crypt_init (error))
     return NULL;
   self->worker = g_thread_new ("pm-store", worker_main, self);
@@ -345,6 +350,7 @@ pm_store_finalize (GObject *object)
   g_free (self->path);
   g_free (self->device_id);
   g_free (self->actor_id);
+  g_free (self->actor_department);
   g_mutex_clear (&self->actor_lock);
 
   G_OBJECT_CLASS (pm_store_parent_class)->finalize (object);
@@ -393,16 +399,25 @@ pm_store_get_schema_version (PmStore *self)
   return GPOINTER_TO_INT (_pm_store_run_sync (self, schema_version_job, NULL, NULL)) - 1;
 }
 
+/**
+ * pm_store_set_actor:
+ *
+ * Who acts from now on: every write and audit entry names them, and what
+ * the store hands out follows their role and department (core/rules/pm-access.c).
+ */
 void
 pm_store_set_actor (PmStore    *self,
                     const char *staff_id,
-                    PmRole      role)
+                    PmRole      role,
+                    const char *department)
 {
   g_return_if_fail (PM_IS_STORE (self));
   g_mutex_lock (&self->actor_lock);
   g_free (self->actor_id);
   self->actor_id = g_strdup (staff_id);
   self->actor_role = role;
+  g_free (self->actor_department);
+  self->actor_department = g_strdup (department);
   g_mutex_unlock (&self->actor_lock);
 }
 
@@ -680,6 +695,7 @@ typedef struct
 {
   GPtrArray *records;
   GArray    *stamps;
+  GPtrArray *receipts;  /* records that got a receipt number in this job */
   char      *actor_id;
   PmRole     role;
 } SaveData;
@@ -699,10 +715,16 @@ save_job (PmStore  *self,
     }
   for (guint i = 0; i < save->records->len; i++)
     {
+      PmRecord *record = g_ptr_array_index (save->records, i);
       Stamp stamp = { 0 };
+      gboolean assigned = FALSE;
 
-      if (!write_record (self, db, g_ptr_array_index (save->records, i), save->actor_id,
-                         save->role, &stamp, error))
+      if (PM_IS_CASE (record) &&
+          !_pm_store_assign_receipt (db, record, save->actor_id, &assigned, error))
+        return NULL;
+      if (assigned)
+        g_ptr_array_add (save->receipts, record);
+      if (!write_record (self, db, record, save->actor_id, save->role, &stamp, error))
         {
           stamp_clear (&stamp);
           return NULL;
@@ -717,7 +739,7 @@ pm_store_save_all (PmStore    *self,
                    GPtrArray  *records,
                    GError    **error)
 {
-  SaveData save = { records, NULL, NULL, PM_ROLE_INVALID };
+  SaveData save = { records, NULL, NULL, NULL, PM_ROLE_INVALID };
   gboolean ok;
 
   g_return_val_if_fail (PM_IS_STORE (self), FALSE);
@@ -729,8 +751,13 @@ pm_store_save_all (PmStore    *self,
   g_mutex_unlock (&self->actor_lock);
   save.stamps = g_array_new (FALSE, TRUE, sizeof (Stamp));
   g_array_set_clear_func (save.stamps, (GDestroyNotify) stamp_clear);
+  save.receipts = g_ptr_array_new ();
 
   ok = _pm_store_run_sync (self, save_job, &save, error) != NULL;
+  /* Rolled back: the numbers were not used and will be given again. */
+  for (guint i = 0; !ok && i < save.receipts->len; i++)
+    pm_record_set_string (g_ptr_array_index (save.receipts, i), "receipt_no", NULL);
+  g_ptr_array_unref (save.receipts);
   /* Versions and timestamps change only once the transaction committed. */
   for (guint i = 0; ok && i < records->len; i++)
     {
@@ -757,28 +784,59 @@ pm_store_save (PmStore   *self,
   return pm_store_save_all (self, records, error);
 }
 
+/* A read, with who reads as it was when the read was asked for. */
 typedef struct
 {
-  GType  type;
-  char  *id;
-  char  *date;
+  GType     type;
+  char     *id;
+  char     *date;
+  char     *actor_id;
+  char     *department;
+  PmViewer  viewer;
 } QueryData;
+
+static QueryData *
+query_new (PmStore    *self,
+           GType       type,
+           const char *id,
+           const char *date)
+{
+  QueryData *query = g_new0 (QueryData, 1);
+
+  g_type_class_ref (type);
+  query->type = type;
+  query->id = g_strdup (id);
+  query->date = g_strdup (date);
+  g_mutex_lock (&self->actor_lock);
+  query->actor_id = g_strdup (self->actor_id);
+  query->department = g_strdup (self->actor_department);
+  query->viewer.role = self->actor_role;
+  g_mutex_unlock (&self->actor_lock);
+  query->viewer.department = query->department;
+  return query;
+}
 
 static void
 query_data_free (QueryData *query)
 {
   g_free (query->id);
   g_free (query->date);
+  g_free (query->actor_id);
+  g_free (query->department);
   g_free (query);
 }
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QueryData, query_data_free)
+
+/* Rows the viewer may not see are left out; the rest come filtered. */
 static GPtrArray *
-select_records (sqlite3     *db,
-                GType        type,
-                const char  *where,
-                const char  *order,
-                const char  *arg,
-                GError     **error)
+select_records (sqlite3         *db,
+                GType            type,
+                const char      *where,
+                const char      *order,
+                const char      *arg,
+                const PmViewer  *viewer,
+                GError         **error)
 {
   PmRecordClass *klass = g_type_class_peek (type);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
@@ -804,7 +862,10 @@ select_records (sqlite3     *db,
           sqlite3_finalize (stmt);
           return NULL;
         }
-      g_ptr_array_add (records, record);
+      if (viewer && !pm_access_filter (record, viewer))
+        g_object_unref (record);
+      else
+        g_ptr_array_add (records, record);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
@@ -822,7 +883,8 @@ get_job (PmStore  *self,
          GError  **error)
 {
   QueryData *query = data;
-  g_autoptr(GPtrArray) found = select_records (db, query->type, "id = ?", NULL, query->id, error);
+  g_autoptr(GPtrArray) found = select_records (db, query->type, "id = ?", NULL, query->id, NULL, error);
+  PmRecord *record;
 
   if (found == NULL)
     return NULL;
@@ -831,7 +893,18 @@ get_job (PmStore  *self,
       g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND, _("No record with the id %s"), query->id);
       return NULL;
     }
-  return g_object_ref (g_ptr_array_index (found, 0));
+  record = g_ptr_array_index (found, 0);
+  if (!pm_access_filter (record, &query->viewer))
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_DENIED,
+                   _("This record belongs to another department; you may not open it"));
+      return NULL;
+    }
+  /* Opening a counselling record or a case is a read worth recording. */
+  if (pm_access_is_audited (record) &&
+      !insert_audit (self, db, query->actor_id, "read", record, error))
+    return NULL;
+  return g_object_ref (record);
 }
 
 PmRecord *
@@ -840,12 +913,12 @@ pm_store_get (PmStore     *self,
               const char  *id,
               GError     **error)
 {
-  QueryData query = { type, (char *) id, NULL };
+  g_autoptr(QueryData) query = NULL;
 
   g_return_val_if_fail (g_type_is_a (type, PM_TYPE_RECORD), NULL);
   g_return_val_if_fail (id != NULL, NULL);
-  g_type_class_ref (type);
-  return _pm_store_run_sync (self, get_job, &query, error);
+  query = query_new (self, type, id, NULL);
+  return _pm_store_run_sync (self, get_job, query, error);
 }
 
 void
@@ -856,12 +929,10 @@ pm_store_get_async (PmStore             *self,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data)
 {
-  QueryData *query = g_new0 (QueryData, 1);
+  QueryData *query;
 
   g_return_if_fail (g_type_is_a (type, PM_TYPE_RECORD));
-  g_type_class_ref (type);
-  query->type = type;
-  query->id = g_strdup (id);
+  query = query_new (self, type, id, NULL);
   _pm_store_run_async (self, get_job, query, (GDestroyNotify) query_data_free, g_object_unref,
                        pm_store_get_async, cancellable, callback, user_data);
 }
@@ -884,7 +955,7 @@ list_job (PmStore  *self,
 {
   QueryData *query = data;
 
-  return select_records (db, query->type, NULL, NULL, NULL, error);
+  return select_records (db, query->type, NULL, NULL, NULL, &query->viewer, error);
 }
 
 GPtrArray *
@@ -892,11 +963,11 @@ pm_store_list (PmStore     *self,
                GType        type,
                GError     **error)
 {
-  QueryData query = { type, NULL, NULL };
+  g_autoptr(QueryData) query = NULL;
 
   g_return_val_if_fail (g_type_is_a (type, PM_TYPE_RECORD), NULL);
-  g_type_class_ref (type);
-  return _pm_store_run_sync (self, list_job, &query, error);
+  query = query_new (self, type, NULL, NULL);
+  return _pm_store_run_sync (self, list_job, query, error);
 }
 
 static gpointer
@@ -927,12 +998,12 @@ pm_store_count (PmStore     *self,
                 GType        type,
                 GError     **error)
 {
-  QueryData query = { type, NULL, NULL };
+  g_autoptr(QueryData) query = NULL;
   g_autofree gint64 *count = NULL;
 
   g_return_val_if_fail (g_type_is_a (type, PM_TYPE_RECORD), -1);
-  g_type_class_ref (type);
-  count = _pm_store_run_sync (self, count_job, &query, error);
+  query = query_new (self, type, NULL, NULL);
+  count = _pm_store_run_sync (self, count_job, query, error);
   return count ? *count : -1;
 }
 
@@ -980,15 +1051,16 @@ pm_store_log_read (PmStore     *self,
 /* The day's route */
 
 static char *
-persons_of (sqlite3    *db,
-            PmVisit    *visit)
+persons_of (sqlite3        *db,
+            PmVisit        *visit,
+            const PmViewer *viewer)
 {
   const char * const *ids = pm_record_get_strv (PM_RECORD (visit), "citizen_ids");
   g_autoptr(GString) names = g_string_new (NULL);
 
   for (guint i = 0; ids && ids[i]; i++)
     {
-      g_autoptr(GPtrArray) found = select_records (db, PM_TYPE_CITIZEN, "id = ?", NULL, ids[i], NULL);
+      g_autoptr(GPtrArray) found = select_records (db, PM_TYPE_CITIZEN, "id = ?", NULL, ids[i], viewer, NULL);
 
       if (found == NULL || found->len == 0)
         continue;
@@ -1010,13 +1082,13 @@ visits_for_day_job (PmStore  *self,
   QueryData *query = data;
   GPtrArray *visits;
 
-  g_type_ensure (PM_TYPE_CITIZEN);
   visits = select_records (db, PM_TYPE_VISIT, "date = ?",
-                           "route_order, json_extract (data, '$.planned_start')", query->date, error);
+                           "route_order, json_extract (data, '$.planned_start')", query->date,
+                           &query->viewer, error);
   for (guint i = 0; visits && i < visits->len; i++)
     {
       PmRecord *visit = g_ptr_array_index (visits, i);
-      g_autofree char *persons = persons_of (db, PM_VISIT (visit));
+      g_autofree char *persons = persons_of (db, PM_VISIT (visit), &query->viewer);
 
       pm_record_set_string (visit, "persons", persons);
     }
@@ -1028,12 +1100,11 @@ pm_store_list_visits_for_day (PmStore     *self,
                               const char  *date,
                               GError     **error)
 {
-  QueryData query = { PM_TYPE_VISIT, NULL, (char *) date };
+  g_autoptr(QueryData) query = NULL;
 
   g_return_val_if_fail (date != NULL, NULL);
-  g_type_class_ref (PM_TYPE_VISIT);
-  g_type_class_ref (PM_TYPE_CITIZEN);
-  return _pm_store_run_sync (self, visits_for_day_job, &query, error);
+  query = query_new (self, PM_TYPE_VISIT, NULL, date);
+  return _pm_store_run_sync (self, visits_for_day_job, query, error);
 }
 
 void
@@ -1043,13 +1114,10 @@ pm_store_list_visits_for_day_async (PmStore             *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  QueryData *query = g_new0 (QueryData, 1);
+  QueryData *query;
 
   g_return_if_fail (date != NULL);
-  g_type_class_ref (PM_TYPE_VISIT);
-  g_type_class_ref (PM_TYPE_CITIZEN);
-  query->type = PM_TYPE_VISIT;
-  query->date = g_strdup (date);
+  query = query_new (self, PM_TYPE_VISIT, NULL, date);
   _pm_store_run_async (self, visits_for_day_job, query, (GDestroyNotify) query_data_free,
                        (GDestroyNotify) g_ptr_array_unref, pm_store_list_visits_for_day_async,
                        cancellable, callback, user_data);

@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-#define PM_STORE_SCHEMA_VERSION 2
+#define PM_STORE_SCHEMA_VERSION 3
 
 #define PM_TYPE_STORE (pm_store_get_type ())
 G_DECLARE_FINAL_TYPE (PmStore, pm_store, PM, STORE, GObject)
@@ -28,7 +28,8 @@ int         pm_store_get_schema_version         (PmStore              *self);
 
 void        pm_store_set_actor                  (PmStore              *self,
                                                  const char           *staff_id,
-                                                 PmRole                role);
+                                                 PmRole                role,
+                                                 const char           *department);
 const char *pm_store_get_actor_id               (PmStore              *self);
 
 gboolean    pm_store_save                       (PmStore              *self,
@@ -71,6 +72,33 @@ void        pm_store_get_async                  (PmStore              *self,
                                                  gpointer              user_data);
 PmRecord   *pm_store_get_finish                 (PmStore              *self,
                                                  GAsyncResult         *result,
+                                                 GError              **error);
+
+gboolean    pm_store_save_draft                 (PmStore              *self,
+                                                 const char           *form,
+                                                 const char           *record_kind,
+                                                 const char           *record_id,
+                                                 const char           *json,
+                                                 GError              **error);
+void        pm_store_save_draft_async           (PmStore              *self,
+                                                 const char           *form,
+                                                 const char           *record_kind,
+                                                 const char           *record_id,
+                                                 const char           *json,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean    pm_store_save_draft_finish          (PmStore              *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+char       *pm_store_load_draft                 (PmStore              *self,
+                                                 const char           *form,
+                                                 char                **record_kind,
+                                                 GError              **error);
+char      **pm_store_list_drafts                (PmStore              *self,
+                                                 GError              **error);
+gboolean    pm_store_discard_draft              (PmStore              *self,
+                                                 const char           *form,
                                                  GError              **error);
 
 G_END_DECLS

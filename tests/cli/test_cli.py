@@ -66,6 +66,10 @@ class CliTest(unittest.TestCase):
         # Every write left an audit entry naming who did it.
         self.assertGreaterEqual(len(doc["audit"]), len(doc["visits"]))
         self.assertTrue(all(a["actor_id"] for a in doc["audit"]))
+        # Exporting counselling records and cases opens them: audited.
+        again = json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)
+        exported = {a["record_id"] for a in again["audit"] if a["action"] == "export"}
+        self.assertEqual(exported, {r["id"] for r in doc["counselling"]} | {r["id"] for r in doc["cases"]})
 
     def test_export_to_file_is_private(self):
         self.init_demo()
@@ -120,7 +124,10 @@ class CliTest(unittest.TestCase):
         self.assertOneLineError(run("--data-dir", self.data, "demo"), 1)
         after = json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)
         self.assertEqual(len(before["visits"]), len(after["visits"]))
-        self.assertEqual(before["audit"], after["audit"])
+        # Only the second export's own audit entries are new.
+        new = after["audit"][len(before["audit"]):]
+        self.assertEqual(after["audit"][:len(before["audit"])], before["audit"])
+        self.assertEqual({a["action"] for a in new}, {"export"})
 
     def test_init_with_staff(self):
         r = run("--data-dir", self.data, "init", "--staff", "Sabine Beispiel", "--department", "soziales")
@@ -162,10 +169,41 @@ class CliTest(unittest.TestCase):
         r = run("--data-dir", self.data, "verify")
         self.assertEqual(r.returncode, 0, r.stderr)
 
+    def test_fees(self):
+        cases = [
+            (["--service", "PA", "--birth-date", "1950-05-05", "--date", "2026-02-06"], "37.00"),
+            (["--service", "PA", "--birth-date", "1950-05-05", "--date", "2026-02-07"], "46.00"),
+            # Under 24 the day before the 24th birthday, 24 on it.
+            (["--service", "PA", "--birth-date", "2002-03-10", "--date", "2026-03-09"], "27.60"),
+            (["--service", "PA", "--birth-date", "2002-03-10", "--date", "2026-03-10"], "46.00"),
+            (["--service", "RP", "--birth-date", "1950-01-01", "--date", "2026-11-22",
+              "--option", "express", "--option", "48pages"], "124.00"),
+            (["--service", "PA", "--birth-date", "1950-01-01", "--date", "2026-11-22", "--option", "photo"], "52.00"),
+            (["--service", "BEFR", "--date", "2026-11-22"], "0.00"),
+            (["--service", "FZ", "--date", "2026-11-22"], "13.00"),
+        ]
+        for args, expected in cases:
+            with self.subTest(args=args):
+                r = run("fee", *args, env_extra={"LC_ALL": "de_DE.UTF-8"})
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(r.stdout.strip(), expected)
+        self.assertOneLineError(run("fee", "--service", "XYZ"), 1, "XYZ")
+        self.assertOneLineError(run("fee", "--service", "FZ", "--option", "express"), 1, "express")
+        self.assertOneLineError(run("fee", "--service", "PA", "--date", "2026-11-22"), 1)
+        self.assertOneLineError(run("fee", "--birth-date", "1950-01-01"), 2)
+        self.assertOneLineError(run("fee", "--service", "PA", "--birth-date", "5.5.1950"), 2)
+
+    def test_services(self):
+        r = run("services")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        codes = {line.split()[0] for line in r.stdout.splitlines()}
+        self.assertTrue({"PA", "RP", "VPA", "VRP", "FZ", "MB", "BEFR", "PB"} <= codes, codes)
+        self.assertIn("express", next(l for l in r.stdout.splitlines() if l.startswith("RP ")))
+
     def test_help_everywhere(self):
         self.assertEqual(run("--help").returncode, 0)
         self.assertIn("pepamo-cli", run("--version").stdout)
-        for command in ("init", "demo", "visits", "export", "plan", "verify", "passwd", "key",
+        for command in ("init", "demo", "visits", "export", "fee", "services", "plan", "verify", "passwd", "key",
                         "rekey", "recover-key"):
             with self.subTest(command=command):
                 r = run(command, "--help")

@@ -124,7 +124,7 @@ test_store_enforces (void)
   g_autoptr(PmRecord) again = NULL;
   g_autoptr(GError) error = NULL;
 
-  pm_store_set_actor (store, "66666666-7777-4888-9999-aaaaaaaaaaaa", PM_ROLE_FIELD);
+  pm_store_set_actor (store, "66666666-7777-4888-9999-aaaaaaaaaaaa", PM_ROLE_FIELD, "soziales");
   g_assert_true (pm_store_save (store, visit, &error));
   g_assert_no_error (error);
 
@@ -142,7 +142,7 @@ test_store_enforces (void)
   pm_record_set_string (visit, "status", "on_the_way");
   g_assert_true (pm_store_save (store, visit, &error));
   g_assert_no_error (error);
-  pm_store_set_actor (store, "66666666-7777-4888-9999-aaaaaaaaaaaa", PM_ROLE_DISPATCH);
+  pm_store_set_actor (store, "66666666-7777-4888-9999-aaaaaaaaaaaa", PM_ROLE_DISPATCH, "dispatch");
   pm_record_set_string (visit, "status", "arrived");
   g_assert_false (pm_store_save (store, visit, &error));
   g_assert_error (error, PM_ERROR, PM_ERROR_DENIED);

@@ -23,7 +23,7 @@ fixture_set_up (Fixture       *f,
 {
   f->dir = pm_test_make_dir ();
   f->store = pm_test_open_store (f->dir);
-  pm_store_set_actor (f->store, ACTOR, PM_ROLE_FIELD);
+  pm_store_set_actor (f->store, ACTOR, PM_ROLE_ADMIN, "it");
 }
 
 static void
@@ -155,7 +155,7 @@ test_nobody_signed_in (Fixture       *f,
   g_autoptr(PmRecord) citizen = make_citizen ();
   g_autoptr(GError) error = NULL;
 
-  pm_store_set_actor (f->store, NULL, PM_ROLE_INVALID);
+  pm_store_set_actor (f->store, NULL, PM_ROLE_INVALID, NULL);
   g_assert_false (pm_store_save (f->store, citizen, &error));
   g_assert_error (error, PM_ERROR, PM_ERROR_DENIED);
   g_assert_cmpint (pm_store_count (f->store, PM_TYPE_CITIZEN, NULL), ==, 0);
@@ -266,6 +266,74 @@ test_tampered_file (Fixture       *f,
   g_assert_error (error, PM_CRYPT_ERROR, PM_CRYPT_ERROR_CORRUPT);
 }
 
+static PmRecord *
+make_paid_case (const char *captured_on,
+                const char *visit_id)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"citizen_id\":\"11111111-2222-4333-8444-555555555555\",\"staff_id\":\"%s\",\"service\":\"PA\","
+    "\"status\":\"captured\",\"fee_cents\":4600,\"payment_method\":\"card\",\"captured_on\":\"%s\","
+    "\"visit_id\":\"%s\"}", ACTOR, captured_on, visit_id);
+
+  return pm_test_record_from_json (PM_TYPE_CASE, json);
+}
+
+/* Receipt numbers run per van and year without gaps, even when a save fails. */
+static void
+test_receipts_without_gaps (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(PmRecord) van = pm_test_record_from_json (PM_TYPE_VAN, "{\"name\":\"Mobil 1\",\"plate\":\"HAL PM 1\"}");
+  g_autoptr(PmRecord) visit = NULL;
+  g_autoptr(PmRecord) a = NULL;
+  g_autoptr(PmRecord) b = NULL;
+  g_autoptr(PmRecord) bad = NULL;
+  g_autoptr(PmRecord) c = NULL;
+  g_autoptr(PmRecord) next_year = NULL;
+  g_autoptr(PmRecord) unpaid = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *visit_json = NULL;
+
+  g_assert_true (pm_store_save (f->store, van, &error));
+  visit_json = g_strdup_printf ("{\"citizen_ids\":[\"11111111-2222-4333-8444-555555555555\"],\"location_type\":\"home\","
+                                "\"street\":\"Hansering\",\"house_number\":\"3\",\"postcode\":\"06108\","
+                                "\"stadtteil\":\"altstadt\",\"lat\":51.48,\"lon\":11.97,\"services\":[\"PA\"],"
+                                "\"status\":\"arrived\",\"date\":\"2026-11-20\",\"van_id\":\"%s\"}",
+                                pm_record_get_id (van));
+  visit = pm_test_record_from_json (PM_TYPE_VISIT, visit_json);
+  g_assert_true (pm_store_save (f->store, visit, &error));
+
+  a = make_paid_case ("2026-11-20", pm_record_get_id (visit));
+  b = make_paid_case ("2026-11-20", pm_record_get_id (visit));
+  g_assert_true (pm_store_save (f->store, a, &error));
+  g_assert_true (pm_store_save (f->store, b, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (pm_record_get_string (a, "receipt_no"), ==, "HAL-PM-1-2026-00001");
+  g_assert_cmpstr (pm_record_get_string (b, "receipt_no"), ==, "HAL-PM-1-2026-00002");
+
+  /* A batch that fails uses no number. */
+  c = make_paid_case ("2026-11-20", pm_record_get_id (visit));
+  bad = make_paid_case ("2026-11-20", pm_record_get_id (visit));
+  pm_record_set_string (bad, "service", "NOPE");
+  g_ptr_array_add (batch, c);
+  g_ptr_array_add (batch, bad);
+  g_assert_false (pm_store_save_all (f->store, batch, &error));
+  g_clear_error (&error);
+  g_assert_null (pm_record_get_string (c, "receipt_no"));
+  g_assert_true (pm_store_save (f->store, c, &error));
+  g_assert_cmpstr (pm_record_get_string (c, "receipt_no"), ==, "HAL-PM-1-2026-00003");
+
+  /* A new year starts at 1; a case without payment gets no number. */
+  next_year = make_paid_case ("2027-01-04", pm_record_get_id (visit));
+  g_assert_true (pm_store_save (f->store, next_year, &error));
+  g_assert_cmpstr (pm_record_get_string (next_year, "receipt_no"), ==, "HAL-PM-1-2027-00001");
+  unpaid = make_paid_case ("2026-11-20", pm_record_get_id (visit));
+  pm_record_set_string (unpaid, "payment_method", "none");
+  g_assert_true (pm_store_save (f->store, unpaid, &error));
+  g_assert_null (pm_record_get_string (unpaid, "receipt_no"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -282,6 +350,7 @@ main (int    argc,
   ADD ("/store/async-day", test_async_day);
   ADD ("/store/reopen-keeps-data", test_reopen_keeps_data);
   ADD ("/store/tampered-file", test_tampered_file);
+  ADD ("/store/receipts-without-gaps", test_receipts_without_gaps);
 #undef ADD
   return g_test_run ();
 }

@@ -206,7 +206,7 @@ test_store_refuses_invalid (void)
   g_autoptr(GError) error = NULL;
 
   set_fixed_today ();
-  pm_store_set_actor (store, UUID_B, PM_ROLE_FIELD);
+  pm_store_set_actor (store, UUID_B, PM_ROLE_FIELD, "soziales");
   pm_record_set_string (bad, "postcode", "abc");
   g_ptr_array_add (both, good);
   g_ptr_array_add (both, bad);

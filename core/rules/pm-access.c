@@ -1,0 +1,114 @@
+/* pm-access.c: what a person may read, by role and department
+ *
+ * Two data domains never mix (DESIGN.md): counselling, care grade and health
+ * notes belong to Soziales; identity documents, fees and registration forms
+ * to Einwohnerwesen. Both share the appointment layer (persons, addresses,
+ * visits). The store applies these rules to every record it hands out, so
+ * no screen can show more than the acting person may see.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "pm-access.h"
+#include "pm-model.h"
+
+/* The part of a case that the appointment layer needs: what was asked for
+ * and where it stands. */
+static const char * const case_summary_fields[] = {
+  "visit_id", "citizen_id", "staff_id", "service", "status", "captured_on", NULL
+};
+
+static gboolean
+is_admin (const PmViewer *viewer)
+{
+  return viewer->role == PM_ROLE_ADMIN;
+}
+
+static gboolean
+in_department (const PmViewer *viewer,
+               const char     *department)
+{
+  return is_admin (viewer) || g_strcmp0 (viewer->department, department) == 0;
+}
+
+static void
+clear_all_but (PmRecord           *record,
+               const char * const *keep)
+{
+  PmRecordClass *klass = PM_RECORD_GET_CLASS (record);
+
+  for (guint i = 0; i < klass->n_fields; i++)
+    {
+      const PmFieldSpec *spec = &klass->fields[i];
+
+      if (g_strv_contains (keep, spec->name))
+        continue;
+      switch (spec->type)
+        {
+        case PM_FIELD_STRING:
+        case PM_FIELD_DATE:
+        case PM_FIELD_JSON:
+          pm_record_set_string (record, spec->name, NULL);
+          break;
+        case PM_FIELD_STRV:
+          pm_record_set_strv (record, spec->name, NULL);
+          break;
+        case PM_FIELD_INT:
+          pm_record_set_int (record, spec->name, 0);
+          break;
+        case PM_FIELD_DOUBLE:
+          pm_record_set_double (record, spec->name, 0);
+          break;
+        case PM_FIELD_BOOLEAN:
+          pm_record_set_boolean (record, spec->name, FALSE);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+static const char *
+domain_of_signature (PmRecord *signature)
+{
+  return g_strcmp0 (pm_record_get_string (signature, "record_kind"), "case") == 0 ? "einwohnerwesen" : "soziales";
+}
+
+/**
+ * pm_access_filter:
+ *
+ * Returns %FALSE when @viewer may not see @record at all; otherwise strips
+ * the fields outside the viewer's domain and returns %TRUE.
+ */
+gboolean
+pm_access_filter (PmRecord       *record,
+                  const PmViewer *viewer)
+{
+  g_return_val_if_fail (PM_IS_RECORD (record), FALSE);
+
+  if (PM_IS_COUNSELLING_RECORD (record))
+    return in_department (viewer, "soziales");
+  if (PM_IS_CONSENT (record))
+    return in_department (viewer, "soziales") ||
+           (g_strcmp0 (pm_record_get_string (record, "purpose"), "pin_disclosure") == 0 &&
+            in_department (viewer, "einwohnerwesen"));
+  if (PM_IS_SIGNATURE (record))
+    return in_department (viewer, domain_of_signature (record));
+  if (PM_IS_AUDIT_ENTRY (record))
+    return is_admin (viewer);
+  if (PM_IS_CASE (record) && !in_department (viewer, "einwohnerwesen"))
+    clear_all_but (record, case_summary_fields);
+  if (PM_IS_CITIZEN (record) && !in_department (viewer, "soziales"))
+    /* The care grade is health data. */
+    pm_record_set_string (record, "care_grade", NULL);
+  return TRUE;
+}
+
+/* Opening one of these (not a list row) is written to the audit log. */
+gboolean
+pm_access_is_audited (PmRecord *record)
+{
+  return PM_IS_COUNSELLING_RECORD (record) || PM_IS_CASE (record);
+}
