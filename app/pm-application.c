@@ -45,9 +45,32 @@ struct _PmApplication
   PmSyncService  *sync_service;
   PmSleepGuard   *sleep_guard;
   PmWindow       *window;
+  GPtrArray      *people;      /* Person: signed in on this laptop, at most two */
+  char           *acting_id;
+  GtkWindow      *sign_in_dialog;
   guint           failures;
   guint           idle_check_id;
 };
+
+/* A staff member signed in, with what their role lets them do. */
+typedef struct
+{
+  char   *staff_id;
+  char   *name;
+  char   *department;
+  PmRole  role;
+} Person;
+
+static void
+person_free (Person *person)
+{
+  g_free (person->staff_id);
+  g_free (person->name);
+  g_free (person->department);
+  g_free (person);
+}
+
+#define MAX_PEOPLE 2
 
 G_DEFINE_FINAL_TYPE (PmApplication, pm_application, ADW_TYPE_APPLICATION)
 
@@ -166,17 +189,35 @@ start_preparing (PmApplication *self)
 
 typedef struct
 {
-  char *staff_id;
-  char *passphrase;
+  char    *staff_id;
+  char    *passphrase;
+  PmStore *store;    /* set when signing in a second person */
+  Person  *person;   /* the result */
 } UnlockData;
 
 static void
 unlock_data_free (UnlockData *data)
 {
+  g_clear_object (&data->store);
+  g_clear_pointer (&data->person, person_free);
   g_free (data->staff_id);
   explicit_bzero (data->passphrase, strlen (data->passphrase));
   g_free (data->passphrase);
   g_free (data);
+}
+
+static Person *
+person_from_store (PmStore    *store,
+                   const char *staff_id)
+{
+  g_autoptr(PmRecord) staff = pm_store_get (store, PM_TYPE_STAFF, staff_id, NULL);
+  Person *person = g_new0 (Person, 1);
+
+  person->staff_id = g_strdup (staff_id);
+  person->name = g_strdup (staff ? pm_record_get_string (staff, "display_name") : staff_id);
+  person->department = g_strdup (staff ? pm_record_get_string (staff, "department") : NULL);
+  person->role = staff ? pm_role_from_wire (pm_record_get_string (staff, "role")) : PM_ROLE_INVALID;
+  return person;
 }
 
 static void
@@ -189,22 +230,94 @@ unlock_thread (GTask        *task,
   UnlockData *data = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
-  g_autoptr(PmRecord) staff = NULL;
   PmCryptKeys *keys = pm_crypt_unlock (self->path, data->staff_id, data->passphrase, &error);
 
-  if (keys)
+  /* A second person only proves their passphrase; the store is open. */
+  if (keys && data->store)
+    {
+      pm_crypt_keys_free (keys);
+      store = g_object_ref (data->store);
+    }
+  else if (keys)
     store = pm_store_open (self->path, keys, &error);
   if (store == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* Every write names who acted, with the rights of their role. */
-  staff = pm_store_get (store, PM_TYPE_STAFF, data->staff_id, NULL);
-  pm_store_set_actor (store, data->staff_id,
-                      staff ? pm_role_from_wire (pm_record_get_string (staff, "role")) : PM_ROLE_INVALID,
-                      staff ? pm_record_get_string (staff, "department") : NULL);
+  data->person = person_from_store (store, data->staff_id);
   g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
+}
+
+static void
+refuse (PmApplication *self,
+        PmUnlockPage  *page,
+        GError        *error)
+{
+  guint wait = 0;
+
+  if (g_error_matches (error, PM_CRYPT_ERROR, PM_CRYPT_ERROR_WRONG_PASSPHRASE))
+    {
+      /* 5 s after the third failure, doubling up to five minutes. */
+      if (++self->failures >= FREE_ATTEMPTS)
+        wait = MIN (5u << MIN (self->failures - FREE_ATTEMPTS, 6u), MAX_WAIT_SECONDS);
+      g_message ("Unlock refused: wrong passphrase (%u in a row)", self->failures);
+      pm_unlock_page_refuse (page, _("The passphrase is wrong."), wait);
+      return;
+    }
+  g_warning ("Unlocking failed: %s", error->message);
+  if (g_error_matches (error, PM_CRYPT_ERROR, PM_CRYPT_ERROR_CORRUPT))
+    pm_unlock_page_refuse (page, _("The data on this device is damaged or was changed. "
+                                   "Do not use the laptop and call the IT department."), 0);
+  else
+    pm_unlock_page_refuse (page, error->message, 0);
+}
+
+static void
+show_people (PmApplication *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) people = g_menu_new ();
+  const char *acting_name = NULL;
+
+  for (guint i = 0; i < self->people->len; i++)
+    {
+      Person *person = g_ptr_array_index (self->people, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (person->name, NULL);
+
+      g_menu_item_set_action_and_target (item, "app.act-as", "s", person->staff_id);
+      g_menu_append_item (people, item);
+      if (g_strcmp0 (person->staff_id, self->acting_id) == 0)
+        acting_name = person->name;
+    }
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (people));
+  if (self->people->len < MAX_PEOPLE)
+    g_menu_append (menu, _("Sign in the second person…"), "app.sign-in");
+  g_menu_append (menu, _("Lock"), "app.lock");
+  if (self->window)
+    pm_window_set_people (self->window, G_MENU_MODEL (menu), acting_name);
+}
+
+static void
+act_as (PmApplication *self,
+        const char    *staff_id)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "act-as");
+
+  for (guint i = 0; self->store && i < self->people->len; i++)
+    {
+      Person *person = g_ptr_array_index (self->people, i);
+
+      if (g_strcmp0 (person->staff_id, staff_id) != 0)
+        continue;
+      /* From now on every write and every read follows this person. */
+      pm_store_set_actor (self->store, person->staff_id, person->role, person->department);
+      g_free (self->acting_id);
+      self->acting_id = g_strdup (staff_id);
+      g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (staff_id));
+      show_people (self);
+      return;
+    }
 }
 
 static void
@@ -213,40 +326,32 @@ unlocked_cb (GObject      *source,
              gpointer      user_data)
 {
   PmApplication *self = PM_APPLICATION (source);
+  UnlockData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(PmUnlockPage) page = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = g_task_propagate_pointer (G_TASK (result), &error);
-  PmUnlockPage *page;
+  gboolean second = data->store != NULL;
 
   if (self->window == NULL)
     return;
-  page = pm_window_get_unlock_page (self->window);
   if (store == NULL)
     {
-      guint wait = 0;
-
-      if (g_error_matches (error, PM_CRYPT_ERROR, PM_CRYPT_ERROR_WRONG_PASSPHRASE))
-        {
-          /* 5 s after the third failure, doubling up to five minutes. */
-          if (++self->failures >= FREE_ATTEMPTS)
-            wait = MIN (5u << MIN (self->failures - FREE_ATTEMPTS, 6u), MAX_WAIT_SECONDS);
-          g_message ("Unlock refused: wrong passphrase (%u in a row)", self->failures);
-          pm_unlock_page_refuse (page, _("The passphrase is wrong."), wait);
-        }
-      else
-        {
-          g_warning ("Unlocking failed: %s", error->message);
-          if (g_error_matches (error, PM_CRYPT_ERROR, PM_CRYPT_ERROR_CORRUPT))
-            pm_unlock_page_refuse (page, _("The data on this device is damaged or was changed. "
-                                           "Do not use the laptop and call the IT department."), 0);
-          else
-            pm_unlock_page_refuse (page, error->message, 0);
-        }
+      refuse (self, page, error);
       return;
     }
   self->failures = 0;
-  self->store = g_steal_pointer (&store);
-  pm_window_set_store (self->window, self->store);
+  g_ptr_array_add (self->people, g_steal_pointer (&data->person));
   pm_unlock_page_reset (page);
+  if (second)
+    {
+      if (self->sign_in_dialog)
+        gtk_window_destroy (self->sign_in_dialog);
+      act_as (self, data->staff_id);
+      return;
+    }
+  self->store = g_steal_pointer (&store);
+  act_as (self, data->staff_id);
+  pm_window_set_store (self->window, self->store);
   /* Sync runs only while unlocked: catch up now. */
   pm_sync_status_sync_now (PM_SYNC_STATUS (self->sync_service));
 }
@@ -258,18 +363,92 @@ unlock_requested_cb (PmApplication *self,
                      PmUnlockPage  *page)
 {
   g_autoptr(GTask) task = NULL;
+  gboolean second = page != pm_window_get_unlock_page (self->window);
   UnlockData *data;
 
-  if (self->store)
+  if (self->store && !second)
     return;
   data = g_new0 (UnlockData, 1);
   data->staff_id = g_strdup (staff_id);
   data->passphrase = g_strdup (passphrase);
+  data->store = second && self->store ? g_object_ref (self->store) : NULL;
   pm_unlock_page_set_busy (page, TRUE);
-  task = g_task_new (self, NULL, unlocked_cb, NULL);
+  task = g_task_new (self, NULL, unlocked_cb, g_object_ref (page));
   g_task_set_source_tag (task, unlock_requested_cb);
   g_task_set_task_data (task, data, (GDestroyNotify) unlock_data_free);
   g_task_run_in_thread (task, unlock_thread);
+}
+
+static void
+slots_for_second_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  PmApplication *self = PM_APPLICATION (source);
+  g_autoptr(GPtrArray) slots = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(PmUnlockPage) page = user_data;
+
+  if (slots == NULL || self->sign_in_dialog == NULL)
+    return;
+  /* Those already signed in are not offered again. */
+  for (guint i = slots->len; i > 0; i--)
+    for (guint p = 0; p < self->people->len; p++)
+      if (g_strcmp0 (((PmCryptSlotInfo *) g_ptr_array_index (slots, i - 1))->staff_id,
+                     ((Person *) g_ptr_array_index (self->people, p))->staff_id) == 0)
+        {
+          g_ptr_array_remove_index (slots, i - 1);
+          break;
+        }
+  pm_unlock_page_set_staff (page, slots);
+}
+
+static void
+list_slots_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *slots = pm_crypt_list_slots (PM_APPLICATION (source)->path, &error);
+
+  if (slots == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, slots, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+sign_in_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  PmApplication *self = PM_APPLICATION (user_data);
+  g_autoptr(GTask) task = NULL;
+  PmUnlockPage *page;
+
+  if (self->store == NULL || self->people->len >= MAX_PEOPLE || self->sign_in_dialog)
+    return;
+  page = g_object_new (PM_TYPE_UNLOCK_PAGE, NULL);
+  self->sign_in_dialog = GTK_WINDOW (adw_window_new ());
+  g_object_add_weak_pointer (G_OBJECT (self->sign_in_dialog), (gpointer *) &self->sign_in_dialog);
+  gtk_window_set_title (self->sign_in_dialog, _("Sign in the second person"));
+  gtk_window_set_modal (self->sign_in_dialog, TRUE);
+  gtk_window_set_transient_for (self->sign_in_dialog, GTK_WINDOW (self->window));
+  gtk_window_set_default_size (self->sign_in_dialog, 480, 520);
+  adw_window_set_content (ADW_WINDOW (self->sign_in_dialog), GTK_WIDGET (page));
+  g_signal_connect_object (page, "unlock-requested", G_CALLBACK (unlock_requested_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (self->sign_in_dialog);
+
+  task = g_task_new (self, NULL, slots_for_second_cb, g_object_ref (page));
+  g_task_run_in_thread (task, list_slots_thread);
+}
+
+static void
+act_as_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  act_as (PM_APPLICATION (user_data), g_variant_get_string (parameter, NULL));
 }
 
 /* Locking */
@@ -290,6 +469,11 @@ lock (PmApplication *self,
   /* Waits for queued work, closes SQLite and wipes the keys. */
   pm_store_close (self->store);
   g_clear_object (&self->store);
+  g_ptr_array_set_size (self->people, 0);
+  g_clear_pointer (&self->acting_id, g_free);
+  show_people (self);
+  if (self->sign_in_dialog)
+    gtk_window_destroy (self->sign_in_dialog);
 }
 
 static void
@@ -413,6 +597,8 @@ pm_application_finalize (GObject *object)
   PmApplication *self = PM_APPLICATION (object);
 
   g_clear_object (&self->sync_service);
+  g_clear_pointer (&self->people, g_ptr_array_unref);
+  g_free (self->acting_id);
   g_free (self->data_dir);
   g_free (self->demo_dir);
   g_free (self->path);
@@ -445,6 +631,8 @@ pm_application_init (PmApplication *self)
   static const GActionEntry actions[] = {
     { "quit", quit_action },
     { "lock", lock_action },
+    { "sign-in", sign_in_action },
+    { "act-as", act_as_action, "s", "''", NULL },
   };
   const GOptionEntry options[] = {
     { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start on a throwaway demo data set"), NULL },
@@ -455,6 +643,7 @@ pm_application_init (PmApplication *self)
   };
 
   self->lock_after_minutes = 10;
+  self->people = g_ptr_array_new_with_free_func ((GDestroyNotify) person_free);
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", (const char *[]) { "<Control>q", NULL });

@@ -21,6 +21,9 @@ struct _PmVisitPage
   GtkWidget             parent_instance;
 
   GCancellable         *cancellable;
+  PmStore              *store;
+  PmVisit              *visit;
+  GtkFlowBox           *actions_box;
   GPtrArray            *added_rows;  /* (group, row) pairs to remove on the next visit */
 
   GtkWidget            *back_button;
@@ -37,6 +40,36 @@ struct _PmVisitPage
 };
 
 G_DEFINE_FINAL_TYPE (PmVisitPage, pm_visit_page, GTK_TYPE_WIDGET)
+
+enum {
+  VISIT_CHANGED,
+  FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  const char *from;
+  const char *to;
+  const char *label;
+  gboolean    needs_reason;
+  gboolean    suggested;
+} VisitAction;
+
+/* What the van does at a stop, in the order the buttons appear. */
+static const VisitAction visit_actions[] = {
+  { "scheduled", "on_the_way", NC_("visit action", "Set off"), FALSE, TRUE },
+  { "confirmed", "on_the_way", NC_("visit action", "Set off"), FALSE, TRUE },
+  { "on_the_way", "arrived", NC_("visit action", "Arrived"), FALSE, TRUE },
+  { "arrived", "done", NC_("visit action", "Finished"), FALSE, TRUE },
+  { "arrived", "partly_done", NC_("visit action", "Partly done"), TRUE, FALSE },
+  { "on_the_way", "not_met", NC_("visit action", "Not met"), FALSE, FALSE },
+  { "arrived", "not_met", NC_("visit action", "Not met"), FALSE, FALSE },
+  { "on_the_way", "cancelled", NC_("visit action", "Cancel…"), TRUE, FALSE },
+  { "arrived", "cancelled", NC_("visit action", "Cancel…"), TRUE, FALSE },
+};
 
 static void
 add_row (PmVisitPage         *self,
@@ -158,6 +191,134 @@ show_services (PmVisitPage *self,
     }
 }
 
+static void show_actions (PmVisitPage *self);
+
+static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(PmVisitPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) saved = pm_store_save_all_finish (PM_STORE (source), result, &error);
+
+  if (saved == NULL)
+    {
+      g_warning ("Changing the visit failed: %s", error->message);
+      g_signal_emit (self, signals[FAILED], 0, error->message);
+      show_actions (self);
+      return;
+    }
+  g_signal_emit (self, signals[VISIT_CHANGED], 0, g_ptr_array_index (saved, 0));
+}
+
+static void
+change_status (PmVisitPage *self,
+               const char  *status,
+               const char  *reason)
+{
+  g_autoptr(JsonObject) json = pm_record_to_json (PM_RECORD (self->visit));
+  g_autoptr(PmRecord) changed = pm_record_new_from_json (PM_TYPE_VISIT, json, NULL);
+  g_autoptr(GPtrArray) records = g_ptr_array_new ();
+
+  pm_record_set_string (changed, "status", status);
+  if (reason)
+    pm_record_set_string (changed, "status_reason", reason);
+  g_ptr_array_add (records, changed);
+  /* No second tap while the store works. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->actions_box), FALSE);
+  pm_store_save_all_async (self->store, records, NULL, saved_cb, g_object_ref (self));
+}
+
+static void
+reason_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    PmVisitPage      *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  const char *status = g_object_get_data (G_OBJECT (dialog), "status");
+
+  if (g_strcmp0 (response, "apply") == 0)
+    change_status (self, status, gtk_editable_get_text (entry));
+}
+
+static void
+reason_changed_cb (GtkEditable      *entry,
+                   AdwMessageDialog *dialog)
+{
+  const char *text = gtk_editable_get_text (entry);
+
+  while (g_ascii_isspace (*text))
+    text++;
+  adw_message_dialog_set_response_enabled (dialog, "apply", *text != '\0');
+}
+
+static void
+ask_reason (PmVisitPage       *self,
+            const VisitAction *action)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                              g_dpgettext2 (GETTEXT_PACKAGE, "visit action", action->label),
+                                              _("Please give the reason; the office sees it."));
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reason"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "close", _("_Back"),
+                                    "apply", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply", FALSE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  g_object_set_data (G_OBJECT (dialog), "status", (gpointer) action->to);
+  g_signal_connect (entry, "changed", G_CALLBACK (reason_changed_cb), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reason_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+action_clicked_cb (GtkButton   *button,
+                   PmVisitPage *self)
+{
+  const VisitAction *action = g_object_get_data (G_OBJECT (button), "action");
+
+  if (action->needs_reason)
+    ask_reason (self, action);
+  else
+    change_status (self, action->to, NULL);
+}
+
+/* Only the van's own steps, and only those the status allows now. */
+static void
+show_actions (PmVisitPage *self)
+{
+  const char *status = self->visit ? pm_record_get_string (PM_RECORD (self->visit), "status") : NULL;
+  gboolean any = FALSE;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->actions_box))))
+    gtk_flow_box_remove (self->actions_box, child);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->actions_box), TRUE);
+  if (self->store == NULL || pm_store_get_actor_role (self->store) != PM_ROLE_FIELD)
+    status = NULL;
+  for (guint i = 0; status && i < G_N_ELEMENTS (visit_actions); i++)
+    {
+      GtkWidget *button;
+
+      if (!g_str_equal (visit_actions[i].from, status))
+        continue;
+      button = gtk_button_new_with_label (g_dpgettext2 (GETTEXT_PACKAGE, "visit action", visit_actions[i].label));
+      gtk_widget_add_css_class (button, "pill");
+      if (visit_actions[i].suggested)
+        gtk_widget_add_css_class (button, "suggested-action");
+      g_object_set_data (G_OBJECT (button), "action", (gpointer) &visit_actions[i]);
+      g_signal_connect (button, "clicked", G_CALLBACK (action_clicked_cb), self);
+      gtk_flow_box_append (self->actions_box, button);
+      any = TRUE;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_box), any);
+}
+
 /* Forgets the visit shown: its texts leave the widgets. */
 void
 pm_visit_page_clear (PmVisitPage *self)
@@ -166,6 +327,9 @@ pm_visit_page_clear (PmVisitPage *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->visit);
+  g_clear_object (&self->store);
+  show_actions (self);
   remove_added_rows (self);
   adw_window_title_set_title (self->window_title, "");
   adw_window_title_set_subtitle (self->window_title, "");
@@ -191,6 +355,9 @@ pm_visit_page_show_visit (PmVisitPage *self,
 
   pm_visit_page_clear (self);
   self->cancellable = g_cancellable_new ();
+  self->store = g_object_ref (store);
+  self->visit = g_object_ref (visit);
+  show_actions (self);
 
   day = pm_ui_format_day (pm_record_get_string (record, "date"));
   /* Translators: DAY, TIME */
@@ -236,6 +403,8 @@ pm_visit_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->visit);
+  g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), PM_TYPE_VISIT_PAGE);
   pm_ui_unparent_children (GTK_WIDGET (self));
   g_clear_pointer (&self->added_rows, g_ptr_array_unref);
@@ -250,7 +419,23 @@ pm_visit_page_class_init (PmVisitPageClass *klass)
 
   object_class->dispose = pm_visit_page_dispose;
 
+  /**
+   * PmVisitPage::visit-changed:
+   * @visit: the visit as the store now holds it
+   */
+  signals[VISIT_CHANGED] =
+    g_signal_new ("visit-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, PM_TYPE_VISIT);
+  /**
+   * PmVisitPage::failed:
+   * @message: why a change was refused, for the person
+   */
+  signals[FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/de/halle/PePaMo/ui/pm-visit-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PmVisitPage, actions_box);
   gtk_widget_class_bind_template_child (widget_class, PmVisitPage, back_button);
   gtk_widget_class_bind_template_child (widget_class, PmVisitPage, window_title);
   gtk_widget_class_bind_template_child (widget_class, PmVisitPage, time_row);

@@ -38,6 +38,9 @@ struct _PmWindow
   GtkStack             *detail_stack;
   PmVisitPage          *visit_page;
   GtkWidget            *route_pane;
+  AdwToastOverlay      *toast_overlay;
+  GtkMenuButton        *person_button;
+  AdwButtonContent     *person_content;
 };
 
 G_DEFINE_FINAL_TYPE (PmWindow, pm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -106,21 +109,46 @@ visits_loaded_cb (GObject      *source,
 }
 
 static void
+load_visits (PmWindow *self)
+{
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  pm_store_list_visits_for_day_async (self->store, self->date, self->load_cancellable,
+                                      visits_loaded_cb, g_object_ref (self));
+}
+
+static void
 reload (PmWindow *self)
 {
   update_day_title (self);
   if (self->store == NULL)
     return;
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
   set_visits (self, NULL);
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
   gtk_stack_set_visible_child_name (self->detail_stack, "none");
-  pm_store_list_visits_for_day_async (self->store, self->date, self->load_cancellable,
-                                      visits_loaded_cb, g_object_ref (self));
+  load_visits (self);
 }
+
+static void
+visit_changed_cb (PmWindow    *self,
+                  PmVisit     *visit,
+                  PmVisitPage *page)
+{
+  /* The list row follows; the detail page stays with this visit. */
+  pm_visit_page_show_visit (page, self->store, visit);
+  load_visits (self);
+}
+
+static void
+visit_change_failed_cb (PmWindow    *self,
+                        const char  *message,
+                        PmVisitPage *page)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
 
 static void
 move_day (PmWindow *self,
@@ -292,6 +320,9 @@ pm_window_class_init (PmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmWindow, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, visit_page);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, route_pane);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, person_button);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, person_content);
   gtk_widget_class_bind_template_callback (widget_class, visit_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.previous-day", NULL, previous_day_action);
@@ -310,6 +341,8 @@ pm_window_init (PmWindow *self)
   watch_activity (self);
   self->date = pm_clock_today ();
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (folded_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->visit_page, "visit-changed", G_CALLBACK (visit_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->visit_page, "failed", G_CALLBACK (visit_change_failed_cb), self, G_CONNECT_SWAPPED);
   folded_changed_cb (self);
   update_day_title (self);
 }
@@ -357,6 +390,28 @@ pm_window_lock (PmWindow *self)
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
   pm_unlock_page_reset (self->unlock_page);
   gtk_stack_set_visible_child_name (self->lock_stack, "unlock");
+}
+
+/* The people signed in on this laptop: the header names who acts now; the
+ * menu switches with one tap or signs in the second person. */
+void
+pm_window_set_people (PmWindow   *self,
+                      GMenuModel *menu,
+                      const char *acting_name)
+{
+  g_autofree char *accessible = NULL;
+  g_auto(GStrv) words = g_strsplit (acting_name ? acting_name : "", " ", 2);
+
+  g_return_if_fail (PM_IS_WINDOW (self));
+  gtk_menu_button_set_menu_model (self->person_button, menu);
+  /* The first name fits the header; the full name is in the menu. */
+  adw_button_content_set_label (self->person_content, words[0] ? words[0] : "");
+  /* Translators: accessible name of the person button; %s is a name */
+  accessible = g_strdup_printf (_("Acting person: %s"), acting_name ? acting_name : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->person_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+  if (self->store)
+    reload (self);
 }
 
 PmUnlockPage *

@@ -31,5 +31,8 @@ GListModel *pm_window_get_visits   (PmWindow       *self);
 PmUnlockPage *pm_window_get_unlock_page (PmWindow   *self);
 void        pm_window_lock         (PmWindow       *self);
 gint64      pm_window_get_idle_seconds (PmWindow   *self);
+void        pm_window_set_people   (PmWindow       *self,
+                                    GMenuModel     *menu,
+                                    const char     *acting_name);
 
 G_END_DECLS

@@ -421,6 +421,18 @@ pm_store_set_actor (PmStore    *self,
   g_mutex_unlock (&self->actor_lock);
 }
 
+PmRole
+pm_store_get_actor_role (PmStore *self)
+{
+  PmRole role;
+
+  g_return_val_if_fail (PM_IS_STORE (self), PM_ROLE_INVALID);
+  g_mutex_lock (&self->actor_lock);
+  role = self->actor_role;
+  g_mutex_unlock (&self->actor_lock);
+  return role;
+}
+
 const char *
 pm_store_get_actor_id (PmStore *self)
 {
@@ -770,6 +782,88 @@ pm_store_save_all (PmStore    *self,
   g_array_unref (save.stamps);
   g_free (save.actor_id);
   return ok;
+}
+
+static PmRecord *
+copy_record (PmRecord *record)
+{
+  g_autoptr(JsonObject) json = pm_record_to_json (record);
+  PmRecord *copy = pm_record_new_from_json (G_OBJECT_TYPE (record), json, NULL);
+
+  g_assert (copy != NULL);
+  return copy;
+}
+
+static void
+save_data_free (SaveData *save)
+{
+  g_ptr_array_unref (save->records);
+  g_array_unref (save->stamps);
+  g_ptr_array_unref (save->receipts);
+  g_free (save->actor_id);
+  g_free (save);
+}
+
+static gpointer
+save_copies_job (PmStore  *self,
+                 sqlite3  *db,
+                 gpointer  data,
+                 GError  **error)
+{
+  SaveData *save = data;
+
+  if (save_job (self, db, save, error) == NULL)
+    return NULL;
+  for (guint i = 0; i < save->records->len; i++)
+    {
+      Stamp *stamp = &g_array_index (save->stamps, Stamp, i);
+
+      pm_record_set_version (g_ptr_array_index (save->records, i), stamp->version);
+      pm_record_set_timestamps (g_ptr_array_index (save->records, i), stamp->created_at, stamp->updated_at);
+    }
+  return g_ptr_array_ref (save->records);
+}
+
+/**
+ * pm_store_save_all_async:
+ *
+ * Saves copies of @records, taken now, in one transaction off the calling
+ * thread; the finish function returns the saved copies (with their new
+ * versions, timestamps and receipt numbers) for the caller to show.
+ */
+void
+pm_store_save_all_async (PmStore             *self,
+                         GPtrArray           *records,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  SaveData *save = g_new0 (SaveData, 1);
+
+  g_return_if_fail (PM_IS_STORE (self));
+  save->records = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < records->len; i++)
+    g_ptr_array_add (save->records, copy_record (g_ptr_array_index (records, i)));
+  save->stamps = g_array_new (FALSE, TRUE, sizeof (Stamp));
+  g_array_set_clear_func (save->stamps, (GDestroyNotify) stamp_clear);
+  save->receipts = g_ptr_array_new ();
+  g_mutex_lock (&self->actor_lock);
+  save->actor_id = g_strdup (self->actor_id);
+  save->role = self->actor_role;
+  g_mutex_unlock (&self->actor_lock);
+  _pm_store_run_async (self, save_copies_job, save, (GDestroyNotify) save_data_free,
+                       (GDestroyNotify) g_ptr_array_unref, pm_store_save_all_async,
+                       cancellable, callback, user_data);
+}
+
+GPtrArray *
+pm_store_save_all_finish (PmStore       *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pm_store_save_all_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 gboolean

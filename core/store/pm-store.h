@@ -31,12 +31,21 @@ void        pm_store_set_actor                  (PmStore              *self,
                                                  PmRole                role,
                                                  const char           *department);
 const char *pm_store_get_actor_id               (PmStore              *self);
+PmRole      pm_store_get_actor_role             (PmStore              *self);
 
 gboolean    pm_store_save                       (PmStore              *self,
                                                  PmRecord             *record,
                                                  GError              **error);
 gboolean    pm_store_save_all                   (PmStore              *self,
                                                  GPtrArray            *records,
+                                                 GError              **error);
+void        pm_store_save_all_async             (PmStore              *self,
+                                                 GPtrArray            *records,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GPtrArray  *pm_store_save_all_finish            (PmStore              *self,
+                                                 GAsyncResult         *result,
                                                  GError              **error);
 PmRecord   *pm_store_get                        (PmStore              *self,
                                                  GType                 type,

@@ -212,6 +212,43 @@ test_async_day (Fixture       *f,
 }
 
 static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GPtrArray **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = pm_store_save_all_finish (PM_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* The async save works on copies: the caller's record is left alone and
+ * the saved copy comes back with its version. */
+static void
+test_async_save (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(PmRecord) citizen = make_citizen ();
+  g_autoptr(GPtrArray) records = g_ptr_array_new ();
+  g_autoptr(GPtrArray) saved = NULL;
+  g_autoptr(PmRecord) loaded = NULL;
+
+  g_ptr_array_add (records, citizen);
+  pm_store_save_all_async (f->store, records, NULL, saved_cb, &saved);
+  /* Changing the record meanwhile does not change what is saved. */
+  pm_record_set_string (citizen, "phone", "0345 099999");
+  while (saved == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpint (saved->len, ==, 1);
+  g_assert_cmpint (pm_record_get_version (g_ptr_array_index (saved, 0)), ==, 1);
+  g_assert_cmpint (pm_record_get_version (citizen), ==, 0);
+  loaded = pm_store_get (f->store, PM_TYPE_CITIZEN, pm_record_get_id (citizen), NULL);
+  g_assert_null (pm_record_get_string (loaded, "phone"));
+}
+
+static void
 test_reopen_keeps_data (Fixture       *f,
                         gconstpointer  data)
 {
@@ -348,6 +385,7 @@ main (int    argc,
   ADD ("/store/nobody-signed-in", test_nobody_signed_in);
   ADD ("/store/not-found", test_not_found);
   ADD ("/store/async-day", test_async_day);
+  ADD ("/store/async-save", test_async_save);
   ADD ("/store/reopen-keeps-data", test_reopen_keeps_data);
   ADD ("/store/tampered-file", test_tampered_file);
   ADD ("/store/receipts-without-gaps", test_receipts_without_gaps);

@@ -228,6 +228,134 @@ test_day_navigation (Fixture       *f,
                    !=, "list");
 }
 
+static GtkWidget *
+find_button_labelled (GtkWidget  *widget,
+                      const char *label)
+{
+  /* Mapped and sensitive: a button the person could tap now. */
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+      gtk_widget_get_mapped (widget) && gtk_widget_is_sensitive (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, label);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  Fixture    *f;
+  const char *visit_id;
+  const char *status;
+} StatusWait;
+
+static gboolean
+stored_status_is (StatusWait *wait)
+{
+  g_autoptr(PmRecord) visit = pm_store_get (wait->f->store, PM_TYPE_VISIT, wait->visit_id, NULL);
+
+  return g_strcmp0 (pm_record_get_string (visit, "status"), wait->status) == 0;
+}
+
+static gboolean
+button_shown (Fixture *f)
+{
+  return find_button_labelled (GTK_WIDGET (f->window), g_object_get_data (G_OBJECT (f->window), "want")) != NULL;
+}
+
+static void
+click_when_shown (Fixture    *f,
+                  const char *label)
+{
+  g_object_set_data (G_OBJECT (f->window), "want", (gpointer) label);
+  wait_for (button_shown, f, label);
+  g_signal_emit_by_name (find_button_labelled (GTK_WIDGET (f->window), label), "clicked");
+}
+
+static void
+wait_status (Fixture    *f,
+             const char *visit_id,
+             const char *status)
+{
+  StatusWait wait = { f, visit_id, status };
+  guint timeout = g_timeout_add_seconds (20, give_up_cb, (gpointer) status);
+
+  while (!stored_status_is (&wait))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (Fixture *f)
+{
+  return find_dialog () != NULL;
+}
+
+/* The van's steps through the real buttons: set off, arrive, cancel with a
+ * reason; the store follows each tap. */
+static void
+test_visit_actions (Fixture       *f,
+                    gconstpointer  data)
+{
+  GListModel *visits = pm_window_get_visits (f->window);
+  g_autofree char *visit_id = NULL;
+  guint position = 0;
+  AdwMessageDialog *dialog;
+  g_autoptr(PmRecord) cancelled = NULL;
+  guint n_staff;
+  const PmDemoStaff *staff = pm_demo_get_staff (&n_staff);
+
+  pm_store_set_actor (f->store, staff[1].id, PM_ROLE_FIELD, staff[1].department);
+  for (guint i = 0; i < g_list_model_get_n_items (visits) && visit_id == NULL; i++)
+    {
+      g_autoptr(PmRecord) visit = g_list_model_get_item (visits, i);
+
+      if (g_str_equal (pm_record_get_string (visit, "status"), "confirmed"))
+        {
+          visit_id = g_strdup (pm_record_get_id (visit));
+          position = i;
+        }
+    }
+  g_assert_nonnull (visit_id);
+  g_assert_true (gtk_widget_activate_action (find_route_list (GTK_WIDGET (f->window)), "list.activate-item", "u", position));
+
+  click_when_shown (f, "Set off");
+  wait_status (f, visit_id, "on_the_way");
+  click_when_shown (f, "Arrived");
+  wait_status (f, visit_id, "arrived");
+
+  click_when_shown (f, "Cancel…");
+  wait_for (dialog_shown, f, "the reason dialog");
+  dialog = find_dialog ();
+  /* No reason, no cancelling. */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "apply"));
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Person im Krankenhaus");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "apply"));
+  adw_message_dialog_response (dialog, "apply");
+  wait_status (f, visit_id, "cancelled");
+  cancelled = pm_store_get (f->store, PM_TYPE_VISIT, visit_id, NULL);
+  g_assert_cmpstr (pm_record_get_string (cancelled, "status_reason"), ==, "Person im Krankenhaus");
+}
+
 static gboolean
 window_is_locked (PmWindow *window)
 {
@@ -357,6 +485,7 @@ main (int    argc,
   g_test_add ("/ui/open-visit", Fixture, NULL, fixture_set_up, test_open_visit, fixture_tear_down);
   g_test_add ("/ui/day-navigation", Fixture, NULL, fixture_set_up, test_day_navigation, fixture_tear_down);
   g_test_add ("/ui/lock-drops-data", Fixture, NULL, fixture_set_up, test_lock_drops_data, fixture_tear_down);
+  g_test_add ("/ui/visit-actions", Fixture, NULL, fixture_set_up, test_visit_actions, fixture_tear_down);
   g_test_add_func ("/ui/unlock-page", test_unlock_page);
   return g_test_run ();
 }

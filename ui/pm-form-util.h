@@ -1,0 +1,63 @@
+/* pm-form-util.h: small helpers shared by the record forms
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "pm-record.h"
+
+G_BEGIN_DECLS
+
+/* One entry of a combo row: a wire id (NULL = not recorded) and its English,
+ * translatable label. Tables end with an entry whose label is NULL. */
+typedef struct
+{
+  const char *id;
+  const char *label;
+} PmChoice;
+
+/* Which widget shows which field of a record, for errors. */
+typedef struct
+{
+  const char *field;
+  gsize       offset;  /* of the GtkWidget * in the page's instance struct */
+} PmFieldWidget;
+
+void        pm_form_combo_set_choices (AdwComboRow         *row,
+                                       const PmChoice      *choices);
+const char *pm_form_combo_get_id      (AdwComboRow         *row,
+                                       const PmChoice      *choices);
+void        pm_form_combo_set_id      (AdwComboRow         *row,
+                                       const PmChoice      *choices,
+                                       const char          *id);
+const char *pm_form_choice_label      (const PmChoice      *choices,
+                                       const char          *id);
+
+char       *pm_form_get_text          (gpointer             editable);
+void        pm_form_set_text          (gpointer             editable,
+                                       const char          *text);
+char       *pm_form_get_buffer_text   (GtkTextView         *view);
+
+char       *pm_form_parse_date        (const char          *text);
+char       *pm_form_format_date       (const char          *iso);
+char       *pm_form_format_money      (gint64               cents);
+
+void        pm_form_watch             (GtkWidget           *root,
+                                       GCallback            changed,
+                                       gpointer             data);
+
+GtkWidget  *pm_form_widget_for_error  (gpointer             page,
+                                       const PmFieldWidget *widgets,
+                                       PmRecord            *record,
+                                       const GError        *error);
+void        pm_form_show_error        (GtkLabel            *banner,
+                                       GtkWidget          **marked,
+                                       GtkWidget           *widget,
+                                       const char          *message);
+void        pm_form_clear_error       (GtkLabel            *banner,
+                                       GtkWidget          **marked);
+
+G_END_DECLS
