@@ -88,6 +88,37 @@ pm_form_get_buffer_text (GtkTextView *view)
   return *text ? g_steal_pointer (&text) : NULL;
 }
 
+/* Form data kept in a JSON field: a member per filled-in field, so an empty
+ * field stays absent rather than "". */
+void
+pm_form_json_set_text (JsonObject *object,
+                       const char *member,
+                       gpointer    editable)
+{
+  g_autofree char *text = pm_form_get_text (editable);
+
+  if (text)
+    json_object_set_string_member (object, member, text);
+}
+
+void
+pm_form_json_get_text (JsonObject *object,
+                       const char *member,
+                       gpointer    editable)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  pm_form_set_text (editable, node && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL);
+}
+
+char *
+pm_form_json_to_string (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  return json_to_string (node, FALSE);
+}
+
 /* Staff type dates as they write them (31.12.2026, 12/31/2026 or
  * 2026-12-31). What cannot be read is kept as typed, so the record's own
  * check refuses it with a message naming the field. */

@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include <json-glib/json-glib.h>
+
 #include "pm-record.h"
 
 G_BEGIN_DECLS
@@ -40,6 +42,14 @@ char       *pm_form_get_text          (gpointer             editable);
 void        pm_form_set_text          (gpointer             editable,
                                        const char          *text);
 char       *pm_form_get_buffer_text   (GtkTextView         *view);
+
+void        pm_form_json_set_text     (JsonObject          *object,
+                                       const char          *member,
+                                       gpointer             editable);
+void        pm_form_json_get_text     (JsonObject          *object,
+                                       const char          *member,
+                                       gpointer             editable);
+char       *pm_form_json_to_string    (JsonObject          *object);
 
 char       *pm_form_parse_date        (const char          *text);
 char       *pm_form_format_date       (const char          *iso);

@@ -45,8 +45,8 @@ pm_ui_format_day (const char *date)
 char *
 pm_ui_format_day_short (const char *date)
 {
-  /* Translators: a day without its year, strftime format; German: "%A, %-d. %B" */
-  return format_date (date, _("%A, %B %-d"));
+  /* Translators: a short day for the header, strftime format; German: "%a, %d.%m." */
+  return format_date (date, _("%a, %m/%d"));
 }
 
 const char *

@@ -23,7 +23,7 @@ struct _PmVisitPage
   GCancellable         *cancellable;
   PmStore              *store;
   PmVisit              *visit;
-  GtkFlowBox           *actions_box;
+  GtkGrid              *actions_box;
   GPtrArray            *added_rows;  /* (group, row) pairs to remove on the next visit */
 
   GtkWidget            *back_button;
@@ -37,6 +37,7 @@ struct _PmVisitPage
   AdwActionRow         *facility_row;
   AdwPreferencesGroup  *services_group;
   AdwPreferencesGroup  *documents_group;
+  AdwPreferencesGroup  *history_group;
 };
 
 G_DEFINE_FINAL_TYPE (PmVisitPage, pm_visit_page, GTK_TYPE_WIDGET)
@@ -167,6 +168,55 @@ citizen_loaded_cb (GObject      *source,
   g_object_unref (self);
 }
 
+static char *
+services_of (PmRecord *visit)
+{
+  const char * const *codes = pm_record_get_strv (visit, "services");
+
+  return codes ? g_strjoinv (", ", (char **) codes) : g_strdup ("");
+}
+
+static void
+history_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PmVisitPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) visits = pm_store_list_visits_of_citizen_finish (PM_STORE (source), result, &error);
+  guint shown = 0;
+
+  if (visits == NULL || self->visit == NULL)
+    {
+      if (visits == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Cannot load the earlier visits: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < visits->len; i++)
+    {
+      PmRecord *earlier = g_ptr_array_index (visits, i);
+      const char *date = pm_record_get_string (earlier, "date");
+      g_autofree char *day = NULL;
+      g_autofree char *what = NULL;
+
+      /* Only what happened before this visit, and no request without a date. */
+      if (date == NULL || g_strcmp0 (date, pm_record_get_string (PM_RECORD (self->visit), "date")) >= 0)
+        continue;
+      day = pm_ui_format_day (date);
+      what = services_of (earlier);
+      /* Translators: services · status of an earlier visit */
+      {
+        g_autofree char *subtitle = g_strdup_printf (_("%s · %s"), what,
+                                                     pm_visit_status_get_label (pm_record_get_string (earlier, "status")));
+
+        add_row (self, self->history_group, day, subtitle);
+      }
+      shown++;
+    }
+  if (shown == 0)
+    add_row (self, self->history_group, _("No earlier visits"), NULL);
+}
+
 static void
 show_services (PmVisitPage *self,
                PmRecord    *visit)
@@ -293,11 +343,11 @@ static void
 show_actions (PmVisitPage *self)
 {
   const char *status = self->visit ? pm_record_get_string (PM_RECORD (self->visit), "status") : NULL;
-  gboolean any = FALSE;
+  guint shown = 0;
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->actions_box))))
-    gtk_flow_box_remove (self->actions_box, child);
+    gtk_grid_remove (self->actions_box, child);
   gtk_widget_set_sensitive (GTK_WIDGET (self->actions_box), TRUE);
   if (self->store == NULL || pm_store_get_actor_role (self->store) != PM_ROLE_FIELD)
     status = NULL;
@@ -313,10 +363,11 @@ show_actions (PmVisitPage *self)
         gtk_widget_add_css_class (button, "suggested-action");
       g_object_set_data (G_OBJECT (button), "action", (gpointer) &visit_actions[i]);
       g_signal_connect (button, "clicked", G_CALLBACK (action_clicked_cb), self);
-      gtk_flow_box_append (self->actions_box, button);
-      any = TRUE;
+      /* Two to a row: big enough for a finger, and all in view at 1024×600. */
+      gtk_grid_attach (self->actions_box, button, shown % 2, shown / 2, 1, 1);
+      shown++;
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->actions_box), any);
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_box), shown > 0);
 }
 
 /* Forgets the visit shown: its texts leave the widgets. */
@@ -386,6 +437,9 @@ pm_visit_page_show_visit (PmVisitPage *self,
   for (guint i = 0; ids && ids[i]; i++)
     pm_store_get_async (store, PM_TYPE_CITIZEN, ids[i], self->cancellable,
                         citizen_loaded_cb, g_object_ref (self));
+  if (ids && ids[0])
+    pm_store_list_visits_of_citizen_async (store, ids[0], self->cancellable,
+                                           history_loaded_cb, g_object_ref (self));
 }
 
 void
@@ -447,6 +501,7 @@ pm_visit_page_class_init (PmVisitPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmVisitPage, facility_row);
   gtk_widget_class_bind_template_child (widget_class, PmVisitPage, services_group);
   gtk_widget_class_bind_template_child (widget_class, PmVisitPage, documents_group);
+  gtk_widget_class_bind_template_child (widget_class, PmVisitPage, history_group);
 }
 
 static void

@@ -40,6 +40,10 @@ struct _PmWindow
   GtkWidget            *route_pane;
   AdwToastOverlay      *toast_overlay;
   GtkMenuButton        *person_button;
+  GtkWidget            *next_visit_button;
+  GtkLabel             *next_title;
+  GtkLabel             *next_place;
+  guint                 next_position;
   AdwButtonContent     *person_content;
 };
 
@@ -86,6 +90,51 @@ set_visits (PmWindow   *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISITS]);
 }
 
+static void visit_activated_cb (PmWindow    *self,
+                                guint        position,
+                                GtkListView *list);
+
+/* The stop the van is heading for: the first one not yet over. */
+static void
+show_next_visit (PmWindow *self)
+{
+  guint n = self->visits ? g_list_model_get_n_items (self->visits) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PmRecord) visit = g_list_model_get_item (self->visits, i);
+      const char *status = pm_record_get_string (visit, "status");
+      g_autofree char *title = NULL;
+      g_autofree char *place = NULL;
+
+      if (!g_strv_contains ((const char * const[]) { "scheduled", "confirmed", "on_the_way", "arrived", NULL }, status))
+        continue;
+      /* Translators: time and persons of the next visit */
+      title = g_strdup_printf (_("%s  %s"), pm_record_get_string (visit, "planned_start"),
+                               pm_record_get_string (visit, "persons"));
+      place = pm_ui_visit_place (visit);
+      gtk_label_set_label (self->next_title, title);
+      gtk_label_set_label (self->next_place, place);
+      {
+        /* Translators: accessible name of the next-visit card: time and persons, place */
+        g_autofree char *accessible = g_strdup_printf (_("Next visit: %s, %s"), title, place);
+
+        gtk_accessible_update_property (GTK_ACCESSIBLE (self->next_visit_button),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+      }
+      self->next_position = i;
+      gtk_widget_set_visible (self->next_visit_button, TRUE);
+      return;
+    }
+  gtk_widget_set_visible (self->next_visit_button, FALSE);
+}
+
+static void
+next_clicked_cb (PmWindow *self)
+{
+  visit_activated_cb (self, self->next_position, self->visit_list);
+}
+
 static void
 visits_loaded_cb (GObject      *source,
                   GAsyncResult *result,
@@ -104,6 +153,7 @@ visits_loaded_cb (GObject      *source,
       return;
     }
   set_visits (self, visits);
+  show_next_visit (self);
   gtk_stack_set_visible_child_name (self->content_stack,
                                     g_list_model_get_n_items (visits) > 0 ? "list" : "empty");
 }
@@ -322,6 +372,10 @@ pm_window_class_init (PmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmWindow, route_pane);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, person_button);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, next_visit_button);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, next_title);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, next_place);
+  gtk_widget_class_bind_template_callback (widget_class, next_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, person_content);
   gtk_widget_class_bind_template_callback (widget_class, visit_activated_cb);
 

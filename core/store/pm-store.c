@@ -1217,6 +1217,42 @@ pm_store_list_visits_for_day_async (PmStore             *self,
                        cancellable, callback, user_data);
 }
 
+static gpointer
+visits_of_citizen_job (PmStore  *self,
+                       sqlite3  *db,
+                       gpointer  data,
+                       GError  **error)
+{
+  QueryData *query = data;
+
+  return select_records (db, PM_TYPE_VISIT,
+                         "EXISTS (SELECT 1 FROM json_each (data, '$.citizen_ids') WHERE value = ?1)",
+                         "date DESC, route_order", query->id, &query->viewer, error);
+}
+
+/* Every visit of one person, newest first: the history a visit page shows. */
+void
+pm_store_list_visits_of_citizen_async (PmStore             *self,
+                                       const char          *citizen_id,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (citizen_id != NULL);
+  _pm_store_run_async (self, visits_of_citizen_job, query_new (self, PM_TYPE_VISIT, citizen_id, NULL),
+                       (GDestroyNotify) query_data_free, (GDestroyNotify) g_ptr_array_unref,
+                       pm_store_list_visits_of_citizen_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+pm_store_list_visits_of_citizen_finish (PmStore       *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 GListModel *
 pm_store_list_visits_for_day_finish (PmStore       *self,
                                      GAsyncResult  *result,

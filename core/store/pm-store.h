@@ -73,6 +73,14 @@ void        pm_store_list_visits_for_day_async  (PmStore              *self,
 GListModel *pm_store_list_visits_for_day_finish (PmStore              *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
+void        pm_store_list_visits_of_citizen_async  (PmStore           *self,
+                                                    const char        *citizen_id,
+                                                    GCancellable      *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer           user_data);
+GPtrArray  *pm_store_list_visits_of_citizen_finish (PmStore           *self,
+                                                    GAsyncResult      *result,
+                                                    GError           **error);
 void        pm_store_get_async                  (PmStore              *self,
                                                  GType                 type,
                                                  const char           *id,

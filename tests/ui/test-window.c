@@ -356,6 +356,56 @@ test_visit_actions (Fixture       *f,
   g_assert_cmpstr (pm_record_get_string (cancelled, "status_reason"), ==, "Person im Krankenhaus");
 }
 
+static GtkWidget *
+find_by_css_class (GtkWidget  *widget,
+                   const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_css_class (child, css_class);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+next_visit_shown (Fixture *f)
+{
+  GtkWidget *page = find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE);
+  const char *want = g_object_get_data (G_OBJECT (f->window), "want");
+
+  return page && gtk_widget_get_mapped (page) && has_row_titled (page, want);
+}
+
+/* The next stop stands out above the route, and one tap opens it. */
+static void
+test_next_visit (Fixture       *f,
+                 gconstpointer  data)
+{
+  GListModel *visits = pm_window_get_visits (f->window);
+  GtkWidget *card = find_by_css_class (GTK_WIDGET (f->window), "next-visit");
+  g_autoptr(PmRecord) next = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (visits) && next == NULL; i++)
+    {
+      g_autoptr(PmRecord) visit = g_list_model_get_item (visits, i);
+
+      if (g_strv_contains ((const char * const[]) { "scheduled", "confirmed", "on_the_way", "arrived", NULL },
+                           pm_record_get_string (visit, "status")))
+        next = g_steal_pointer (&visit);
+    }
+  g_assert_nonnull (next);
+  g_assert_nonnull (card);
+  g_assert_true (gtk_widget_get_visible (card));
+  g_signal_emit_by_name (card, "clicked");
+  g_object_set_data (G_OBJECT (f->window), "want", (gpointer) pm_record_get_string (next, "persons"));
+  wait_for (next_visit_shown, f, "the next visit's page");
+}
+
 static gboolean
 window_is_locked (PmWindow *window)
 {
@@ -486,6 +536,7 @@ main (int    argc,
   g_test_add ("/ui/day-navigation", Fixture, NULL, fixture_set_up, test_day_navigation, fixture_tear_down);
   g_test_add ("/ui/lock-drops-data", Fixture, NULL, fixture_set_up, test_lock_drops_data, fixture_tear_down);
   g_test_add ("/ui/visit-actions", Fixture, NULL, fixture_set_up, test_visit_actions, fixture_tear_down);
+  g_test_add ("/ui/next-visit", Fixture, NULL, fixture_set_up, test_next_visit, fixture_tear_down);
   g_test_add_func ("/ui/unlock-page", test_unlock_page);
   return g_test_run ();
 }
