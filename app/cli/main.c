@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "pm-cli-common.h"
+#include "pm-cli-docs.h"
 #include "pm-cli-fees.h"
 #include "pm-cli-keys.h"
 #include "pm-cli-plan.h"
@@ -54,6 +55,9 @@ static const Command commands[] = {
   { "visits", pm_cli_visits, N_("List the visits of a day") },
   { "export", pm_cli_export, N_("Print every record of the store") },
   { "fee", pm_cli_fee, N_("Print the fee of a service") },
+  { "receipt", pm_cli_receipt, N_("Write a case's receipt as PDF") },
+  { "care-plan", pm_cli_care_plan, N_("Write a counselling record's care plan as PDF") },
+  { "cash-closure", pm_cli_cash_closure, N_("Write the cash closure of a day as PDF") },
   { "services", pm_cli_services, N_("List the services, their codes and options") },
   { "plan", run_plan, N_("Plan routes (benchmark instances)") },
   { "verify", run_keys, N_("Check every page of the store for tampering") },

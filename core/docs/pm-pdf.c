@@ -677,10 +677,11 @@ build_cash_closure (PmPdfLayout  *layout,
                     GError      **error)
 {
   static const PmPdfColumn paid_columns[] = {
-    { N_("Receipt"), 0.3, PANGO_ALIGN_LEFT },
+    /* Receipt numbers carry the van's plate and the year: the widest column. */
+    { N_("Receipt"), 0.39, PANGO_ALIGN_LEFT },
     { N_("Service"), 0.29, PANGO_ALIGN_LEFT },
-    { N_("Payment"), 0.19, PANGO_ALIGN_LEFT },
-    { N_("Amount"), 0.22, PANGO_ALIGN_RIGHT },
+    { N_("Payment"), 0.16, PANGO_ALIGN_LEFT },
+    { N_("Amount"), 0.16, PANGO_ALIGN_RIGHT },
   };
   static const PmPdfColumn unpaid_columns[] = {
     { N_("Case number"), 0.34, PANGO_ALIGN_LEFT },

@@ -95,6 +95,19 @@ next_value (sqlite3     *db,
   return ok;
 }
 
+/* "HAL-PM 101" → "HALPM101": short enough for a receipt column. */
+static char *
+compact_plate (char *plate)
+{
+  char *out = plate;
+
+  for (const char *in = plate; *in; in++)
+    if (g_ascii_isalnum (*in))
+      *out++ = g_ascii_toupper (*in);
+  *out = '\0';
+  return plate;
+}
+
 gboolean
 _pm_store_assign_receipt (sqlite3     *db,
                           PmRecord    *kase,
@@ -125,8 +138,7 @@ _pm_store_assign_receipt (sqlite3     *db,
   counter = g_strdup_printf ("receipt/%s/%.4s", van, captured_on);
   if (!next_value (db, counter, &value, error))
     return FALSE;
-  g_strdelimit (plate, " ", '-');
-  receipt = g_strdup_printf ("%s-%.4s-%05" G_GINT64_FORMAT, plate, captured_on, value);
+  receipt = g_strdup_printf ("%s-%.4s-%05" G_GINT64_FORMAT, compact_plate (plate), captured_on, value);
   pm_record_set_string (kase, "receipt_no", receipt);
   *assigned = TRUE;
   return TRUE;

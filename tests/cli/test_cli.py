@@ -157,7 +157,10 @@ class CliTest(unittest.TestCase):
     def test_nothing_readable_on_disk(self):
         self.init_demo()
         doc = json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)
-        canaries = {c["family_name"] for c in doc["citizens"]} | {c["street"] for c in doc["citizens"]}
+        # Long enough (8+ bytes) that ciphertext cannot hold one by chance.
+        canaries = {f'{c["given_names"]} {c["family_name"]}' for c in doc["citizens"]}
+        canaries |= {c["street"] for c in doc["citizens"] if len(c["street"].encode()) >= 8}
+        canaries |= {c["phone"] for c in doc["citizens"]}
         canaries |= {"Pflegeberatung", "SQLite format 3", doc["citizens"][0]["birth_date"]}
         names = sorted(os.listdir(self.data))
         self.assertTrue(set(names) <= {"pepamo.db", "pepamo.db-wal", "pepamo.db-shm"}, names)
@@ -165,7 +168,7 @@ class CliTest(unittest.TestCase):
             with open(os.path.join(self.data, name), "rb") as f:
                 data = f.read()
             for canary in canaries:
-                self.assertNotIn(canary.encode(), data, f"{canary!r} readable in {name}")
+                self.assertFalse(canary.encode() in data, f"{canary!r} readable in {name}")
         r = run("--data-dir", self.data, "verify")
         self.assertEqual(r.returncode, 0, r.stderr)
 
@@ -200,10 +203,48 @@ class CliTest(unittest.TestCase):
         self.assertTrue({"PA", "RP", "VPA", "VRP", "FZ", "MB", "BEFR", "PB"} <= codes, codes)
         self.assertIn("express", next(l for l in r.stdout.splitlines() if l.startswith("RP ")))
 
+    def pdf_text(self, path):
+        return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True,
+                              check=True).stdout
+
+    def test_documents(self):
+        self.assertEqual(run("--data-dir", self.data, "init").returncode, 0)
+        self.assertEqual(run("--data-dir", self.data, "demo", "--date", "2026-11-20").returncode, 0)
+        doc = json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)
+        paid = [c for c in doc["cases"] if c["captured_on"] == "2026-11-20" and c.get("receipt_no")]
+        self.assertTrue(paid)
+
+        closure = os.path.join(self.dir, "closure.pdf")
+        r = run("--data-dir", self.data, "cash-closure", "--date", "2026-11-20", "--output", closure)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        text = self.pdf_text(closure)
+        for case in paid:
+            self.assertIn(case["receipt_no"], text)
+        total = sum(c["fee_cents"] for c in paid)
+        self.assertIn(f"{total // 100},{total % 100:02d} €", text)
+
+        receipt = os.path.join(self.dir, "receipt.pdf")
+        r = run("--data-dir", self.data, "receipt", paid[0]["id"], "--output", receipt)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(paid[0]["receipt_no"], self.pdf_text(receipt))
+
+        plan = os.path.join(self.dir, "plan.pdf")
+        record = doc["counselling"][0]
+        r = run("--data-dir", self.data, "care-plan", record["id"], "--output", plan)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(record["measures"][0]["measure"], self.pdf_text(plan))
+
+        self.assertOneLineError(run("--data-dir", self.data, "receipt", "not-an-id", "--output", receipt), 2)
+        self.assertOneLineError(run("--data-dir", self.data, "receipt", paid[0]["id"]), 2)
+        missing = os.path.join(self.dir, "no", "such", "dir.pdf")
+        self.assertOneLineError(run("--data-dir", self.data, "receipt", paid[0]["id"], "--output", missing), 1)
+        self.assertFalse(os.path.exists(missing))
+
     def test_help_everywhere(self):
         self.assertEqual(run("--help").returncode, 0)
         self.assertIn("pepamo-cli", run("--version").stdout)
-        for command in ("init", "demo", "visits", "export", "fee", "services", "plan", "verify", "passwd", "key",
+        for command in ("init", "demo", "visits", "export", "fee", "services", "receipt", "care-plan",
+                        "cash-closure", "plan", "verify", "passwd", "key",
                         "rekey", "recover-key"):
             with self.subTest(command=command):
                 r = run(command, "--help")

@@ -346,8 +346,8 @@ test_receipts_without_gaps (Fixture       *f,
   g_assert_true (pm_store_save (f->store, a, &error));
   g_assert_true (pm_store_save (f->store, b, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (pm_record_get_string (a, "receipt_no"), ==, "HAL-PM-1-2026-00001");
-  g_assert_cmpstr (pm_record_get_string (b, "receipt_no"), ==, "HAL-PM-1-2026-00002");
+  g_assert_cmpstr (pm_record_get_string (a, "receipt_no"), ==, "HALPM1-2026-00001");
+  g_assert_cmpstr (pm_record_get_string (b, "receipt_no"), ==, "HALPM1-2026-00002");
 
   /* A batch that fails uses no number. */
   c = make_paid_case ("2026-11-20", pm_record_get_id (visit));
@@ -359,12 +359,12 @@ test_receipts_without_gaps (Fixture       *f,
   g_clear_error (&error);
   g_assert_null (pm_record_get_string (c, "receipt_no"));
   g_assert_true (pm_store_save (f->store, c, &error));
-  g_assert_cmpstr (pm_record_get_string (c, "receipt_no"), ==, "HAL-PM-1-2026-00003");
+  g_assert_cmpstr (pm_record_get_string (c, "receipt_no"), ==, "HALPM1-2026-00003");
 
   /* A new year starts at 1; a case without payment gets no number. */
   next_year = make_paid_case ("2027-01-04", pm_record_get_id (visit));
   g_assert_true (pm_store_save (f->store, next_year, &error));
-  g_assert_cmpstr (pm_record_get_string (next_year, "receipt_no"), ==, "HAL-PM-1-2027-00001");
+  g_assert_cmpstr (pm_record_get_string (next_year, "receipt_no"), ==, "HALPM1-2027-00001");
   unpaid = make_paid_case ("2026-11-20", pm_record_get_id (visit));
   pm_record_set_string (unpaid, "payment_method", "none");
   g_assert_true (pm_store_save (f->store, unpaid, &error));
