@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "pm-crypt.h"
 #include "pm-demo.h"
 #include "pm-model.h"
+#include "pm-pdf.h"
 #include "pm-sleep-guard.h"
 #include "pm-store.h"
 #include "pm-sync-service.h"
@@ -293,6 +295,7 @@ show_people (PmApplication *self)
   g_menu_append_section (menu, NULL, G_MENU_MODEL (people));
   if (self->people->len < MAX_PEOPLE)
     g_menu_append (menu, _("Sign in the second person…"), "app.sign-in");
+  g_menu_append (menu, _("Cash closure of today"), "app.cash-closure");
   g_menu_append (menu, _("Lock"), "app.lock");
   if (self->window)
     pm_window_set_people (self->window, G_MENU_MODEL (menu), acting_name);
@@ -441,6 +444,118 @@ sign_in_action (GSimpleAction *action,
 
   task = g_task_new (self, NULL, slots_for_second_cb, g_object_ref (page));
   g_task_run_in_thread (task, list_slots_thread);
+}
+
+static gboolean
+acting_in (PmApplication *self,
+           const char    *department)
+{
+  for (guint i = 0; i < self->people->len; i++)
+    {
+      Person *person = g_ptr_array_index (self->people, i);
+
+      if (g_strcmp0 (person->staff_id, self->acting_id) == 0)
+        return g_strcmp0 (person->department, department) == 0;
+    }
+  return FALSE;
+}
+
+/* The end of the day: every payment of today as a PDF for the office. */
+static void
+cash_closure_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  PmStore *store = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = pm_clock_today ();
+  g_autoptr(GPtrArray) cases = pm_store_list (store, PM_TYPE_CASE, &error);
+  g_autoptr(GPtrArray) vans = cases ? pm_store_list (store, PM_TYPE_VAN, &error) : NULL;
+  g_autoptr(GPtrArray) of_today = g_ptr_array_new ();
+  const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  g_autofree char *dir = g_build_filename (documents ? documents : g_get_home_dir (), "PePaMo", NULL);
+  g_autofree char *name = g_strdup_printf ("Tagesabschluss-%s.pdf", today);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  if (vans == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < cases->len; i++)
+    if (g_strcmp0 (pm_record_get_string (g_ptr_array_index (cases, i), "captured_on"), today) == 0)
+      g_ptr_array_add (of_today, g_ptr_array_index (cases, i));
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !pm_pdf_write_cash_closure (path, vans->len == 1 ? pm_record_get_string (g_ptr_array_index (vans, 0), "name") : "",
+                                  today, of_today, &error))
+    {
+      if (error == NULL)
+        g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno), "Cannot create %s: %s", dir, g_strerror (errno));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&path), g_free);
+}
+
+static void
+cash_closure_done_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  PmApplication *self = PM_APPLICATION (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *message = NULL;
+  g_autofree char *uri = NULL;
+
+  if (self->window == NULL)
+    return;
+  if (path == NULL)
+    {
+      g_warning ("The cash closure failed: %s", error->message);
+      /* Translators: %s says why */
+      message = g_strdup_printf (_("The cash closure could not be written: %s"), error->message);
+      pm_window_notify (self->window, message, NULL, NULL, NULL);
+      return;
+    }
+  /* Translators: %s is a file name */
+  message = g_strdup_printf (_("Cash closure saved as %s"), path);
+  uri = g_filename_to_uri (path, NULL, NULL);
+  pm_window_notify (self->window, message, _("Open"), "app.open-uri", g_variant_new_string (uri));
+}
+
+static void
+cash_closure_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  PmApplication *self = PM_APPLICATION (user_data);
+  g_autoptr(GTask) task = NULL;
+
+  if (self->store == NULL)
+    return;
+  /* Fees and payments are Einwohnerwesen data: only its clerk sees them all. */
+  if (pm_store_get_actor_role (self->store) != PM_ROLE_ADMIN && !acting_in (self, "einwohnerwesen"))
+    {
+      pm_window_notify (self->window, _("The cash closure is made by the registration clerk: switch to them first."),
+                        NULL, NULL, NULL);
+      return;
+    }
+  task = g_task_new (self, NULL, cash_closure_done_cb, NULL);
+  g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
+  g_task_run_in_thread (task, cash_closure_thread);
+}
+
+static void
+open_uri_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  PmApplication *self = PM_APPLICATION (user_data);
+
+  if (self->window)
+    gtk_show_uri (GTK_WINDOW (self->window), g_variant_get_string (parameter, NULL), GDK_CURRENT_TIME);
 }
 
 static void
@@ -633,6 +748,8 @@ pm_application_init (PmApplication *self)
     { "lock", lock_action },
     { "sign-in", sign_in_action },
     { "act-as", act_as_action, "s", "''", NULL },
+    { "cash-closure", cash_closure_action },
+    { "open-uri", open_uri_action, "s" },
   };
   const GOptionEntry options[] = {
     { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start on a throwaway demo data set"), NULL },

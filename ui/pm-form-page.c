@@ -16,6 +16,7 @@
 
 #include "pm-form-draft.h"
 #include "pm-form-page.h"
+#include "pm-ui-labels.h"
 
 typedef struct
 {
@@ -26,6 +27,7 @@ typedef struct
   gboolean         filling;
   gboolean         ready;
 
+  AdwWindowTitle  *window_title;
   GtkWidget       *content;
   GtkLabel        *error_label;
   AdwToastOverlay *toast_overlay;
@@ -191,43 +193,82 @@ pm_form_page_init (PmFormPage *self)
                                   GTK_ORIENTATION_VERTICAL);
 }
 
-/* The parts of the subclass's template the form needs; called from its
- * init, after the template is built. Until a draft is read it takes no
- * input. */
+/* Every form's template has the same frame (see pm-counselling-page.ui):
+ * a header with Cancel and Finish, a toast overlay, the error banner and
+ * the content box; the base class binds it into its own fields. */
 void
-pm_form_page_set_frame (PmFormPage      *self,
-                        GtkWidget       *content,
-                        GtkLabel        *error_label,
-                        AdwToastOverlay *toast_overlay,
-                        GtkSpinner      *spinner,
-                        GtkWidget       *finish_button)
+pm_form_page_class_set_template (GtkWidgetClass *widget_class,
+                                 const char     *resource)
+{
+  gtk_widget_class_set_template_from_resource (widget_class, resource);
+  gtk_widget_class_bind_template_child_full (widget_class, "window_title", FALSE,
+                                             G_PRIVATE_OFFSET (PmFormPage, window_title));
+  gtk_widget_class_bind_template_child_full (widget_class, "content", FALSE, G_PRIVATE_OFFSET (PmFormPage, content));
+  gtk_widget_class_bind_template_child_full (widget_class, "error_label", FALSE,
+                                             G_PRIVATE_OFFSET (PmFormPage, error_label));
+  gtk_widget_class_bind_template_child_full (widget_class, "toast_overlay", FALSE,
+                                             G_PRIVATE_OFFSET (PmFormPage, toast_overlay));
+  gtk_widget_class_bind_template_child_full (widget_class, "spinner", FALSE, G_PRIVATE_OFFSET (PmFormPage, spinner));
+  gtk_widget_class_bind_template_child_full (widget_class, "finish_button", FALSE,
+                                             G_PRIVATE_OFFSET (PmFormPage, finish_button));
+  gtk_widget_class_bind_template_callback_full (widget_class, "finish_cb", G_CALLBACK (pm_form_page_finish));
+  gtk_widget_class_bind_template_callback_full (widget_class, "cancel_cb", G_CALLBACK (pm_form_page_cancel));
+}
+
+/* In the subclass's init, instead of gtk_widget_init_template(): until a
+ * draft is read the form takes no input. */
+void
+pm_form_page_init_template (PmFormPage *self)
 {
   PmFormPagePrivate *priv = pm_form_page_get_instance_private (self);
 
-  priv->content = content;
-  priv->error_label = error_label;
-  priv->toast_overlay = toast_overlay;
-  priv->spinner = spinner;
-  priv->finish_button = finish_button;
-  pm_form_watch (content, G_CALLBACK (pm_form_page_changed), self);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  pm_form_watch (priv->content, G_CALLBACK (pm_form_page_changed), self);
   set_ready (self, FALSE);
 }
 
-/* Reads the draft of @form_id off the main thread, then shows it (or an
- * empty form); #PmFormPage:ready says when. */
+/* First in the subclass's dispose: the last change is written to the
+ * draft while the widgets still hold it, then the template goes. */
+void
+pm_form_page_dispose_template (PmFormPage *self)
+{
+  pm_form_page_flush (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), G_OBJECT_TYPE (self));
+  pm_ui_unparent_children (GTK_WIDGET (self));
+}
+
+GtkWidget *
+pm_form_page_get_content (PmFormPage *self)
+{
+  PmFormPagePrivate *priv = pm_form_page_get_instance_private (self);
+
+  g_return_val_if_fail (PM_IS_FORM_PAGE (self), NULL);
+  return priv->content;
+}
+
+/* Shows whom the form is about and reads its draft off the main thread,
+ * then shows it (or an empty form); #PmFormPage:ready says when. There is
+ * one draft per kind of form, visit and person. */
 void
 pm_form_page_open (PmFormPage *self,
                    PmStore    *store,
-                   const char *form_id,
                    const char *record_kind,
+                   PmRecord   *visit,
+                   PmRecord   *citizen,
                    const char *record_id)
 {
   PmFormPagePrivate *priv = pm_form_page_get_instance_private (self);
+  g_autofree char *form_id = NULL;
+  g_autofree char *name = NULL;
 
   g_return_if_fail (PM_IS_FORM_PAGE (self));
   g_return_if_fail (PM_IS_STORE (store));
   g_return_if_fail (priv->store == NULL);
 
+  name = g_strdup_printf ("%s %s", pm_record_get_string (citizen, "given_names"),
+                          pm_record_get_string (citizen, "family_name"));
+  adw_window_title_set_subtitle (priv->window_title, name);
+  form_id = g_strdup_printf ("%s/%s/%s", record_kind, pm_record_get_id (visit), pm_record_get_id (citizen));
   priv->store = g_object_ref (store);
   priv->cancellable = g_cancellable_new ();
   priv->draft = pm_form_draft_new (store, form_id, record_kind, snapshot_cb, self);

@@ -30,17 +30,17 @@ struct _PmFormPageClass
   gpointer padding[4];
 };
 
-void        pm_form_page_set_frame          (PmFormPage          *self,
-                                             GtkWidget           *content,
-                                             GtkLabel            *error_label,
-                                             AdwToastOverlay     *toast_overlay,
-                                             GtkSpinner          *spinner,
-                                             GtkWidget           *finish_button);
+void        pm_form_page_class_set_template (GtkWidgetClass      *widget_class,
+                                             const char          *resource);
+void        pm_form_page_init_template      (PmFormPage          *self);
+void        pm_form_page_dispose_template   (PmFormPage          *self);
 void        pm_form_page_open               (PmFormPage          *self,
                                              PmStore             *store,
-                                             const char          *form_id,
                                              const char          *record_kind,
+                                             PmRecord            *visit,
+                                             PmRecord            *citizen,
                                              const char          *record_id);
+GtkWidget  *pm_form_page_get_content        (PmFormPage          *self);
 void        pm_form_page_set_record_id      (PmFormPage          *self,
                                              const char          *record_id);
 const char *pm_form_page_get_form_id        (PmFormPage          *self);

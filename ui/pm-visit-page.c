@@ -338,6 +338,60 @@ action_clicked_cb (GtkButton   *button,
     change_status (self, action->to, NULL);
 }
 
+/* A service asked for on the spot joins the visit, with its time. */
+static void
+add_service_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PmVisitPage *self = PM_VISIT_PAGE (widget);
+  const char *code = g_variant_get_string (parameter, NULL);
+  const PmService *service = pm_catalogue_lookup_service (pm_catalogue_get_default (), code);
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(PmRecord) changed = NULL;
+  g_autoptr(GPtrArray) records = g_ptr_array_new ();
+  g_autoptr(GStrvBuilder) services = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+
+  if (self->visit == NULL || service == NULL)
+    return;
+  json = pm_record_to_json (PM_RECORD (self->visit));
+  changed = pm_record_new_from_json (PM_TYPE_VISIT, json, NULL);
+  g_strv_builder_addv (services, (const char **) pm_record_get_strv (changed, "services"));
+  g_strv_builder_add (services, code);
+  list = g_strv_builder_end (services);
+  pm_record_set_strv (changed, "services", (const char * const *) list);
+  pm_record_set_int (changed, "duration_min", pm_record_get_int (changed, "duration_min") + service->duration_min);
+  g_ptr_array_add (records, changed);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->actions_box), FALSE);
+  pm_store_save_all_async (self->store, records, NULL, saved_cb, g_object_ref (self));
+}
+
+static GtkWidget *
+make_add_service_button (PmVisitPage *self)
+{
+  GPtrArray *catalogue = pm_catalogue_get_services (pm_catalogue_get_default ());
+  const char * const *booked = pm_record_get_strv (PM_RECORD (self->visit), "services");
+  g_autoptr(GMenu) menu = g_menu_new ();
+  GtkWidget *button = gtk_menu_button_new ();
+
+  for (guint i = 0; i < catalogue->len; i++)
+    {
+      const PmService *service = g_ptr_array_index (catalogue, i);
+      g_autoptr(GMenuItem) item = NULL;
+
+      if (booked && g_strv_contains (booked, service->code))
+        continue;
+      item = g_menu_item_new (service->name, NULL);
+      g_menu_item_set_action_and_target (item, "visit.add-service", "s", service->code);
+      g_menu_append_item (menu, item);
+    }
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (button), _("Add a service…"));
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_widget_add_css_class (button, "pill");
+  return button;
+}
+
 /* Only the van's own steps, and only those the status allows now. */
 static void
 show_actions (PmVisitPage *self)
@@ -365,6 +419,12 @@ show_actions (PmVisitPage *self)
       g_signal_connect (button, "clicked", G_CALLBACK (action_clicked_cb), self);
       /* Two to a row: big enough for a finger, and all in view at 1024×600. */
       gtk_grid_attach (self->actions_box, button, shown % 2, shown / 2, 1, 1);
+      shown++;
+    }
+  /* Once the van is there, people ask for more than was booked. */
+  if (g_strcmp0 (status, "arrived") == 0)
+    {
+      gtk_grid_attach (self->actions_box, make_add_service_button (self), shown % 2, shown / 2, 1, 1);
       shown++;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->actions_box), shown > 0);
@@ -488,6 +548,7 @@ pm_visit_page_class_init (PmVisitPageClass *klass)
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  gtk_widget_class_install_action (widget_class, "visit.add-service", "s", add_service_action);
   gtk_widget_class_set_template_from_resource (widget_class, "/de/halle/PePaMo/ui/pm-visit-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PmVisitPage, actions_box);
   gtk_widget_class_bind_template_child (widget_class, PmVisitPage, back_button);

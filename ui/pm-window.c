@@ -196,7 +196,7 @@ visit_change_failed_cb (PmWindow    *self,
                         const char  *message,
                         PmVisitPage *page)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  pm_window_notify (self, message, NULL, NULL, NULL);
 }
 
 
@@ -444,6 +444,28 @@ pm_window_lock (PmWindow *self)
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
   pm_unlock_page_reset (self->unlock_page);
   gtk_stack_set_visible_child_name (self->lock_stack, "unlock");
+}
+
+/* A short message at the bottom, with an optional button (e.g. "Open"). */
+void
+pm_window_notify (PmWindow   *self,
+                  const char *message,
+                  const char *button_label,
+                  const char *action_name,
+                  GVariant   *target)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (PM_IS_WINDOW (self));
+  toast = adw_toast_new (message);
+  if (button_label && action_name)
+    {
+      adw_toast_set_button_label (toast, button_label);
+      adw_toast_set_action_name (toast, action_name);
+      if (target)
+        adw_toast_set_action_target_value (toast, target);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /* The people signed in on this laptop: the header names who acts now; the

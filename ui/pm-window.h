@@ -31,6 +31,11 @@ GListModel *pm_window_get_visits   (PmWindow       *self);
 PmUnlockPage *pm_window_get_unlock_page (PmWindow   *self);
 void        pm_window_lock         (PmWindow       *self);
 gint64      pm_window_get_idle_seconds (PmWindow   *self);
+void        pm_window_notify       (PmWindow       *self,
+                                    const char     *message,
+                                    const char     *button_label,
+                                    const char     *action_name,
+                                    GVariant       *target);
 void        pm_window_set_people   (PmWindow       *self,
                                     GMenuModel     *menu,
                                     const char     *acting_name);

@@ -233,8 +233,10 @@ find_button_labelled (GtkWidget  *widget,
                       const char *label)
 {
   /* Mapped and sensitive: a button the person could tap now. */
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
-      gtk_widget_get_mapped (widget) && gtk_widget_is_sensitive (widget))
+  const char *text = GTK_IS_BUTTON (widget) ? gtk_button_get_label (GTK_BUTTON (widget)) :
+                     GTK_IS_MENU_BUTTON (widget) ? gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) : NULL;
+
+  if (g_strcmp0 (text, label) == 0 && gtk_widget_get_mapped (widget) && gtk_widget_is_sensitive (widget))
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
@@ -287,6 +289,15 @@ wait_status (Fixture    *f,
   while (!stored_status_is (&wait))
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (timeout);
+}
+
+static gboolean
+service_added (Fixture *f)
+{
+  g_autoptr(PmRecord) visit = pm_store_get (f->store, PM_TYPE_VISIT,
+                                            g_object_get_data (G_OBJECT (f->window), "visit-id"), NULL);
+
+  return g_strv_contains (pm_record_get_strv (visit, "services"), "LB");
 }
 
 static AdwMessageDialog *
@@ -342,6 +353,14 @@ test_visit_actions (Fixture       *f,
   wait_status (f, visit_id, "on_the_way");
   click_when_shown (f, "Arrived");
   wait_status (f, visit_id, "arrived");
+
+  /* Asked for on the spot: a life certificate joins the visit. */
+  g_object_set_data (G_OBJECT (f->window), "want", (gpointer) "Add a service…");
+  wait_for (button_shown, f, "the add-service button");
+  g_assert_true (gtk_widget_activate_action (find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE),
+                                             "visit.add-service", "s", "LB"));
+  g_object_set_data (G_OBJECT (f->window), "visit-id", visit_id);
+  wait_for (service_added, f, "the added service");
 
   click_when_shown (f, "Cancel…");
   wait_for (dialog_shown, f, "the reason dialog");
