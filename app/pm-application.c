@@ -100,6 +100,20 @@ make_demo_store (const char  *path,
   return store && pm_demo_fill (store, today, 20260207, error);
 }
 
+/* The unlock page's list: read from the store's header, no key needed. */
+static void
+return_slots (GTask      *task,
+              const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *slots = pm_crypt_list_slots (path, &error);
+
+  if (slots == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, slots, (GDestroyNotify) g_ptr_array_unref);
+}
+
 static void
 prepare_thread (GTask        *task,
                 gpointer      source,
@@ -108,18 +122,13 @@ prepare_thread (GTask        *task,
 {
   PmApplication *self = source;
   g_autoptr(GError) error = NULL;
-  GPtrArray *slots;
 
   if (self->demo && !make_demo_store (self->path, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  slots = pm_crypt_list_slots (self->path, &error);
-  if (slots == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, slots, (GDestroyNotify) g_ptr_array_unref);
+  return_slots (task, self->path);
 }
 
 static void
@@ -411,13 +420,7 @@ list_slots_thread (GTask        *task,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  g_autoptr(GError) error = NULL;
-  GPtrArray *slots = pm_crypt_list_slots (PM_APPLICATION (source)->path, &error);
-
-  if (slots == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, slots, (GDestroyNotify) g_ptr_array_unref);
+  return_slots (task, PM_APPLICATION (source)->path);
 }
 
 static void
