@@ -58,7 +58,13 @@ set_ready (PmFormPage *self,
            gboolean    ready)
 {
   PmFormPagePrivate *priv = pm_form_page_get_instance_private (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
 
+  /* Focus leaves the fields properly before they turn insensitive, or a
+   * focused entry keeps blinking its cursor without focus. */
+  if (!ready && focus && gtk_widget_is_ancestor (focus, priv->content))
+    gtk_root_set_focus (root, NULL);
   priv->ready = ready;
   gtk_widget_set_sensitive (priv->content, ready);
   gtk_widget_set_sensitive (priv->finish_button, ready);

@@ -45,6 +45,7 @@ G_DEFINE_FINAL_TYPE (PmVisitPage, pm_visit_page, GTK_TYPE_WIDGET)
 enum {
   VISIT_CHANGED,
   FAILED,
+  OPEN_FORM,
   N_SIGNALS
 };
 
@@ -72,7 +73,7 @@ static const VisitAction visit_actions[] = {
   { "arrived", "cancelled", NC_("visit action", "Cancel…"), TRUE, FALSE },
 };
 
-static void
+static GtkWidget *
 add_row (PmVisitPage         *self,
          AdwPreferencesGroup *group,
          const char          *title,
@@ -86,6 +87,42 @@ add_row (PmVisitPage         *self,
   adw_preferences_group_add (group, row);
   g_ptr_array_add (self->added_rows, group);
   g_ptr_array_add (self->added_rows, row);
+  return row;
+}
+
+static void
+form_clicked_cb (GtkButton   *button,
+                 PmVisitPage *self)
+{
+  if (self->visit == NULL)
+    return;
+  g_signal_emit (self, signals[OPEN_FORM], 0, g_object_get_data (G_OBJECT (button), "kind"),
+                 self->visit, g_object_get_data (G_OBJECT (button), "citizen"));
+}
+
+/* The record the acting person makes for someone: counselling for Soziales,
+ * a case for Einwohnerwesen; only once the van is there. */
+static void
+add_form_button (PmVisitPage *self,
+                 GtkWidget   *row,
+                 PmRecord    *citizen)
+{
+  g_autofree char *department = self->store ? pm_store_dup_actor_department (self->store) : NULL;
+  const char *status = pm_record_get_string (PM_RECORD (self->visit), "status");
+  const char *kind = g_strcmp0 (department, "soziales") == 0 ? "counselling" :
+                     g_strcmp0 (department, "einwohnerwesen") == 0 ? "case" : NULL;
+  GtkWidget *button;
+
+  if (kind == NULL || g_strcmp0 (status, "arrived") != 0 || pm_store_get_actor_role (self->store) != PM_ROLE_FIELD)
+    return;
+  button = gtk_button_new_with_label (g_str_equal (kind, "counselling") ? _("Record counselling")
+                                                                         : _("Capture a case"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "suggested-action");
+  g_object_set_data_full (G_OBJECT (button), "citizen", g_object_ref (citizen), g_object_unref);
+  g_object_set_data (G_OBJECT (button), "kind", (gpointer) kind);
+  g_signal_connect (button, "clicked", G_CALLBACK (form_clicked_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
 }
 
 static void
@@ -155,7 +192,7 @@ citizen_loaded_cb (GObject      *source,
   /* Translators: born DATE · phone NUMBER */
   details = g_strdup_printf (_("born %s · phone %s"), born,
                              pm_record_get_string (citizen, "phone") ? pm_record_get_string (citizen, "phone") : "–");
-  add_row (self, self->persons_group, name, details);
+  add_form_button (self, add_row (self, self->persons_group, name, details), citizen);
   if (pm_record_get_string (citizen, "contact_name"))
     {
       g_autofree char *contact = g_strdup_printf ("%s · %s", pm_record_get_string (citizen, "contact_name"),
@@ -547,6 +584,15 @@ pm_visit_page_class_init (PmVisitPageClass *klass)
   signals[FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * PmVisitPage::open-form:
+   * @kind: "counselling" or "case"
+   * @visit: the visit
+   * @citizen: the person the record is for
+   */
+  signals[OPEN_FORM] =
+    g_signal_new ("open-form", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, PM_TYPE_VISIT, PM_TYPE_RECORD);
 
   gtk_widget_class_install_action (widget_class, "visit.add-service", "s", add_service_action);
   gtk_widget_class_set_template_from_resource (widget_class, "/de/halle/PePaMo/ui/pm-visit-page.ui");

@@ -7,9 +7,16 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
+#include "pm-case-page.h"
 #include "pm-clock.h"
+#include "pm-counselling-page.h"
+#include "pm-form-page.h"
+#include "pm-model.h"
+#include "pm-pdf-records.h"
 #include "pm-sync-indicator.h"
 #include "pm-ui-labels.h"
 #include "pm-visit-page.h"
@@ -189,6 +196,155 @@ visit_changed_cb (PmWindow    *self,
   /* The list row follows; the detail page stays with this visit. */
   pm_visit_page_show_visit (page, self->store, visit);
   load_visits (self);
+}
+
+static void
+close_form (PmWindow *self)
+{
+  GtkWidget *form = gtk_stack_get_child_by_name (self->detail_stack, "form");
+
+  gtk_stack_set_visible_child_name (self->detail_stack, "visit");
+  if (form)
+    gtk_stack_remove (self->detail_stack, form);
+}
+
+static void
+form_cancelled_cb (PmWindow   *self,
+                   PmFormPage *form)
+{
+  close_form (self);
+}
+
+static void
+form_finished_cb (PmWindow   *self,
+                  PmRecord   *saved,
+                  PmFormPage *form)
+{
+  g_autofree char *target = g_strdup_printf ("%s/%s", pm_record_get_kind (saved), pm_record_get_id (saved));
+
+  close_form (self);
+  /* The person takes a paper copy: the care plan or the receipt. */
+  pm_window_notify (self, PM_IS_CASE (saved) ? _("The case is saved.") : _("The counselling is saved."),
+                    PM_IS_CASE (saved) ? _("Receipt (PDF)") : _("Care plan (PDF)"),
+                    "win.document", g_variant_new_string (target));
+}
+
+typedef struct
+{
+  PmStore *store;
+  char    *kind;
+  char    *id;
+} DocumentJob;
+
+static void
+document_job_free (DocumentJob *job)
+{
+  g_object_unref (job->store);
+  g_free (job->kind);
+  g_free (job->id);
+  g_free (job);
+}
+
+static void
+document_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  DocumentJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) record = pm_store_get (job->store, pm_model_type_for (job->kind), job->id, &error);
+  g_autoptr(PmRecord) citizen = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+
+  if (record)
+    citizen = pm_store_get (job->store, PM_TYPE_CITIZEN, pm_record_get_string (record, "citizen_id"), &error);
+  if (citizen)
+    {
+      path = pm_pdf_default_path (record, citizen);
+      dir = g_path_get_dirname (path);
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno), "Cannot create %s: %s", dir, g_strerror (errno));
+      else if (pm_pdf_write_for_record (job->store, record, path, &error))
+        {
+          g_task_return_pointer (task, g_steal_pointer (&path), g_free);
+          return;
+        }
+    }
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+document_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  PmWindow *self = PM_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *message = NULL;
+  g_autofree char *uri = NULL;
+
+  if (path == NULL)
+    {
+      g_warning ("Writing the document failed: %s", error->message);
+      /* Translators: %s says why */
+      message = g_strdup_printf (_("The document could not be written: %s"), error->message);
+      pm_window_notify (self, message, NULL, NULL, NULL);
+      return;
+    }
+  uri = g_filename_to_uri (path, NULL, NULL);
+  /* Translators: %s is a file name */
+  message = g_strdup_printf (_("Saved as %s"), path);
+  pm_window_notify (self, message, NULL, NULL, NULL);
+  gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+}
+
+/* "win.document" with "kind/id": the record's PDF, written off the main
+ * thread into the documents folder, then shown. */
+static void
+document_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  PmWindow *self = PM_WINDOW (widget);
+  g_auto(GStrv) parts = g_strsplit (g_variant_get_string (parameter, NULL), "/", 2);
+  g_autoptr(GTask) task = NULL;
+  DocumentJob *job;
+
+  if (self->store == NULL || g_strv_length (parts) != 2)
+    return;
+  job = g_new0 (DocumentJob, 1);
+  job->store = g_object_ref (self->store);
+  job->kind = g_strdup (parts[0]);
+  job->id = g_strdup (parts[1]);
+  task = g_task_new (self, NULL, document_done_cb, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) document_job_free);
+  g_task_run_in_thread (task, document_thread);
+}
+
+static void
+open_form_cb (PmWindow    *self,
+              const char  *kind,
+              PmVisit     *visit,
+              PmRecord    *citizen,
+              PmVisitPage *page)
+{
+  GtkWidget *form = g_str_equal (kind, "counselling") ? pm_counselling_page_new () : pm_case_page_new ();
+
+  close_form (self);
+  if (PM_IS_COUNSELLING_PAGE (form))
+    pm_counselling_page_edit (PM_COUNSELLING_PAGE (form), self->store, PM_RECORD (visit), citizen,
+                              pm_store_get_actor_id (self->store));
+  else
+    pm_case_page_edit (PM_CASE_PAGE (form), self->store, PM_RECORD (visit), citizen,
+                       pm_store_get_actor_id (self->store));
+  g_signal_connect_object (form, "finished", G_CALLBACK (form_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (form, "cancelled", G_CALLBACK (form_cancelled_cb), self, G_CONNECT_SWAPPED);
+  gtk_stack_add_named (self->detail_stack, form, "form");
+  gtk_stack_set_visible_child (self->detail_stack, form);
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
 }
 
 static void
@@ -383,6 +539,7 @@ pm_window_class_init (PmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.next-day", NULL, next_day_action);
   gtk_widget_class_install_action (widget_class, "win.today", NULL, today_action);
   gtk_widget_class_install_action (widget_class, "win.show-route", NULL, show_route_action);
+  gtk_widget_class_install_action (widget_class, "win.document", "s", document_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.previous-day", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.next-day", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.today", NULL);
@@ -397,6 +554,7 @@ pm_window_init (PmWindow *self)
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (folded_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->visit_page, "visit-changed", G_CALLBACK (visit_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->visit_page, "failed", G_CALLBACK (visit_change_failed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->visit_page, "open-form", G_CALLBACK (open_form_cb), self, G_CONNECT_SWAPPED);
   folded_changed_cb (self);
   update_day_title (self);
 }

@@ -15,6 +15,7 @@
 #include "pm-cli-docs.h"
 #include "pm-cli-store.h"
 #include "pm-model.h"
+#include "pm-pdf-records.h"
 #include "pm-pdf.h"
 
 int
@@ -68,8 +69,7 @@ write_document (const char  *data_dir,
                 int          argc,
                 char       **argv,
                 const char  *summary,
-                GType        type,
-                gboolean   (*write) (PmStore *store, PmRecord *record, const char *output, GError **error))
+                GType        type)
 {
   g_autofree char *output = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (_("ID"));
@@ -96,45 +96,9 @@ write_document (const char  *data_dir,
   if (store == NULL)
     return pm_cli_fail ("%s", error->message);
   record = pm_store_get (store, type, id, &error);
-  if (record == NULL || !write (store, record, output, &error))
+  if (record == NULL || !pm_pdf_write_for_record (store, record, output, &error))
     return pm_cli_fail ("%s", error->message);
   return PM_CLI_OK;
-}
-
-static gboolean
-write_receipt (PmStore     *store,
-               PmRecord    *kase,
-               const char  *output,
-               GError     **error)
-{
-  g_autoptr(PmRecord) citizen = pm_store_get (store, PM_TYPE_CITIZEN, pm_record_get_string (kase, "citizen_id"), error);
-  g_autoptr(GPtrArray) signatures = NULL;
-  PmRecord *signature = NULL;
-
-  if (citizen == NULL)
-    return FALSE;
-  signatures = pm_store_list (store, PM_TYPE_SIGNATURE, error);
-  if (signatures == NULL)
-    return FALSE;
-  for (guint i = 0; i < signatures->len && signature == NULL; i++)
-    if (g_strcmp0 (pm_record_get_string (g_ptr_array_index (signatures, i), "record_id"), pm_record_get_id (kase)) == 0)
-      signature = g_ptr_array_index (signatures, i);
-  return pm_pdf_write_receipt (output, kase, citizen, signature, error);
-}
-
-static gboolean
-write_care_plan (PmStore     *store,
-                 PmRecord    *counselling,
-                 const char  *output,
-                 GError     **error)
-{
-  g_autoptr(PmRecord) citizen = pm_store_get (store, PM_TYPE_CITIZEN, pm_record_get_string (counselling, "citizen_id"), error);
-  g_autoptr(PmRecord) counsellor = NULL;
-
-  if (citizen == NULL)
-    return FALSE;
-  counsellor = pm_store_get (store, PM_TYPE_STAFF, pm_record_get_string (counselling, "staff_id"), NULL);
-  return pm_pdf_write_care_plan (output, counselling, citizen, counsellor, error);
 }
 
 int
@@ -143,7 +107,7 @@ pm_cli_receipt (const char  *data_dir,
                 char       **argv)
 {
   return write_document (data_dir, argc, argv, _("Write the citizen's receipt for a case as PDF."),
-                         PM_TYPE_CASE, write_receipt);
+                         PM_TYPE_CASE);
 }
 
 int
@@ -152,5 +116,5 @@ pm_cli_care_plan (const char  *data_dir,
                   char       **argv)
 {
   return write_document (data_dir, argc, argv, _("Write the care plan (Versorgungsplan) of a counselling record as PDF."),
-                         PM_TYPE_COUNSELLING_RECORD, write_care_plan);
+                         PM_TYPE_COUNSELLING_RECORD);
 }

@@ -433,6 +433,18 @@ pm_store_get_actor_role (PmStore *self)
   return role;
 }
 
+char *
+pm_store_dup_actor_department (PmStore *self)
+{
+  char *department;
+
+  g_return_val_if_fail (PM_IS_STORE (self), NULL);
+  g_mutex_lock (&self->actor_lock);
+  department = g_strdup (self->actor_department);
+  g_mutex_unlock (&self->actor_lock);
+  return department;
+}
+
 const char *
 pm_store_get_actor_id (PmStore *self)
 {

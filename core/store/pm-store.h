@@ -32,6 +32,7 @@ void        pm_store_set_actor                  (PmStore              *self,
                                                  const char           *department);
 const char *pm_store_get_actor_id               (PmStore              *self);
 PmRole      pm_store_get_actor_role             (PmStore              *self);
+char       *pm_store_dup_actor_department       (PmStore              *self);
 
 gboolean    pm_store_save                       (PmStore              *self,
                                                  PmRecord             *record,

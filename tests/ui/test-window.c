@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "pm-clock.h"
+#include "pm-form-page.h"
 #include "pm-demo.h"
 #include "pm-sync-service.h"
 #include "pm-unlock-page.h"
@@ -426,6 +427,48 @@ test_next_visit (Fixture       *f,
 }
 
 static gboolean
+case_page_shown (Fixture *f)
+{
+  GtkWidget *form = find_by_type (GTK_WIDGET (f->window), g_type_from_name ("PmCasePage"));
+
+  return form && gtk_widget_get_mapped (form);
+}
+
+static gboolean
+visit_page_back (Fixture *f)
+{
+  return find_by_type (GTK_WIDGET (f->window), g_type_from_name ("PmCasePage")) == NULL &&
+         gtk_widget_get_mapped (find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE));
+}
+
+/* At a stop, the clerk captures a case from the person's row; cancelling
+ * returns to the visit. */
+static void
+test_capture_case_from_visit (Fixture       *f,
+                              gconstpointer  data)
+{
+  GListModel *visits = pm_window_get_visits (f->window);
+  guint n_staff;
+  const PmDemoStaff *staff = pm_demo_get_staff (&n_staff);
+  guint position = G_MAXUINT;
+
+  pm_store_set_actor (f->store, staff[1].id, PM_ROLE_FIELD, staff[1].department);
+  for (guint i = 0; i < g_list_model_get_n_items (visits) && position == G_MAXUINT; i++)
+    {
+      g_autoptr(PmRecord) visit = g_list_model_get_item (visits, i);
+
+      if (g_str_equal (pm_record_get_string (visit, "status"), "arrived"))
+        position = i;
+    }
+  g_assert_cmpuint (position, !=, G_MAXUINT);
+  g_assert_true (gtk_widget_activate_action (find_route_list (GTK_WIDGET (f->window)), "list.activate-item", "u", position));
+  click_when_shown (f, "Capture a case");
+  wait_for (case_page_shown, f, "the case page");
+  pm_form_page_cancel (PM_FORM_PAGE (find_by_type (GTK_WIDGET (f->window), g_type_from_name ("PmCasePage"))));
+  wait_for (visit_page_back, f, "the visit page again");
+}
+
+static gboolean
 window_is_locked (PmWindow *window)
 {
   GtkWidget *stack = gtk_widget_get_first_child (gtk_widget_get_first_child (GTK_WIDGET (window)));
@@ -556,6 +599,7 @@ main (int    argc,
   g_test_add ("/ui/lock-drops-data", Fixture, NULL, fixture_set_up, test_lock_drops_data, fixture_tear_down);
   g_test_add ("/ui/visit-actions", Fixture, NULL, fixture_set_up, test_visit_actions, fixture_tear_down);
   g_test_add ("/ui/next-visit", Fixture, NULL, fixture_set_up, test_next_visit, fixture_tear_down);
+  g_test_add ("/ui/capture-case-from-visit", Fixture, NULL, fixture_set_up, test_capture_case_from_visit, fixture_tear_down);
   g_test_add_func ("/ui/unlock-page", test_unlock_page);
   return g_test_run ();
 }
