@@ -214,15 +214,24 @@ update_missing (PmCasePage *self)
 {
   PmCatalogue *catalogue = pm_catalogue_get_default ();
   g_autoptr(GString) missing = g_string_new (NULL);
+  g_autoptr(GStrvBuilder) presented = g_strv_builder_new ();
+  g_auto(GStrv) presented_codes = NULL;
+  g_auto(GStrv) missing_codes = NULL;
+  const PmService *service = selected_service (self);
 
   for (guint i = 0; i < self->document_checks->len; i++)
     {
       GtkCheckButton *check = g_ptr_array_index (self->document_checks, i);
 
-      if (!gtk_check_button_get_active (check))
-        g_string_append_printf (missing, "%s%s", missing->len ? "; " : "",
-                                pm_catalogue_get_document_name (catalogue, g_object_get_data (G_OBJECT (check), "pm-code")));
+      if (gtk_check_button_get_active (check))
+        g_strv_builder_add (presented, g_object_get_data (G_OBJECT (check), "pm-code"));
     }
+  presented_codes = g_strv_builder_end (presented);
+  missing_codes = pm_catalogue_missing_documents (catalogue, service ? service->code : NULL,
+                                                  (const char * const *) presented_codes);
+  for (guint i = 0; missing_codes[i]; i++)
+    g_string_append_printf (missing, "%s%s", missing->len ? "; " : "",
+                            pm_catalogue_get_document_name (catalogue, missing_codes[i]));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->missing_row),
                                  missing->len ? _("Still missing") : _("All documents presented"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->missing_row), missing->str);

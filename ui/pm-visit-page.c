@@ -9,9 +9,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "pm-catalogue.h"
 #include "pm-citizen.h"
+#include "pm-city.h"
 #include "pm-status.h"
 #include "pm-ui-labels.h"
 #include "pm-visit-page.h"
@@ -296,7 +298,8 @@ saved_cb (GObject      *source,
       show_actions (self);
       return;
     }
-  g_signal_emit (self, signals[VISIT_CHANGED], 0, g_ptr_array_index (saved, 0));
+  /* The visit comes last when a person was added with it. */
+  g_signal_emit (self, signals[VISIT_CHANGED], 0, g_ptr_array_index (saved, saved->len - 1));
 }
 
 static void
@@ -404,6 +407,106 @@ add_service_action (GtkWidget  *widget,
   pm_store_save_all_async (self->store, records, NULL, saved_cb, g_object_ref (self));
 }
 
+/* "12.03.1941" or "1941-03-12" → "1941-03-12"; anything else stays as
+ * typed, so validation names the field. */
+static char *
+iso_date (const char *typed)
+{
+  int d, m, y;
+
+  if (sscanf (typed, "%d.%d.%d", &d, &m, &y) == 3 && y > 999)
+    return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
+  return g_strstrip (g_strdup (typed));
+}
+
+static GtkWidget *
+add_entry (GtkWidget  *box,
+           const char *label)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_box_append (GTK_BOX (box), entry);
+  return entry;
+}
+
+static void
+person_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    PmVisitPage      *self)
+{
+  GtkEditable **entries = g_object_get_data (G_OBJECT (dialog), "entries");
+  PmRecord *visit = PM_RECORD (self->visit);
+  g_autoptr(PmRecord) citizen = NULL;
+  g_autoptr(PmRecord) changed = NULL;
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(GPtrArray) records = g_ptr_array_new ();
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) list = NULL;
+  g_autofree char *birth = NULL;
+
+  if (g_strcmp0 (response, "add") != 0 || visit == NULL)
+    return;
+  birth = iso_date (gtk_editable_get_text (entries[2]));
+  citizen = PM_RECORD (pm_citizen_new ());
+  /* Someone met at the stop lives (or stays) where the visit is. */
+  g_object_set (citizen,
+                "given-names", gtk_editable_get_text (entries[0]),
+                "family-name", gtk_editable_get_text (entries[1]),
+                "birth-date", birth,
+                "street", pm_record_get_string (visit, "street"),
+                "house-number", pm_record_get_string (visit, "house_number"),
+                "postcode", pm_record_get_string (visit, "postcode"),
+                "city", pm_city_get_name (pm_city_get_default ()),
+                "stadtteil", pm_record_get_string (visit, "stadtteil"),
+                "lat", pm_record_get_double (visit, "lat"),
+                "lon", pm_record_get_double (visit, "lon"),
+                NULL);
+  if (!pm_record_validate (citizen, &error))
+    {
+      g_signal_emit (self, signals[FAILED], 0, error->message);
+      return;
+    }
+  json = pm_record_to_json (visit);
+  changed = pm_record_new_from_json (PM_TYPE_VISIT, json, NULL);
+  g_strv_builder_addv (ids, (const char **) pm_record_get_strv (changed, "citizen_ids"));
+  g_strv_builder_add (ids, pm_record_get_id (citizen));
+  list = g_strv_builder_end (ids);
+  pm_record_set_strv (changed, "citizen_ids", (const char * const *) list);
+  /* The person first, then the visit that names them: one transaction. */
+  g_ptr_array_add (records, citizen);
+  g_ptr_array_add (records, changed);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->actions_box), FALSE);
+  pm_store_save_all_async (self->store, records, NULL, saved_cb, g_object_ref (self));
+}
+
+static void
+add_person_clicked_cb (GtkButton   *button,
+                       PmVisitPage *self)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                              _("Add a Person"),
+                                              _("Someone at this address who also needs a service. "
+                                                "The address is the visit's."));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkEditable **entries = g_new0 (GtkEditable *, 3);
+
+  entries[0] = GTK_EDITABLE (add_entry (box, _("Given names")));
+  entries[1] = GTK_EDITABLE (add_entry (box, _("Family name")));
+  entries[2] = GTK_EDITABLE (add_entry (box, _("Date of birth (DD.MM.YYYY)")));
+  g_object_set_data_full (G_OBJECT (dialog), "entries", entries, g_free);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "close", _("_Back"),
+                                    "add", _("_Add"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "add", ADW_RESPONSE_SUGGESTED);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (person_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static GtkWidget *
 make_add_service_button (PmVisitPage *self)
 {
@@ -461,7 +564,13 @@ show_actions (PmVisitPage *self)
   /* Once the van is there, people ask for more than was booked. */
   if (g_strcmp0 (status, "arrived") == 0)
     {
+      GtkWidget *add_person = gtk_button_new_with_label (_("Add a person…"));
+
+      gtk_widget_add_css_class (add_person, "pill");
+      g_signal_connect (add_person, "clicked", G_CALLBACK (add_person_clicked_cb), self);
       gtk_grid_attach (self->actions_box, make_add_service_button (self), shown % 2, shown / 2, 1, 1);
+      shown++;
+      gtk_grid_attach (self->actions_box, add_person, shown % 2, shown / 2, 1, 1);
       shown++;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->actions_box), shown > 0);

@@ -13,14 +13,16 @@
 
 #include <glib.h>
 
+#include "pm-cli-common.h"
 #include "pm-cli-plan.h"
 #include "pm-plan-bench.h"
 
+/* A single line, so a script can show it as it is. */
 static int
 usage_error (const char *message)
 {
   fprintf (stderr, "pepamo-cli: %s (see 'pepamo-cli plan --help')\n", message);
-  return 2;
+  return PM_CLI_USAGE;
 }
 
 static double
@@ -80,26 +82,29 @@ pm_cli_plan_run (int    argc,
   gboolean json = FALSE, help = FALSE;
   GOptionEntry entries[] = {
     { "solomon", 0, 0, G_OPTION_ARG_FILENAME, &solomon, "Solomon VRPTW instance", "FILE" },
-    { "customers", 0, 0, G_OPTION_ARG_INT, &customers, "Use the first 25, 50 or 100 customers", "N" },
-    { "objective", 0, 0, G_OPTION_ARG_STRING, &objective, "dimacs (default) or hierarchical", "NAME" },
+    { "customers", 0, 0, G_OPTION_ARG_INT, &customers,
+      "Use the first 25, 50 or 100 customers", "N" },
+    { "objective", 0, 0, G_OPTION_ARG_STRING, &objective,
+      "dimacs (default) or hierarchical", "NAME" },
     { "tsplib", 0, 0, G_OPTION_ARG_FILENAME, &tsplib, "TSPLIB EUC_2D instance", "FILE" },
     { "time-limit-ms", 0, 0, G_OPTION_ARG_INT64, &time_limit_ms, "Stop after N ms", "N" },
-    { "iterations", 0, 0, G_OPTION_ARG_INT64, &iterations, "Iteration budget (default 20000)", "N" },
+    { "iterations", 0, 0, G_OPTION_ARG_INT64, &iterations,
+      "Iteration budget (default 20000, or none with a time limit)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 1)", "S" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &help, "Show this help", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- plan routes for a benchmark instance");
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("- plan routes for a benchmark instance");
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) args = g_new0 (char *, argc + 1);
   PmPlanObjective obj = PM_PLAN_OBJECTIVE_DIMACS;
   PmPlanInstance *inst;
   PmPlanParams params;
   PmPlanSolution *sol = NULL;
-  PmPlanStatus status;
   char message[256] = "";
-  int decimals;
+  int decimals, rc;
 
   /* Parse a copy: GOption removes (and frees) what it consumed. */
   for (int i = 0; i < argc; i++)
@@ -114,7 +119,7 @@ pm_cli_plan_run (int    argc,
       g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
 
       fputs (text, stdout);
-      return 0;
+      return PM_CLI_OK;
     }
   if (g_strv_length (args) > 1)
     return usage_error ("unexpected argument");
@@ -135,10 +140,7 @@ pm_cli_plan_run (int    argc,
          ? pm_plan_instance_read_solomon (solomon, customers, obj, message, sizeof message)
          : pm_plan_instance_read_tsplib (tsplib, message, sizeof message);
   if (inst == NULL)
-    {
-      fprintf (stderr, "pepamo-cli: %s\n", message[0] ? message : "out of memory");
-      return 1;
-    }
+    return pm_cli_fail ("%s", message[0] ? message : "out of memory");
 
   pm_plan_params_init (&params);
   params.seed = (guint64) seed;
@@ -148,21 +150,19 @@ pm_cli_plan_run (int    argc,
   else if (time_limit_ms > 0)
     params.iterations = 0;
 
-  status = pm_plan_solve (&inst->model, &params, &sol, message, sizeof message);
-  if (status != PM_PLAN_OK)
+  if (pm_plan_solve (&inst->model, &params, &sol, message, sizeof message) != PM_PLAN_OK)
     {
-      fprintf (stderr, "pepamo-cli: planning failed: %s\n", message[0] ? message : "out of memory");
       pm_plan_instance_free (inst);
-      return 1;
+      return pm_cli_fail ("planning failed: %s", message[0] ? message : "out of memory");
     }
 
   decimals = tsplib != NULL ? 0 : obj == PM_PLAN_OBJECTIVE_DIMACS ? 1 : 2;
   print_solution (inst, sol, json, decimals);
-  status = sol->n_unassigned > 0 ? PM_PLAN_ERROR_INVALID : PM_PLAN_OK;
-  if (status != PM_PLAN_OK)
-    fprintf (stderr, "pepamo-cli: %d customers could not be served\n", sol->n_unassigned);
+  rc = sol->n_unassigned > 0
+       ? pm_cli_fail ("%d customers could not be served", sol->n_unassigned)
+       : PM_CLI_OK;
 
   pm_plan_solution_free (sol);
   pm_plan_instance_free (inst);
-  return status == PM_PLAN_OK ? 0 : 1;
+  return rc;
 }

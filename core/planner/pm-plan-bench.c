@@ -143,6 +143,26 @@ set_name (PmPlanInstance *inst,
     *dot = '\0';
 }
 
+/* Frees the reader's scratch; on failure also the instance, with a message. */
+static PmPlanInstance *
+read_done (PmPlanInstance *inst,
+           bool            ok,
+           Tokens         *tk,
+           void           *scratch,
+           const char     *path,
+           const char     *kind,
+           char           *error,
+           int             error_size)
+{
+  free (scratch);
+  free (tk->text);
+  if (ok)
+    return inst;
+  snprintf (error, (size_t) error_size, "%s: not a %s instance", path, kind);
+  pm_plan_instance_free (inst);
+  return NULL;
+}
+
 PmPlanInstance *
 pm_plan_instance_read_solomon (const char      *path,
                                int              customers,
@@ -157,6 +177,7 @@ pm_plan_instance_read_solomon (const char      *path,
   Tokens tk;
   PmPlanInstance *inst = NULL;
   double scale = objective == PM_PLAN_OBJECTIVE_DIMACS ? 10 : 1;
+  bool ok = false;
 
   if (!tokens_open (&tk, path, error, error_size))
     return NULL;
@@ -191,7 +212,8 @@ pm_plan_instance_read_solomon (const char      *path,
       {
         double d = hypot (row[i][1] - row[j][1], row[i][2] - row[j][2]);
 
-        inst->travel[i * (customers + 1) + j] = objective == PM_PLAN_OBJECTIVE_DIMACS ? floor (10 * d) : d;
+        inst->travel[i * (customers + 1) + j] =
+          objective == PM_PLAN_OBJECTIVE_DIMACS ? floor (10 * d) : d;
       }
 
   for (int i = 0; i < customers; i++)
@@ -229,16 +251,10 @@ pm_plan_instance_read_solomon (const char      *path,
   if (objective == PM_PLAN_OBJECTIVE_HIERARCHICAL)
     inst->model.weights.vehicle = 1e5;
 
-  free (row);
-  free (tk.text);
-  return inst;
+  ok = true;
 
 bad:
-  snprintf (error, (size_t) error_size, "%s: not a Solomon instance", path);
-  pm_plan_instance_free (inst);
-  free (row);
-  free (tk.text);
-  return NULL;
+  return read_done (inst, ok, &tk, row, path, "Solomon", error, error_size);
 }
 
 PmPlanInstance *
@@ -250,6 +266,7 @@ pm_plan_instance_read_tsplib (const char *path,
   const char *t;
   Tokens tk;
   PmPlanInstance *inst = NULL;
+  bool ok = false;
   int n;
 
   if (!tokens_open (&tk, path, error, error_size))
@@ -285,7 +302,8 @@ pm_plan_instance_read_tsplib (const char *path,
   inst->max_vehicles = 1;
   for (int i = 0; i < n; i++)
     for (int j = 0; j < n; j++)
-      inst->travel[i * n + j] = (int) (hypot (xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]) + 0.5);
+      inst->travel[i * n + j] =
+        (int) (hypot (xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]) + 0.5);
   for (int i = 0; i < n - 1; i++)
     {
       inst->ids[i] = i + 2;
@@ -295,16 +313,10 @@ pm_plan_instance_read_tsplib (const char *path,
   inst->model.day_length = 2e15;
   inst->model.weights.unassigned = 1e12;
 
-  free (xy);
-  free (tk.text);
-  return inst;
+  ok = true;
 
 bad:
-  snprintf (error, (size_t) error_size, "%s: not a TSPLIB EUC_2D instance", path);
-  pm_plan_instance_free (inst);
-  free (xy);
-  free (tk.text);
-  return NULL;
+  return read_done (inst, ok, &tk, xy, path, "TSPLIB EUC_2D", error, error_size);
 }
 
 void

@@ -3,10 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * First-improvement local search over granular neighbourhoods (each visit
- * against its nearest visits): relocate and or-opt (strings of 1–3),
- * swap, 2-opt* between routes and 2-opt inside a route.  Each candidate is
- * built as one or two new sequences and evaluated in O(n), which keeps
- * every side constraint (windows, break, locks, capacity) exact.
+ * against its nearest visits): relocate and or-opt (strings of 1–3, also
+ * reversed), swap and cross-exchange (strings of 1–3), 2-opt* between
+ * routes and 2-opt inside a route.  An O(1) travel bound screens each
+ * move; the survivors are built as one or two new sequences and evaluated
+ * in O(n), which keeps every side constraint (windows, break, locks,
+ * capacity) exact.
  */
 
 #include <stdlib.h>
@@ -83,20 +85,6 @@ apply_if_better (PmPlanSearch *S,
 
 static const Side no_side = { -1, NULL, 0 };
 
-/* Location before/at/after index k of a tour, depots at the ends. */
-static int
-loc_at (const PmPlanProblem *P,
-        int                  shift,
-        const PmPlanTour    *t,
-        int                  k)
-{
-  if (k < 0)
-    return P->shifts[shift].start_loc;
-  if (k >= t->n)
-    return P->shifts[shift].end_loc;
-  return P->jobs[t->v[k]].loc;
-}
-
 static double
 tr (const PmPlanProblem *P,
     int                  a,
@@ -122,6 +110,24 @@ promising (const PmPlanSearch *S,
   return P->w.travel * d_travel + d_fixed - slack < -PM_PLAN_EPS;
 }
 
+/* dst = src[0..n) with src[at..at+cut) replaced by ins[0..n_ins); returns
+ * its length.
+ */
+static int
+splice (int       *dst,
+        const int *src,
+        int        n,
+        int        at,
+        int        cut,
+        const int *ins,
+        int        n_ins)
+{
+  memcpy (dst, src, sizeof (int) * (size_t) at);
+  memcpy (dst + at, ins, sizeof (int) * (size_t) n_ins);
+  memcpy (dst + at + n_ins, src + at + cut, sizeof (int) * (size_t) (n - at - cut));
+  return n - cut + n_ins;
+}
+
 /* Visit u at A[i] and its neighbour v at B[j]. */
 typedef struct
 {
@@ -133,8 +139,8 @@ typedef struct
   const PmPlanTour *B;
 } Pair;
 
-/* Moves v[i..i+len) of tour sa before index j of tour sb (for sa == sb,
- * j counts in the tour without the string).
+/* Moves v[i..i+len) of tour sa, maybe reversed, before index j of tour sb
+ * (for sa == sb, j counts in the tour without the string).
  */
 static bool
 try_relocate (PmPlanSearch *S,
@@ -143,74 +149,84 @@ try_relocate (PmPlanSearch *S,
               int           i,
               int           len,
               int           sb,
-              int           j)
+              int           j,
+              bool          reversed)
 {
   const PmPlanProblem *P = S->P;
   const PmPlanTour *A = &st->t[sa];
   const PmPlanTour *B = &st->t[sb];
   const int *base;
-  int na = 0, nb = 0, nbase;
-  int prev = loc_at (P, sa, A, i - 1), first = loc_at (P, sa, A, i);
-  int last = loc_at (P, sa, A, i + len - 1), next = loc_at (P, sa, A, i + len);
+  int na, nb, nbase, seg[LS_MAX_STRING];
+  int prev = pm_plan_tour_loc (P, sa, A, i - 1), first = pm_plan_tour_loc (P, sa, A, i);
+  int last = pm_plan_tour_loc (P, sa, A, i + len - 1), next = pm_plan_tour_loc (P, sa, A, i + len);
   int at = sa == sb && j > i ? j + len : j;   /* j in the original tour */
-  int bp = loc_at (P, sb, B, at - 1), bn = loc_at (P, sb, B, at);
+  int bp = pm_plan_tour_loc (P, sb, B, at - 1), bn = pm_plan_tour_loc (P, sb, B, at);
 
-  if (sa == sb && j == i)
+  /* Reversing a string keeps its inner travel only on a symmetric matrix. */
+  if ((sa == sb && j == i) || (reversed && (len < 2 || !P->symmetric)))
     return false;
   if (!promising (S, st, sa, sb,
                   tr (P, prev, next) - tr (P, prev, first) - tr (P, last, next)
-                  + tr (P, bp, first) + tr (P, last, bn) - tr (P, bp, bn),
+                  + (reversed ? tr (P, bp, last) + tr (P, first, bn)
+                              : tr (P, bp, first) + tr (P, last, bn))
+                  - tr (P, bp, bn),
                   sa != sb && A->n == len ? -P->w.vehicle : 0))
     return false;
 
-  for (int k = 0; k < A->n; k++)
-    if (k < i || k >= i + len)
-      S->buf_a[na++] = A->v[k];
-
+  for (int k = 0; k < len; k++)
+    seg[k] = A->v[reversed ? i + len - 1 - k : i + k];
+  na = splice (S->buf_a, A->v, A->n, i, len, A->v, 0);
   base = sa == sb ? S->buf_a : B->v;
   nbase = sa == sb ? na : B->n;
   if (j < B->n_head || j > nbase)
     return false;
-  memcpy (S->buf_b, base, sizeof (int) * (size_t) j);
-  nb = j;
-  memcpy (S->buf_b + nb, A->v + i, sizeof (int) * (size_t) len);
-  nb += len;
-  memcpy (S->buf_b + nb, base + j, sizeof (int) * (size_t) (nbase - j));
-  nb += nbase - j;
+  nb = splice (S->buf_b, base, nbase, j, 0, seg, len);
 
   if (sa == sb)
     return apply_if_better (S, st, (Side) { sb, S->buf_b, nb }, no_side);
   return apply_if_better (S, st, (Side) { sa, S->buf_a, na }, (Side) { sb, S->buf_b, nb });
 }
 
+/* Cross-exchange: A[i..i+la) and B[j..j+lb) trade places; inside one tour
+ * only single visits (a swap).
+ */
 static bool
-try_swap (PmPlanSearch *S,
-          PmPlanState  *st,
-          const Pair   *p)
+try_cross (PmPlanSearch *S,
+           PmPlanState  *st,
+           const Pair   *p,
+           int           la,
+           int           lb)
 {
   const PmPlanProblem *P = S->P;
-  int u = loc_at (P, p->sa, p->A, p->i), v = loc_at (P, p->sb, p->B, p->j);
-  int ap = loc_at (P, p->sa, p->A, p->i - 1), an = loc_at (P, p->sa, p->A, p->i + 1);
-  int bp = loc_at (P, p->sb, p->B, p->j - 1), bn = loc_at (P, p->sb, p->B, p->j + 1);
+  const PmPlanTour *A = p->A, *B = p->B;
+  int a1 = pm_plan_tour_loc (P, p->sa, A, p->i);
+  int a2 = pm_plan_tour_loc (P, p->sa, A, p->i + la - 1);
+  int b1 = pm_plan_tour_loc (P, p->sb, B, p->j);
+  int b2 = pm_plan_tour_loc (P, p->sb, B, p->j + lb - 1);
+  int ap = pm_plan_tour_loc (P, p->sa, A, p->i - 1);
+  int an = pm_plan_tour_loc (P, p->sa, A, p->i + la);
+  int bp = pm_plan_tour_loc (P, p->sb, B, p->j - 1);
+  int bn = pm_plan_tour_loc (P, p->sb, B, p->j + lb);
+  int na, nb;
 
   /* Adjacent visits of one tour share an arc; the formula is for others. */
   if ((p->sa != p->sb || abs (p->i - p->j) > 1)
       && !promising (S, st, p->sa, p->sb,
-                     tr (P, ap, v) + tr (P, v, an) - tr (P, ap, u) - tr (P, u, an)
-                     + tr (P, bp, u) + tr (P, u, bn) - tr (P, bp, v) - tr (P, v, bn), 0))
+                     tr (P, ap, b1) + tr (P, b2, an) - tr (P, ap, a1) - tr (P, a2, an)
+                     + tr (P, bp, a1) + tr (P, a2, bn) - tr (P, bp, b1) - tr (P, b2, bn), 0))
     return false;
 
-  memcpy (S->buf_a, p->A->v, sizeof (int) * (size_t) p->A->n);
   if (p->sa == p->sb)
     {
-      S->buf_a[p->i] = p->A->v[p->j];
-      S->buf_a[p->j] = p->A->v[p->i];
-      return apply_if_better (S, st, (Side) { p->sa, S->buf_a, p->A->n }, no_side);
+      memcpy (S->buf_a, A->v, sizeof (int) * (size_t) A->n);
+      S->buf_a[p->i] = A->v[p->j];
+      S->buf_a[p->j] = A->v[p->i];
+      return apply_if_better (S, st, (Side) { p->sa, S->buf_a, A->n }, no_side);
     }
-  memcpy (S->buf_b, p->B->v, sizeof (int) * (size_t) p->B->n);
-  S->buf_a[p->i] = p->B->v[p->j];
-  S->buf_b[p->j] = p->A->v[p->i];
-  return apply_if_better (S, st, (Side) { p->sa, S->buf_a, p->A->n }, (Side) { p->sb, S->buf_b, p->B->n });
+
+  na = splice (S->buf_a, A->v, A->n, p->i, la, B->v + p->j, lb);
+  nb = splice (S->buf_b, B->v, B->n, p->j, lb, A->v + p->i, la);
+  return apply_if_better (S, st, (Side) { p->sa, S->buf_a, na }, (Side) { p->sb, S->buf_b, nb });
 }
 
 /* Makes u (A[i]) precede v (B[j]): tails exchanged between two tours, or
@@ -232,15 +248,15 @@ try_two_opt (PmPlanSearch *S,
   if (sa == sb)
     {
       int lo = i < j ? i + 1 : j, hi = i < j ? j : i - 1;
+      int before_lo = pm_plan_tour_loc (P, sa, A, lo - 1), at_lo = pm_plan_tour_loc (P, sa, A, lo);
+      int at_hi = pm_plan_tour_loc (P, sa, A, hi), after_hi = pm_plan_tour_loc (P, sa, A, hi + 1);
 
       if (hi - lo < 1)
         return false;
       if (P->symmetric
           && !promising (S, st, sa, -1,
-                         tr (P, loc_at (P, sa, A, lo - 1), loc_at (P, sa, A, hi))
-                         + tr (P, loc_at (P, sa, A, lo), loc_at (P, sa, A, hi + 1))
-                         - tr (P, loc_at (P, sa, A, lo - 1), loc_at (P, sa, A, lo))
-                         - tr (P, loc_at (P, sa, A, hi), loc_at (P, sa, A, hi + 1)), 0))
+                         tr (P, before_lo, at_hi) + tr (P, at_lo, after_hi)
+                         - tr (P, before_lo, at_lo) - tr (P, at_hi, after_hi), 0))
         return false;
       memcpy (S->buf_a, A->v, sizeof (int) * (size_t) A->n);
       for (int k = lo; k <= hi; k++)
@@ -251,36 +267,24 @@ try_two_opt (PmPlanSearch *S,
   {
     /* A' = A[..i] B[j..], B' = B[..j) A(i..]; each keeps its own depots. */
     bool tail = i + 1 < A->n;
-    int u = loc_at (P, sa, A, i), v = loc_at (P, sb, B, j), bpre = loc_at (P, sb, B, j - 1);
+    int u = pm_plan_tour_loc (P, sa, A, i), u_next = pm_plan_tour_loc (P, sa, A, i + 1);
+    int v = pm_plan_tour_loc (P, sb, B, j), v_prev = pm_plan_tour_loc (P, sb, B, j - 1);
     int a_end = P->shifts[sa].end_loc, b_end = P->shifts[sb].end_loc;
-    int last_a = loc_at (P, sa, A, A->n - 1), last_b = loc_at (P, sb, B, B->n - 1);
-    double before = tr (P, u, loc_at (P, sa, A, i + 1)) + tr (P, bpre, v) + tr (P, last_b, b_end)
+    int last_a = pm_plan_tour_loc (P, sa, A, A->n - 1);
+    int last_b = pm_plan_tour_loc (P, sb, B, B->n - 1);
+    double before = tr (P, u, u_next) + tr (P, v_prev, v) + tr (P, last_b, b_end)
                     + (tail ? tr (P, last_a, a_end) : 0);
     double after = tr (P, u, v) + tr (P, last_b, a_end)
-                   + (tail ? tr (P, bpre, loc_at (P, sa, A, i + 1)) + tr (P, last_a, b_end)
-                           : tr (P, bpre, b_end));
+                   + (tail ? tr (P, v_prev, u_next) + tr (P, last_a, b_end)
+                           : tr (P, v_prev, b_end));
 
     if (!promising (S, st, sa, sb, after - before, j == 0 && !tail ? -P->w.vehicle : 0))
       return false;
   }
 
-  memcpy (S->buf_a, A->v, sizeof (int) * (size_t) (i + 1));
-  memcpy (S->buf_a + i + 1, B->v + j, sizeof (int) * (size_t) (B->n - j));
-  na = i + 1 + B->n - j;
-  memcpy (S->buf_b, B->v, sizeof (int) * (size_t) j);
-  memcpy (S->buf_b + j, A->v + i + 1, sizeof (int) * (size_t) (A->n - i - 1));
-  nb = j + A->n - i - 1;
+  na = splice (S->buf_a, A->v, A->n, i + 1, A->n - i - 1, B->v + j, B->n - j);
+  nb = splice (S->buf_b, B->v, B->n, j, B->n - j, A->v + i + 1, A->n - i - 1);
   return apply_if_better (S, st, (Side) { sa, S->buf_a, na }, (Side) { sb, S->buf_b, nb });
-}
-
-static int
-position_of (const PmPlanTour *t,
-             int               job)
-{
-  for (int k = 0; k < t->n; k++)
-    if (t->v[k] == job)
-      return k;
-  return -1;
 }
 
 static bool
@@ -314,8 +318,8 @@ improve_job (PmPlanSearch *S,
 
       if (sb < 0)
         continue;
-      i = position_of (&st->t[sa], u);
-      j = position_of (&st->t[sb], v);
+      i = pm_plan_tour_find (&st->t[sa], u);
+      j = pm_plan_tour_find (&st->t[sb], v);
 
       for (int len = 1; len <= LS_MAX_STRING; len++)
         {
@@ -329,14 +333,18 @@ improve_job (PmPlanSearch *S,
                 break;
               jj = j > i ? j - len : j;
             }
-          if (try_relocate (S, st, sa, i, len, sb, jj + 1)
-              || try_relocate (S, st, sa, i, len, sb, jj))
-            return true;
+          for (int r = 0; r < 2; r++)
+            if (try_relocate (S, st, sa, i, len, sb, jj + 1, r)
+                || try_relocate (S, st, sa, i, len, sb, jj, r))
+              return true;
         }
 
       pair = (Pair) { sa, i, sb, j, &st->t[sa], &st->t[sb] };
-      if (P->jobs[v].lock == PM_PLAN_FREE && try_swap (S, st, &pair))
-        return true;
+      for (int la = 1; la <= (sa == sb ? 1 : LS_MAX_STRING); la++)
+        for (int lb = 1; lb <= (sa == sb ? 1 : LS_MAX_STRING); lb++)
+          if (string_is_free (P, pair.A, i, la) && string_is_free (P, pair.B, j, lb)
+              && try_cross (S, st, &pair, la, lb))
+            return true;
       if (try_two_opt (S, st, &pair))
         return true;
     }

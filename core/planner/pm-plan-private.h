@@ -81,6 +81,10 @@ typedef struct
   bool    feasible;
   double  cost;
   double  slack;      /* the part of cost a move could save besides travel */
+  double  travel;     /* sums kept for incremental updates */
+  double  service;
+  int     pref_miss;
+  int     moved;
 } PmPlanTour;
 
 /* Full evaluation of a sequence on a shift. */
@@ -113,6 +117,20 @@ pm_plan_travel (const PmPlanProblem *P,
                 int                  b)
 {
   return P->T[(long) a * P->n_loc + b];
+}
+
+/* Location at index k of a tour; k < 0 is its start, k >= n its end. */
+static inline int
+pm_plan_tour_loc (const PmPlanProblem *P,
+                  int                  shift,
+                  const PmPlanTour    *t,
+                  int                  k)
+{
+  if (k < 0)
+    return P->shifts[shift].start_loc;
+  if (k >= t->n)
+    return P->shifts[shift].end_loc;
+  return P->jobs[t->v[k]].loc;
 }
 
 /* Earliest start at or after arrival `a`, or PM_PLAN_INF. */
@@ -156,9 +174,16 @@ void   pm_plan_tour_init        (PmPlanTour          *tour,
 void   pm_plan_tour_clear       (PmPlanTour          *tour);
 void   pm_plan_tour_copy        (PmPlanTour          *dst,
                                  const PmPlanTour    *src);
+int    pm_plan_tour_find        (const PmPlanTour    *tour,
+                                 int                  job);
 void   pm_plan_tour_update      (const PmPlanProblem *P,
                                  int                  shift,
                                  PmPlanTour          *tour);
+/* After a visit was put at index pos: O(n) but only the changed parts. */
+void   pm_plan_tour_inserted    (const PmPlanProblem *P,
+                                 int                  shift,
+                                 PmPlanTour          *tour,
+                                 int                  pos);
 bool   pm_plan_tour_can_insert  (const PmPlanProblem *P,
                                  int                  shift,
                                  const PmPlanTour    *tour,

@@ -59,6 +59,20 @@ pm_plan_tour_copy (PmPlanTour       *dst,
   dst->feasible = src->feasible;
   dst->cost = src->cost;
   dst->slack = src->slack;
+  dst->travel = src->travel;
+  dst->service = src->service;
+  dst->pref_miss = src->pref_miss;
+  dst->moved = src->moved;
+}
+
+int
+pm_plan_tour_find (const PmPlanTour *tour,
+                   int               job)
+{
+  for (int k = 0; k < tour->n; k++)
+    if (tour->v[k] == job)
+      return k;
+  return -1;
 }
 
 static double
@@ -70,77 +84,52 @@ break_latest_finish (const PmPlanShift *s,
   return s->b_open <= limit + PM_PLAN_EPS ? limit : -PM_PLAN_INF;
 }
 
-/* Forward pass: earliest departures (stored when d0/d1 are given), the
- * chosen break position, and every cost component.
+/* One stop forward: from the earliest departures at the previous stop
+ * (break to take / taken) to those at this one, the break possibly taken
+ * right after it.
+ */
+static bool
+step (const PmPlanShift *s,
+      const PmPlanJob   *j,
+      double             t,
+      double            *e0,
+      double            *e1)
+{
+  double f0 = PM_PLAN_INF, f1 = PM_PLAN_INF, b;
+  bool took = false;
+
+  if (FINITE (*e0))
+    f0 = pm_plan_job_earliest (j, *e0 + t) + j->service;
+  if (FINITE (*e1))
+    f1 = pm_plan_job_earliest (j, *e1 + t) + j->service;
+  b = s->has_break && FINITE (f0) ? pm_plan_shift_take_break (s, f0) : PM_PLAN_INF;
+  if (b < f1)
+    {
+      f1 = b;
+      took = true;
+    }
+  *e0 = FINITE (f0) ? f0 : PM_PLAN_INF;
+  *e1 = FINITE (f1) ? f1 : PM_PLAN_INF;
+  return took;
+}
+
+/* From the last departures and the route's sums to the return time and
+ * every cost component.  `bpos` is where the break-taken path took it.
  */
 static void
-forward (const PmPlanProblem *P,
-         int                  shift,
-         const int           *seq,
-         int                  n,
-         double              *d0,
-         double              *d1,
-         PmPlanEval          *e)
+finish (const PmPlanProblem *P,
+        int                  shift,
+        double               e0,
+        double               e1,
+        double               t_home,
+        int                  bpos,
+        double               service,
+        PmPlanEval          *e)
 {
   const PmPlanShift *s = &P->shifts[shift];
-  double e0 = s->has_break ? s->t_start : PM_PLAN_INF;
-  double e1 = s->has_break ? pm_plan_shift_take_break (s, s->t_start) : s->t_start;
-  int bpos = s->has_break && FINITE (e1) ? 0 : -1;
-  int prev = s->start_loc;
-  double service = 0, a0, a1, t;
+  double a0 = s->has_break && e0 + t_home <= s->b_open + PM_PLAN_EPS ? e0 + t_home : PM_PLAN_INF;
+  double a1 = FINITE (e1) ? e1 + t_home : PM_PLAN_INF;
 
-  memset (e, 0, sizeof *e);
-  if (d0 != NULL)
-    {
-      d0[0] = e0;
-      d1[0] = e1;
-    }
-
-  for (int p = 1; p <= n; p++)
-    {
-      const PmPlanJob *j = &P->jobs[seq[p - 1]];
-      double f0 = PM_PLAN_INF, f1 = PM_PLAN_INF, b;
-
-      t = pm_plan_travel (P, prev, j->loc);
-      if (FINITE (e0))
-        f0 = pm_plan_job_earliest (j, e0 + t) + j->service;
-      if (FINITE (e1))
-        f1 = pm_plan_job_earliest (j, e1 + t) + j->service;
-      b = s->has_break && FINITE (f0) ? pm_plan_shift_take_break (s, f0) : PM_PLAN_INF;
-      if (b < f1)
-        {
-          f1 = b;
-          bpos = p;
-        }
-      e0 = FINITE (f0) ? f0 : PM_PLAN_INF;
-      e1 = FINITE (f1) ? f1 : PM_PLAN_INF;
-      if (d0 != NULL)
-        {
-          d0[p] = e0;
-          d1[p] = e1;
-        }
-
-      e->travel += t;
-      service += j->service;
-      if (j->pref_staff >= 0 && j->pref_staff != s->staff)
-        e->pref_miss++;
-      if (j->prev_shift >= 0 && j->prev_shift != shift)
-        e->moved++;
-      prev = j->loc;
-    }
-
-  if (n == 0)
-    {
-      e->feasible = true;
-      e->arrive = s->t_start;
-      e->break_after = -1;
-      return;
-    }
-
-  t = pm_plan_travel (P, prev, s->end_loc);
-  e->travel += t;
-  a0 = s->has_break && e0 + t <= s->b_open + PM_PLAN_EPS ? e0 + t : PM_PLAN_INF;
-  a1 = FINITE (e1) ? e1 + t : PM_PLAN_INF;
   e->break_after = -1;
   if (a0 <= a1)
     e->arrive = a0;
@@ -162,30 +151,101 @@ forward (const PmPlanProblem *P,
     e->cost += PM_PLAN_INF;
 }
 
-void
-pm_plan_tour_update (const PmPlanProblem *P,
-                     int                  shift,
-                     PmPlanTour          *tour)
+static void
+start_times (const PmPlanShift *s,
+             double            *e0,
+             double            *e1)
+{
+  *e0 = s->has_break ? s->t_start : PM_PLAN_INF;
+  *e1 = s->has_break ? pm_plan_shift_take_break (s, s->t_start) : s->t_start;
+}
+
+static void
+count_job (const PmPlanProblem *P,
+           int                  shift,
+           const PmPlanJob     *j,
+           int                  sign,
+           PmPlanEval          *e)
+{
+  if (j->pref_staff >= 0 && j->pref_staff != P->shifts[shift].staff)
+    e->pref_miss += sign;
+  if (j->prev_shift >= 0 && j->prev_shift != shift)
+    e->moved += sign;
+}
+
+/* Forward pass over a sequence: the chosen break and every cost. */
+static void
+forward (const PmPlanProblem *P,
+         int                  shift,
+         const int           *seq,
+         int                  n,
+         PmPlanEval          *e)
 {
   const PmPlanShift *s = &P->shifts[shift];
-  int n = tour->n;
-  int next = s->end_loc;
-  PmPlanEval e;
+  double e0, e1, service = 0;
+  int prev = s->start_loc, bpos;
 
-  forward (P, shift, tour->v, n, tour->d0, tour->d1, &e);
-  tour->feasible = e.feasible;
-  tour->cost = n > 0 ? e.cost : 0;
-  tour->slack = n > 0 ? P->w.overtime * e.overtime + P->w.waiting * e.waiting
-                        + P->w.preferred_staff * e.pref_miss + P->w.moved * e.moved : 0;
-  tour->load = 0;
-  tour->n_head = 0;
-  tour->n_locked = 0;
+  memset (e, 0, sizeof *e);
+  start_times (s, &e0, &e1);
+  bpos = s->has_break && FINITE (e1) ? 0 : -1;
 
-  tour->l1[n + 1] = s->t_deadline;
-  tour->l0[n + 1] = !s->has_break ? -PM_PLAN_INF
-                    : s->b_open < s->t_deadline ? s->b_open : s->t_deadline;
+  for (int p = 1; p <= n; p++)
+    {
+      const PmPlanJob *j = &P->jobs[seq[p - 1]];
+      double t = pm_plan_travel (P, prev, j->loc);
 
-  for (int p = n; p >= 1; p--)
+      if (step (s, j, t, &e0, &e1))
+        bpos = p;
+      e->travel += t;
+      service += j->service;
+      count_job (P, shift, j, 1, e);
+      prev = j->loc;
+    }
+
+  if (n == 0)
+    {
+      e->feasible = true;
+      e->arrive = s->t_start;
+      e->break_after = -1;
+      return;
+    }
+  e->travel += pm_plan_travel (P, prev, s->end_loc);
+  finish (P, shift, e0, e1, pm_plan_travel (P, prev, s->end_loc), bpos, service, e);
+}
+
+/* Earliest departures at positions from..n, from those at from - 1. */
+static void
+tour_forward (const PmPlanProblem *P,
+              int                  shift,
+              PmPlanTour          *tour,
+              int                  from)
+{
+  const PmPlanShift *s = &P->shifts[shift];
+  double e0 = tour->d0[from - 1], e1 = tour->d1[from - 1];
+  int prev = pm_plan_tour_loc (P, shift, tour, from - 2);
+
+  for (int p = from; p <= tour->n; p++)
+    {
+      const PmPlanJob *j = &P->jobs[tour->v[p - 1]];
+
+      step (s, j, pm_plan_travel (P, prev, j->loc), &e0, &e1);
+      tour->d0[p] = e0;
+      tour->d1[p] = e1;
+      prev = j->loc;
+    }
+}
+
+/* Latest starts at positions from..1, from those at from + 1. */
+static void
+tour_backward (const PmPlanProblem *P,
+               int                  shift,
+               PmPlanTour          *tour,
+               int                  from)
+{
+  const PmPlanShift *s = &P->shifts[shift];
+  int next = pm_plan_tour_loc (P, shift, tour, from);
+
+  for (int p = from; p >= 1; p--)
     {
       const PmPlanJob *j = &P->jobs[tour->v[p - 1]];
       double t = pm_plan_travel (P, j->loc, next);
@@ -202,17 +262,108 @@ pm_plan_tour_update (const PmPlanProblem *P,
       tour->l0[p] = FINITE (x0) ? pm_plan_job_latest (j, x0 - j->service) : -PM_PLAN_INF;
       next = j->loc;
     }
+}
 
+/* Cost and feasibility from the arrays and the sums kept in the tour. */
+static void
+tour_finish (const PmPlanProblem *P,
+             int                  shift,
+             PmPlanTour          *tour)
+{
+  int n = tour->n;
+  PmPlanEval e = { .travel = tour->travel, .pref_miss = tour->pref_miss, .moved = tour->moved };
+
+  if (n == 0)
+    {
+      tour->feasible = true;
+      tour->cost = 0;
+      tour->slack = 0;
+      return;
+    }
+  finish (P, shift, tour->d0[n], tour->d1[n],
+          pm_plan_travel (P, pm_plan_tour_loc (P, shift, tour, n - 1),
+                          P->shifts[shift].end_loc),
+          0, tour->service, &e);
+  tour->feasible = e.feasible;
+  tour->cost = e.cost;
+  tour->slack = P->w.overtime * e.overtime + P->w.waiting * e.waiting
+                + P->w.preferred_staff * e.pref_miss + P->w.moved * e.moved;
+}
+
+void
+pm_plan_tour_update (const PmPlanProblem *P,
+                     int                  shift,
+                     PmPlanTour          *tour)
+{
+  const PmPlanShift *s = &P->shifts[shift];
+  int n = tour->n;
+  PmPlanEval sums = { 0 };
+
+  tour->load = 0;
+  tour->service = 0;
+  tour->travel = 0;
+  tour->n_head = 0;
+  tour->n_locked = 0;
+  for (int p = 1; p <= n + 1; p++)
+    tour->travel += pm_plan_travel (P, pm_plan_tour_loc (P, shift, tour, p - 2),
+                                    pm_plan_tour_loc (P, shift, tour, p - 1));
   for (int p = 0; p < n; p++)
     {
       const PmPlanJob *j = &P->jobs[tour->v[p]];
 
       tour->load += j->load;
+      tour->service += j->service;
+      count_job (P, shift, j, 1, &sums);
       if (j->lock == PM_PLAN_STARTED && tour->n_head == p)
         tour->n_head = p + 1;
       if (j->lock != PM_PLAN_FREE)
         tour->n_locked++;
     }
+  if (n == 0)
+    tour->travel = 0;
+  tour->pref_miss = sums.pref_miss;
+  tour->moved = sums.moved;
+
+  start_times (s, &tour->d0[0], &tour->d1[0]);
+  tour_forward (P, shift, tour, 1);
+  tour->l1[n + 1] = s->t_deadline;
+  tour->l0[n + 1] = !s->has_break ? -PM_PLAN_INF
+                    : s->b_open < s->t_deadline ? s->b_open : s->t_deadline;
+  tour_backward (P, shift, tour, n);
+  tour_finish (P, shift, tour);
+}
+
+void
+pm_plan_tour_inserted (const PmPlanProblem *P,
+                       int                  shift,
+                       PmPlanTour          *tour,
+                       int                  pos)
+{
+  const PmPlanJob *j = &P->jobs[tour->v[pos]];
+  int prev = pm_plan_tour_loc (P, shift, tour, pos - 1);
+  int next = pm_plan_tour_loc (P, shift, tour, pos + 1);
+  PmPlanEval sums = { .pref_miss = tour->pref_miss, .moved = tour->moved };
+
+  if (j->lock != PM_PLAN_FREE || tour->n == 1)
+    {
+      pm_plan_tour_update (P, shift, tour);
+      return;
+    }
+
+  tour->load += j->load;
+  tour->service += j->service;
+  tour->travel += pm_plan_travel (P, prev, j->loc) + pm_plan_travel (P, j->loc, next)
+                  - pm_plan_travel (P, prev, next);
+  count_job (P, shift, j, 1, &sums);
+  tour->pref_miss = sums.pref_miss;
+  tour->moved = sums.moved;
+
+  /* Departures before the new stop and latest starts after it stand. */
+  tour_forward (P, shift, tour, pos + 1);
+  memmove (&tour->l0[pos + 2], &tour->l0[pos + 1], sizeof (double) * (size_t) (tour->n - pos));
+  memmove (&tour->l1[pos + 2], &tour->l1[pos + 1], sizeof (double) * (size_t) (tour->n - pos));
+  tour_backward (P, shift, tour, pos + 1);
+  tour_finish (P, shift, tour);
 }
 
 bool
@@ -224,8 +375,8 @@ pm_plan_tour_can_insert (const PmPlanProblem *P,
 {
   const PmPlanShift *s = &P->shifts[shift];
   const PmPlanJob *c = &P->jobs[job];
-  int prev = pos == 0 ? s->start_loc : P->jobs[tour->v[pos - 1]].loc;
-  int next = pos == tour->n ? s->end_loc : P->jobs[tour->v[pos]].loc;
+  int prev = pm_plan_tour_loc (P, shift, tour, pos - 1);
+  int next = pm_plan_tour_loc (P, shift, tour, pos);
   double tin = pm_plan_travel (P, prev, c->loc);
   double tout = pm_plan_travel (P, c->loc, next);
   double f;
@@ -264,7 +415,7 @@ pm_plan_evaluate (const PmPlanProblem *P,
   int prev = s->start_loc;
   double t = s->t_start;
 
-  forward (P, shift, seq, n, NULL, NULL, eval);
+  forward (P, shift, seq, n, eval);
   if (n == 0)
     eval->cost = 0;
   eval->break_start = -1;
@@ -281,9 +432,11 @@ pm_plan_evaluate (const PmPlanProblem *P,
         }
       if (p == n)
         break;
-      starts[p] = pm_plan_job_earliest (&P->jobs[seq[p]], t + pm_plan_travel (P, prev, P->jobs[seq[p]].loc));
-      t = starts[p] + P->jobs[seq[p]].service;
-      prev = P->jobs[seq[p]].loc;
+      const PmPlanJob *j = &P->jobs[seq[p]];
+
+      starts[p] = pm_plan_job_earliest (j, t + pm_plan_travel (P, prev, j->loc));
+      t = starts[p] + j->service;
+      prev = j->loc;
     }
 }
 

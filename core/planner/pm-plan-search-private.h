@@ -32,6 +32,8 @@ typedef struct
   int                 *buf_a;
   int                 *buf_b;
   int                 *lock_order;
+  bool                 no_new_routes;  /* fleet phase: empty van-days stay empty */
+  long                *absence;        /* fleet phase: iterations each visit was out */
 } PmPlanSearch;
 
 double pm_plan_state_cost      (const PmPlanProblem *P,

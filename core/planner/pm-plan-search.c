@@ -4,9 +4,11 @@
  *
  * The search: locked visits first, then the previous plan, then regret
  * insertion; then ruin-and-recreate (adjacent string removal, greedy
- * insertion with blinks, as in SISR by Christiaens and Vanden Berghe)
- * under simulated annealing, with a local search and exact reordering of
- * short routes on every new best.
+ * insertion with blinks, as in SISR by Christiaens and Vanden Berghe):
+ * first, when van-days have a price, a fleet phase that drops a van-day
+ * and tries to place its visits elsewhere, then simulated annealing on the
+ * full cost, with a local search and exact reordering of short routes on
+ * every new best.
  */
 
 #include <math.h>
@@ -23,6 +25,7 @@
 #define SISR_SPLIT_DEPTH 0.01
 #define SA_START         5.0   /* × mean neighbour arc */
 #define SA_END           0.005
+#define FLEET_SHARE      0.3   /* of the budget, when van-days have a price */
 
 static double
 now_ms (void)
@@ -92,7 +95,7 @@ pm_plan_state_insert (PmPlanSearch *S,
   t->n++;
   st->where[job] = shift;
   S->touched[shift] = true;
-  pm_plan_tour_update (S->P, shift, t);
+  pm_plan_tour_inserted (S->P, shift, t, pos);
 }
 
 /* Removes without updating the tour: the caller updates once per batch. */
@@ -189,7 +192,7 @@ pm_plan_best_insertion (PmPlanSearch      *S,
       if (t->n == 0)
         {
           /* Empty van-days of one class are interchangeable. */
-          if (S->cls_stamp[sh->cls] == S->stamp)
+          if (S->no_new_routes || S->cls_stamp[sh->cls] == S->stamp)
             continue;
           S->cls_stamp[sh->cls] = S->stamp;
         }
@@ -197,16 +200,16 @@ pm_plan_best_insertion (PmPlanSearch      *S,
       fixed = job_fixed_cost (P, job, s) + (t->n == 0 ? P->w.vehicle : 0);
       if (fixed >= best)
         continue;
-      prev = t->n_head == 0 ? sh->start_loc : P->jobs[t->v[t->n_head - 1]].loc;
+      prev = pm_plan_tour_loc (P, s, t, t->n_head - 1);
       for (int pos = t->n_head; pos <= t->n; pos++)
         {
           int next;
           double d;
 
           /* Departures only grow along a route: past the last window, stop. */
-          if (fmin (t->d0[pos], t->d1[pos]) > latest + PM_PLAN_EPS)
+          if ((t->d0[pos] < t->d1[pos] ? t->d0[pos] : t->d1[pos]) > latest + PM_PLAN_EPS)
             break;
-          next = pos == t->n ? sh->end_loc : P->jobs[t->v[pos]].loc;
+          next = pm_plan_tour_loc (P, s, t, pos);
           d = fixed + P->w.travel * (pm_plan_travel (P, prev, c->loc)
                                             + pm_plan_travel (P, c->loc, next)
                                             - pm_plan_travel (P, prev, next));
@@ -275,16 +278,6 @@ recreate (PmPlanSearch *S,
     }
 }
 
-static int
-find_pos (const PmPlanTour *t,
-          int               job)
-{
-  for (int k = 0; k < t->n; k++)
-    if (t->v[k] == job)
-      return k;
-  return -1;
-}
-
 /* SISR's adjacent string removal around a random seed visit. */
 static void
 ruin (PmPlanSearch *S,
@@ -330,7 +323,7 @@ ruin (PmPlanSearch *S,
           m++;
       keep = m > 0 ? pm_plan_rng_int (&S->rng, l) + 1 : 0;
 
-      pos = find_pos (t, c);
+      pos = pm_plan_tour_find (t, c);
       start = pos - pm_plan_rng_int (&S->rng, l + m);
       if (start + l + m > t->n)
         start = t->n - l - m;
@@ -511,6 +504,95 @@ reorder_short_tours (PmPlanSearch *S,
     }
 }
 
+static void
+improve_best (PmPlanSearch *S,
+              PmPlanState  *st)
+{
+  pm_plan_local_search (S, st);
+  reorder_short_tours (S, st);
+  st->cost = pm_plan_state_cost (S->P, st);
+  state_copy_all (S->P, &S->best, st);
+}
+
+static double
+absent (const PmPlanSearch *S,
+        const PmPlanState  *st,
+        double             *count)
+{
+  double sum = 0;
+
+  *count = 0;
+  for (int j = 0; j < S->P->n_jobs; j++)
+    if (st->where[j] < 0)
+      {
+        sum += (double) S->absence[j];
+        *count += 1;
+      }
+  return sum;
+}
+
+/* Fleet phase, start of a round: the current plan is the best one less its
+ * shortest van-day without locked visits; no van-day may open.  False if
+ * no van-day can go.
+ */
+static bool
+fleet_drop_route (PmPlanSearch *S)
+{
+  const PmPlanProblem *P = S->P;
+  int drop = -1;
+
+  state_copy_all (P, &S->cur, &S->best);
+  for (int s = 0; s < P->n_shifts; s++)
+    if (S->cur.t[s].n > 0 && S->cur.t[s].n_locked == 0
+        && (drop < 0 || S->cur.t[s].n < S->cur.t[drop].n))
+      drop = s;
+  if (drop < 0)
+    return false;
+
+  while (S->cur.t[drop].n > 0)
+    state_remove_at (S, &S->cur, drop, S->cur.t[drop].n - 1);
+  pm_plan_tour_update (P, drop, &S->cur.t[drop]);
+  S->cur.cost = pm_plan_state_cost (P, &S->cur);
+  state_copy_all (P, &S->cand, &S->cur);
+  memset (S->absence, 0, sizeof (long) * (size_t) P->n_jobs);
+  S->no_new_routes = true;
+  return true;
+}
+
+/* One fleet-phase iteration, as SISR's fleet minimisation: accept fewer
+ * visits left out, or ones left out less often so far.  When the plan is
+ * whole again and better, it is the new best and the next round starts.
+ * False when the phase is over.
+ */
+static bool
+fleet_step (PmPlanSearch *S)
+{
+  const PmPlanProblem *P = S->P;
+  double n_cand, n_cur, a_cand, a_cur;
+
+  memset (S->touched, 0, sizeof (bool) * (size_t) P->n_shifts);
+  ruin (S, &S->cand);
+  recreate (S, &S->cand);
+  S->cand.cost = pm_plan_state_cost (P, &S->cand);
+  a_cand = absent (S, &S->cand, &n_cand);
+  a_cur = absent (S, &S->cur, &n_cur);
+
+  if (n_cand < n_cur || a_cand < a_cur)
+    state_sync (S, &S->cur, &S->cand);
+  else
+    state_sync (S, &S->cand, &S->cur);
+  for (int j = 0; j < P->n_jobs; j++)
+    if (S->cur.where[j] < 0)
+      S->absence[j]++;
+
+  if (S->cur.cost >= S->best.cost - PM_PLAN_EPS)
+    return true;
+
+  S->no_new_routes = false;
+  improve_best (S, &S->cur);
+  return fleet_drop_route (S);
+}
+
 static bool
 search_init (PmPlanSearch        *S,
              const PmPlanProblem *P,
@@ -527,8 +609,9 @@ search_init (PmPlanSearch        *S,
   S->buf_a = malloc (sizeof (int) * ((size_t) P->n_jobs + 1));
   S->buf_b = malloc (sizeof (int) * ((size_t) P->n_jobs + 1));
   S->lock_order = calloc ((size_t) P->n_jobs + 1, sizeof (int));
+  S->absence = calloc ((size_t) P->n_jobs + 1, sizeof (long));
   if (S->touched == NULL || S->ruined == NULL || S->cls_stamp == NULL || S->keys == NULL
-      || S->buf_a == NULL || S->buf_b == NULL || S->lock_order == NULL)
+      || S->buf_a == NULL || S->buf_b == NULL || S->lock_order == NULL || S->absence == NULL)
     return false;
 
   for (int j = 0; j < P->n_jobs; j++)
@@ -556,6 +639,7 @@ search_clear (PmPlanSearch *S)
   free (S->buf_a);
   free (S->buf_b);
   free (S->lock_order);
+  free (S->absence);
 }
 
 static PmPlanSolution *
@@ -593,7 +677,11 @@ build_solution (const PmPlanProblem *P,
       pm_plan_evaluate (P, s, t->v, t->n, r->starts, &e);
       r->break_after = e.break_after;
       r->break_start = e.break_start;
+      /* Leave as late as the first stop allows rather than wait there. */
       r->depart = P->shifts[s].t_start;
+      if (t->n > 0 && e.break_after != 0)
+        r->depart = fmax (r->depart, r->starts[0] - pm_plan_travel (P, P->shifts[s].start_loc,
+                                                                   P->jobs[t->v[0]].loc));
       r->arrive = e.arrive;
       r->travel = e.travel;
       if (t->n == 0)
@@ -626,9 +714,9 @@ pm_plan_solve (const PmPlanModel   *model,
   PmPlanProblem *P;
   PmPlanSearch S;
   PmPlanParams defaults;
-  double t0 = now_ms (), temp0, temp1;
+  double t0 = now_ms (), temp0, temp1, fleet_end = 0;
   long it, budget;
-  bool stopped = false;
+  bool stopped = false, fleet;
   PmPlanStatus status = PM_PLAN_OK;
 
   *solution = NULL;
@@ -667,6 +755,9 @@ pm_plan_solve (const PmPlanModel   *model,
   temp0 = SA_START * P->mean_arc;
   temp1 = SA_END * P->mean_arc;
 
+  /* Van-days cost more than any travel: spend a share on using fewer. */
+  fleet = P->w.vehicle > 0 && fleet_drop_route (&S);
+
   for (it = 0; budget < 0 || it < budget; it++)
     {
       double frac, temp, elapsed = now_ms () - t0;
@@ -690,6 +781,18 @@ pm_plan_solve (const PmPlanModel   *model,
         }
 
       frac = budget > 0 ? (double) it / budget : elapsed / params->time_limit_ms;
+      if (fleet)
+        {
+          if (frac < FLEET_SHARE && fleet_step (&S))
+            continue;
+          /* Back to the best whole plan; the annealing gets the rest. */
+          fleet = false;
+          fleet_end = frac;
+          S.no_new_routes = false;
+          state_copy_all (P, &S.cur, &S.best);
+          state_copy_all (P, &S.cand, &S.best);
+        }
+      frac = (frac - fleet_end) / (1 - fleet_end);
       temp = temp0 * pow (temp1 / temp0, frac);
 
       memset (S.touched, 0, sizeof (bool) * (size_t) P->n_shifts);
@@ -700,12 +803,7 @@ pm_plan_solve (const PmPlanModel   *model,
       if (S.cand.cost < S.cur.cost - temp * log (1.0 - pm_plan_rng_double (&S.rng)))
         {
           if (S.cand.cost < S.best.cost - PM_PLAN_EPS)
-            {
-              pm_plan_local_search (&S, &S.cand);
-              reorder_short_tours (&S, &S.cand);
-              S.cand.cost = pm_plan_state_cost (P, &S.cand);
-              state_copy_all (P, &S.best, &S.cand);
-            }
+            improve_best (&S, &S.cand);
           state_sync (&S, &S.cur, &S.cand);
         }
       else

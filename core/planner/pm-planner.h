@@ -87,7 +87,7 @@ typedef struct
   double *starts;       /* service start of each stop */
   int    break_after;   /* -1: none; 0: before the first stop; k: after stop k */
   double break_start;
-  double depart;
+  double depart;       /* as late as the first stop allows */
   double arrive;        /* back at the end location */
   double travel;
 } PmPlanRoute;
@@ -166,6 +166,11 @@ double         *pm_plan_matrix_haversine     (const double       *lat,
                                               double              speed_kmh,
                                               double              stop_overhead);
 
+/* Plans `model` (read only, owned by the caller, used only during the
+ * call).  params NULL means pm_plan_params_init's defaults.  On
+ * PM_PLAN_OK *solution holds the best plan found (free it with
+ * pm_plan_solution_free); on PM_PLAN_ERROR_INVALID `error` says why.
+ */
 PmPlanStatus    pm_plan_solve                (const PmPlanModel  *model,
                                               const PmPlanParams *params,
                                               PmPlanSolution    **solution,

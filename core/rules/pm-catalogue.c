@@ -247,6 +247,26 @@ pm_catalogue_get_document_name (PmCatalogue *self,
   return g_hash_table_lookup (self->documents, code);
 }
 
+/**
+ * pm_catalogue_missing_documents:
+ *
+ * The documents of a service's checklist that were not presented, in the
+ * checklist's order; an unknown service has none.
+ */
+char **
+pm_catalogue_missing_documents (PmCatalogue        *self,
+                                const char         *code,
+                                const char * const *presented)
+{
+  const PmService *service = pm_catalogue_lookup_service (self, code);
+  g_autoptr(GStrvBuilder) missing = g_strv_builder_new ();
+
+  for (char **d = service ? service->documents : NULL; d && *d; d++)
+    if (presented == NULL || !g_strv_contains (presented, *d))
+      g_strv_builder_add (missing, *d);
+  return g_strv_builder_end (missing);
+}
+
 static int
 age_on (GDate *birth,
         GDate *on)

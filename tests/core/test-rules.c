@@ -127,6 +127,30 @@ test_catalogue_documents (void)
   g_assert_cmpstr (pm_catalogue_lookup_service (catalogue, "BEFR")->name, ==, "Befreiung von der Ausweispflicht");
 }
 
+/* Each service's checklist comes from the catalogue; what was not
+ * presented is reported, in the checklist's order. */
+static void
+test_missing_documents (void)
+{
+  PmCatalogue *catalogue = pm_catalogue_get_default ();
+  GPtrArray *services = pm_catalogue_get_services (catalogue);
+  g_auto(GStrv) pa = pm_catalogue_missing_documents (catalogue, "PA", (const char * const[]) { "old_id", NULL });
+  g_auto(GStrv) none = pm_catalogue_missing_documents (catalogue, "NOPE", NULL);
+
+  g_assert_cmpstrv (pa, ((const char * const[]) { "civil_status_certificate", "photo_datamatrix", NULL }));
+  g_assert_cmpint (g_strv_length (none), ==, 0);
+  for (guint i = 0; i < services->len; i++)
+    {
+      const PmService *service = g_ptr_array_index (services, i);
+      g_auto(GStrv) all = pm_catalogue_missing_documents (catalogue, service->code, NULL);
+      g_auto(GStrv) nothing = pm_catalogue_missing_documents (catalogue, service->code,
+                                                              (const char * const *) service->documents);
+
+      g_assert_cmpint (g_strv_length (all), ==, g_strv_length (service->documents));
+      g_assert_cmpint (g_strv_length (nothing), ==, 0);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -137,5 +161,6 @@ main (int    argc,
   g_test_add_func ("/rules/fees", test_fees);
   g_test_add_func ("/rules/fee-errors", test_fee_errors);
   g_test_add_func ("/rules/catalogue-documents", test_catalogue_documents);
+  g_test_add_func ("/rules/missing-documents", test_missing_documents);
   return g_test_run ();
 }

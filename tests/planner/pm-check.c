@@ -71,7 +71,8 @@ pm_check_solomon_load (const char *path,
         header = 1;
       else if (header == 1 && sscanf (line, "%d %ld", &inst->vehicles, &inst->capacity) == 2)
         header = 2;
-      got = sscanf (line, "%ld %ld %ld %ld %ld %ld %ld", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]);
+      got = sscanf (line, "%ld %ld %ld %ld %ld %ld %ld",
+                    &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]);
       if (got == 7 && rows < 1001)
         memcpy (inst->row[rows++], v, sizeof v);
     }
@@ -341,7 +342,8 @@ check_route (const PmPlanModel *model,
         break;
       {
         const PmPlanVisit *v = &model->visits[route->visits[k]];
-        double s = window_start (v, t + model->travel[(long) loc * model->n_locations + v->location]);
+        double arrival = t + model->travel[(long) loc * model->n_locations + v->location];
+        double s = window_start (v, arrival);
 
         if (s < 0)
           return complain (why, why_size, "route %d: stop %d misses its windows", index, k);
@@ -349,10 +351,14 @@ check_route (const PmPlanModel *model,
           return complain (why, why_size, "route %d: stop %d start differs", index, k);
         if ((v->skills & ~van->skills) != 0)
           return complain (why, why_size, "route %d: stop %d lacks a skill", index, k);
-        if (v->lock != PM_PLAN_FREE && (v->lock_van != index % model->n_vans || v->lock_day != day))
-          return complain (why, why_size, "route %d: locked visit %d moved", index, route->visits[k]);
-        if (v->lock == PM_PLAN_STARTED && k > 0 && model->visits[route->visits[k - 1]].lock != PM_PLAN_STARTED)
-          return complain (why, why_size, "route %d: started visit %d not at the head", index, route->visits[k]);
+        if (v->lock != PM_PLAN_FREE
+            && (v->lock_van != index % model->n_vans || v->lock_day != day))
+          return complain (why, why_size, "route %d: locked visit %d moved",
+                           index, route->visits[k]);
+        if (v->lock == PM_PLAN_STARTED && k > 0
+            && model->visits[route->visits[k - 1]].lock != PM_PLAN_STARTED)
+          return complain (why, why_size, "route %d: started visit %d not at the head",
+                           index, route->visits[k]);
         t = s + v->service;
         load += v->load;
         loc = v->location;
@@ -361,6 +367,11 @@ check_route (const PmPlanModel *model,
 
   if (route->n_stops == 0)
     return true;
+  if (route->depart < base + van->work_start - TOL
+      || route->depart + model->travel[(long) van->start_location * model->n_locations
+                                       + model->visits[route->visits[0]].location]
+         > route->starts[0] + TOL)
+    return complain (why, why_size, "route %d: departure does not fit", index);
   end = t + model->travel[(long) loc * model->n_locations + van->end_location];
   if (end > base + van->work_end + van->max_overtime + TOL)
     return complain (why, why_size, "route %d: back too late", index);
@@ -381,7 +392,8 @@ pm_check_plan (const PmPlanModel    *model,
   bool ok = plan->n_routes == model->n_vans * model->n_days;
 
   if (!ok)
-    complain (why, why_size, "%d routes for %d van-days", plan->n_routes, model->n_vans * model->n_days);
+    complain (why, why_size, "%d routes for %d van-days",
+              plan->n_routes, model->n_vans * model->n_days);
   for (int r = 0; r < plan->n_routes && ok; r++)
     {
       for (int k = 0; k < plan->routes[r].n_stops && ok; k++)

@@ -16,6 +16,22 @@ compare_names (gconstpointer a,
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
+PmPlanSolution *
+pm_test_solve (const PmPlanModel *model,
+               long               iterations,
+               uint64_t           seed)
+{
+  PmPlanSolution *sol = NULL;
+  PmPlanParams params;
+  char error[256] = "";
+
+  pm_plan_params_init (&params);
+  params.iterations = iterations;
+  params.seed = seed;
+  g_assert_cmpint (pm_plan_solve (model, &params, &sol, error, sizeof error), ==, PM_PLAN_OK);
+  return sol;
+}
+
 GPtrArray *
 pm_test_solomon_names (const char *bench_dir,
                        const char *prefix)

@@ -13,6 +13,11 @@
 #include "pm-check.h"
 #include "pm-plan-bench.h"
 
+/* Plans with an iteration budget; fails the test unless the planner says OK. */
+PmPlanSolution *pm_test_solve    (const PmPlanModel    *model,
+                                  long                  iterations,
+                                  uint64_t              seed);
+
 /* Instance names (without .txt) in bench_dir/solomon, sorted. */
 GPtrArray *pm_test_solomon_names (const char           *bench_dir,
                                   const char           *prefix);

@@ -47,7 +47,7 @@ pm_test_week_new (uint64_t seed,
 
   for (int v = 0; v < 2; v++)
     w->vans[v] = (PmPlanVan) {
-      .skills = v == 0 ? PM_TEST_SKILL_COUNSELLING | PM_TEST_SKILL_ID_CAPTURE : PM_TEST_SKILL_COUNSELLING,
+      .skills = PM_TEST_SKILL_COUNSELLING | (v == 0 ? PM_TEST_SKILL_ID_CAPTURE : 0),
       .staff = v,
       .work_start = 8 * HOUR,
       .work_end = 16 * HOUR,

@@ -7,9 +7,11 @@
  * plan goes through the independent checker.
  */
 
+#include <stdlib.h>
+
 #include <glib.h>
 
-#include "pm-check.h"
+#include "pm-test-bench.h"
 #include "pm-test-week.h"
 
 #define DAY  86400.0
@@ -20,14 +22,9 @@ plan (const PmPlanModel *model,
       long               iterations,
       uint64_t           seed)
 {
-  PmPlanSolution *sol = NULL;
-  PmPlanParams params;
+  PmPlanSolution *sol = pm_test_solve (model, iterations, seed);
   char why[256] = "";
 
-  pm_plan_params_init (&params);
-  params.iterations = iterations;
-  params.seed = seed;
-  g_assert_cmpint (pm_plan_solve (model, &params, &sol, why, sizeof why), ==, PM_PLAN_OK);
   if (!pm_check_plan (model, sol, why, sizeof why))
     g_error ("checker: %s", why);
   return sol;
@@ -152,8 +149,10 @@ test_windows_over_days (void)
   PmPlanWindow w0[] = { { 2 * DAY + 9 * HOUR, 2 * DAY + 10 * HOUR } };
   PmPlanWindow w1[] = { { 6 * HOUR, 7 * HOUR }, { 1 * DAY + 14 * HOUR, 1 * DAY + 15 * HOUR } };
   PmPlanVisit visits[] = {
-    { .location = 1, .service = 1800, .windows = w0, .n_windows = 1, .priority = 1, .preferred_staff = -1 },
-    { .location = 2, .service = 1800, .windows = w1, .n_windows = 2, .priority = 1, .preferred_staff = -1 },
+    { .location = 1, .service = 1800, .windows = w0, .n_windows = 1,
+      .priority = 1, .preferred_staff = -1 },
+    { .location = 2, .service = 1800, .windows = w1, .n_windows = 2,
+      .priority = 1, .preferred_staff = -1 },
   };
   PmPlanVan van = { .work_start = 8 * HOUR, .work_end = 16 * HOUR, .staff = -1,
                     .break_open = 12 * HOUR, .break_close = 13 * HOUR, .break_duration = 1800 };
@@ -183,14 +182,17 @@ test_priority_and_skills (void)
 {
   double travel[4 * 4] = { 0 };
   PmPlanVisit visits[4];
-  PmPlanVan van = { .work_start = 8 * HOUR, .work_end = 11 * HOUR, .skills = PM_TEST_SKILL_COUNSELLING, .staff = -1 };
+  PmPlanVan van = { .work_start = 8 * HOUR, .work_end = 11 * HOUR,
+                    .skills = PM_TEST_SKILL_COUNSELLING, .staff = -1 };
   PmPlanModel model = { .n_locations = 4, .travel = travel, .n_visits = 4, .visits = visits,
                         .n_vans = 1, .vans = &van, .n_days = 1, .day_length = DAY };
   PmPlanSolution *sol;
 
   for (int i = 0; i < 4; i++)
-    visits[i] = (PmPlanVisit) { .location = i % 3 + 1, .service = 2 * HOUR, .priority = i == 1 ? 3 : 1,
-                                .skills = i == 3 ? PM_TEST_SKILL_ID_CAPTURE : 0, .preferred_staff = -1 };
+    visits[i] = (PmPlanVisit) {
+      .location = i % 3 + 1, .service = 2 * HOUR, .priority = i == 1 ? 3 : 1,
+      .skills = i == 3 ? PM_TEST_SKILL_ID_CAPTURE : 0, .preferred_staff = -1,
+    };
   pm_plan_weights_init_default (&model.weights);
   sol = plan (&model, 300, 1);
   g_assert_cmpint (sol->n_unassigned, ==, 3);
@@ -268,10 +270,50 @@ test_invalid_model (void)
   char why[256] = "";
 
   week->visits[3].location = 99;
-  g_assert_cmpint (pm_plan_solve (&week->model, NULL, &sol, why, sizeof why), ==, PM_PLAN_ERROR_INVALID);
+  g_assert_cmpint (pm_plan_solve (&week->model, NULL, &sol, why, sizeof why),
+                   ==, PM_PLAN_ERROR_INVALID);
   g_assert_null (sol);
   g_assert_nonnull (strstr (why, "visit 3"));
   pm_test_week_free (week);
+}
+
+static gpointer
+plan_in_thread (gpointer data)
+{
+  return plan (data, 600, 3);
+}
+
+/* No shared state: two plans at once on worker threads agree. */
+static void
+test_threads (void)
+{
+  PmTestWeek *week = pm_test_week_new (9, 40, 4);
+  GThread *a = g_thread_new ("plan-a", plan_in_thread, &week->model);
+  GThread *b = g_thread_new ("plan-b", plan_in_thread, &week->model);
+  PmPlanSolution *sa = g_thread_join (a);
+  PmPlanSolution *sb = g_thread_join (b);
+
+  g_assert_cmpfloat (sa->cost.total, ==, sb->cost.total);
+  g_assert_cmpint (sa->iterations, ==, sb->iterations);
+  pm_plan_solution_free (sa);
+  pm_plan_solution_free (sb);
+  pm_test_week_free (week);
+}
+
+/* One degree of latitude is 111.2 km: at 30 km/h with detour 1.5 and
+ * 60 s per stop that is 20 016 s + 60 s.
+ */
+static void
+test_haversine (void)
+{
+  double lat[] = { 51.0, 52.0 }, lon[] = { 11.97, 11.97 };
+  double *m = pm_plan_matrix_haversine (lat, lon, 2, 1.5, 30.0, 60.0);
+
+  g_assert_cmpfloat (m[0], ==, 0);
+  g_assert_cmpfloat (m[3], ==, 0);
+  g_assert_cmpfloat_with_epsilon (m[1], 111.195 * 1.5 / 30.0 * 3600 + 60, 5.0);
+  g_assert_cmpfloat (m[1], ==, m[2]);
+  free (m);
 }
 
 static void
@@ -304,5 +346,7 @@ main (int   argc,
   g_test_add_func ("/planner/model/cancel", test_cancel);
   g_test_add_func ("/planner/model/invalid", test_invalid_model);
   g_test_add_func ("/planner/model/empty", test_empty_model);
+  g_test_add_func ("/planner/model/threads", test_threads);
+  g_test_add_func ("/planner/model/haversine", test_haversine);
   return g_test_run ();
 }

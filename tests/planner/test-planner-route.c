@@ -116,10 +116,14 @@ brute_arrival (const Instance *in,
             }
           if (p == n || !ok)
             break;
-          t = window_start (&in->visits[seq[p]], t + in->travel[loc * (in->n + 1) + in->visits[seq[p]].location]);
-          ok = t >= 0;
-          t += in->visits[seq[p]].service;
-          loc = in->visits[seq[p]].location;
+          {
+            const PmPlanVisit *v = &in->visits[seq[p]];
+
+            t = window_start (v, t + in->travel[loc * (in->n + 1) + v->location]);
+            ok = t >= 0;
+            t += v->service;
+            loc = v->location;
+          }
         }
       t += in->travel[loc * (in->n + 1)];
       ok = ok && t <= van->work_end + van->max_overtime;
@@ -129,6 +133,37 @@ brute_arrival (const Instance *in,
         best = t;
     }
   return best;
+}
+
+/* The incremental update after an insertion equals a full one. */
+static void
+check_incremental (const PmPlanProblem *P,
+                   const PmPlanTour    *before,
+                   const int           *with,
+                   int                  n,
+                   int                  pos)
+{
+  PmPlanTour inc, full;
+
+  pm_plan_tour_init (&inc, n);
+  pm_plan_tour_init (&full, n);
+  pm_plan_tour_copy (&inc, before);
+  memcpy (inc.v, with, sizeof (int) * n);
+  inc.n = n;
+  pm_plan_tour_inserted (P, 0, &inc, pos);
+  memcpy (full.v, with, sizeof (int) * n);
+  full.n = n;
+  pm_plan_tour_update (P, 0, &full);
+
+  g_assert_cmpint (inc.feasible, ==, full.feasible);
+  if (full.feasible)
+    g_assert_cmpfloat_with_epsilon (inc.cost, full.cost, 1e-6);
+  g_assert_cmpmem (inc.d0, sizeof (double) * (n + 1), full.d0, sizeof (double) * (n + 1));
+  g_assert_cmpmem (inc.d1, sizeof (double) * (n + 1), full.d1, sizeof (double) * (n + 1));
+  g_assert_cmpmem (inc.l0 + 1, sizeof (double) * (n + 1), full.l0 + 1, sizeof (double) * (n + 1));
+  g_assert_cmpmem (inc.l1 + 1, sizeof (double) * (n + 1), full.l1 + 1, sizeof (double) * (n + 1));
+  pm_plan_tour_clear (&inc);
+  pm_plan_tour_clear (&full);
 }
 
 static void
@@ -185,6 +220,7 @@ test_evaluate_brute_force (void)
               memcpy (with + pos + 1, seq + pos, sizeof (int) * (len - pos));
               g_assert_cmpint (pm_plan_tour_can_insert (P, 0, &tour, seq[len], pos), ==,
                                brute_arrival (&in, with, len + 1) >= 0);
+              check_incremental (P, &tour, with, len + 1, pos);
             }
           pm_plan_tour_clear (&tour);
         }

@@ -59,15 +59,13 @@ test_solomon_25 (void)
       g_autofree char *file = g_strconcat (names->pdata[i], ".txt", NULL);
       g_autofree char *path = g_build_filename (bench_dir, "solomon", file, NULL);
       char error[256] = "";
-      PmPlanInstance *inst = pm_plan_instance_read_solomon (path, 25, PM_PLAN_OBJECTIVE_DIMACS, error, sizeof error);
-      PmPlanSolution *sol = NULL;
-      PmPlanParams params;
+      PmPlanInstance *inst = pm_plan_instance_read_solomon (path, 25, PM_PLAN_OBJECTIVE_DIMACS,
+                                                            error, sizeof error);
+      PmPlanSolution *sol;
       double distance = 0, bks, gap;
 
       g_assert_nonnull (inst);
-      pm_plan_params_init (&params);
-      params.iterations = iterations ();
-      g_assert_cmpint (pm_plan_solve (&inst->model, &params, &sol, error, sizeof error), ==, PM_PLAN_OK);
+      sol = pm_test_solve (&inst->model, iterations (), 1);
       g_assert_cmpint (sol->n_unassigned, ==, 0);
       g_assert_true (check_solution (inst, sol, path, TRUE, &distance));
       g_assert_cmpfloat_with_epsilon (distance, sol->cost.travel / 10, 1e-9);
@@ -99,8 +97,7 @@ test_solomon_hierarchical (void)
       g_autofree char *path = g_build_filename (bench_dir, "solomon", file, NULL);
       char error[256] = "";
       PmPlanInstance *inst;
-      PmPlanSolution *sol = NULL;
-      PmPlanParams params;
+      PmPlanSolution *sol;
       double distance = 0;
 
       if (!g_file_test (path, G_FILE_TEST_EXISTS))
@@ -108,10 +105,9 @@ test_solomon_hierarchical (void)
           g_test_skip ("instance missing from the bench folder");
           return;
         }
-      inst = pm_plan_instance_read_solomon (path, 25, PM_PLAN_OBJECTIVE_HIERARCHICAL, error, sizeof error);
-      pm_plan_params_init (&params);
-      params.iterations = iterations () / 2;
-      g_assert_cmpint (pm_plan_solve (&inst->model, &params, &sol, error, sizeof error), ==, PM_PLAN_OK);
+      inst = pm_plan_instance_read_solomon (path, 25, PM_PLAN_OBJECTIVE_HIERARCHICAL,
+                                            error, sizeof error);
+      sol = pm_test_solve (&inst->model, iterations () / 2, 1);
       g_assert_true (check_solution (inst, sol, path, FALSE, &distance));
       g_assert_cmpfloat_with_epsilon (distance, sol->cost.travel, 1e-6);
       pm_plan_solution_free (sol);
@@ -133,8 +129,7 @@ test_tsplib (void)
       PmCheckTsp *check = pm_check_tsp_load (path);
       char error[256] = "";
       PmPlanInstance *inst;
-      PmPlanSolution *sol = NULL;
-      PmPlanParams params;
+      PmPlanSolution *sol;
       long length = 0, best;
 
       if (check == NULL)
@@ -145,9 +140,7 @@ test_tsplib (void)
       best = pm_test_tsp_optimum (check, opt_path);
       inst = pm_plan_instance_read_tsplib (path, error, sizeof error);
       g_assert_nonnull (inst);
-      pm_plan_params_init (&params);
-      params.iterations = iterations ();
-      g_assert_cmpint (pm_plan_solve (&inst->model, &params, &sol, error, sizeof error), ==, PM_PLAN_OK);
+      sol = pm_test_solve (&inst->model, iterations (), 1);
 
       g_assert_true (pm_test_check_tsp (inst, sol, check, &length, error, sizeof error));
       g_test_message ("%s: %ld (optimal %ld)", names[i], length, best);
@@ -169,7 +162,8 @@ main (int   argc,
   bench_dir = argc > 1 ? argv[1] : g_getenv ("PM_BENCH_DIR");
   if (bench_dir == NULL || !g_file_test (bench_dir, G_FILE_TEST_IS_DIR))
     {
-      g_print ("1..0 # SKIP benchmark folder not found (%s)\n", bench_dir != NULL ? bench_dir : "unset");
+      g_print ("1..0 # SKIP benchmark folder not found (%s)\n",
+               bench_dir != NULL ? bench_dir : "unset");
       return 77;
     }
   g_test_add_func ("/planner/solomon/dimacs-25", test_solomon_25);

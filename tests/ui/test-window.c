@@ -9,6 +9,7 @@
 
 #include "pm-clock.h"
 #include "pm-form-page.h"
+#include "pm-signature-pad.h"
 #include "pm-demo.h"
 #include "pm-sync-service.h"
 #include "pm-unlock-page.h"
@@ -301,8 +302,23 @@ service_added (Fixture *f)
   return g_strv_contains (pm_record_get_strv (visit, "services"), "LB");
 }
 
+static gboolean
+person_added (Fixture *f)
+{
+  g_autoptr(PmRecord) visit = pm_store_get (f->store, PM_TYPE_VISIT,
+                                            g_object_get_data (G_OBJECT (f->window), "visit-id"), NULL);
+  const char * const *ids = pm_record_get_strv (visit, "citizen_ids");
+  g_autoptr(PmRecord) added = NULL;
+
+  if (g_strv_length ((char **) ids) < 2)
+    return FALSE;
+  added = pm_store_get (f->store, PM_TYPE_CITIZEN, ids[1], NULL);
+  return added && g_str_equal (pm_record_get_string (added, "birth_date"), "1938-04-03") &&
+         g_str_equal (pm_record_get_string (added, "street"), pm_record_get_string (visit, "street"));
+}
+
 static AdwMessageDialog *
-find_dialog (void)
+find_dialog_headed (const char *heading)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
 
@@ -310,7 +326,9 @@ find_dialog (void)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
 
-      if (ADW_IS_MESSAGE_DIALOG (window))
+      /* Answered dialogs may linger in the list until they are freed. */
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0)
         return ADW_MESSAGE_DIALOG (window);
     }
   return NULL;
@@ -319,7 +337,7 @@ find_dialog (void)
 static gboolean
 dialog_shown (Fixture *f)
 {
-  return find_dialog () != NULL;
+  return find_dialog_headed (g_object_get_data (G_OBJECT (f->window), "dialog")) != NULL;
 }
 
 /* The van's steps through the real buttons: set off, arrive, cancel with a
@@ -363,9 +381,28 @@ test_visit_actions (Fixture       *f,
   g_object_set_data (G_OBJECT (f->window), "visit-id", visit_id);
   wait_for (service_added, f, "the added service");
 
+  /* A spouse met at the door joins the visit. */
+  click_when_shown (f, "Add a person…");
+  g_object_set_data (G_OBJECT (f->window), "dialog", (gpointer) "Add a Person");
+  wait_for (dialog_shown, f, "the person dialog");
+  dialog = find_dialog_headed ("Add a Person");
+  {
+    GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+    GtkWidget *given = gtk_widget_get_first_child (box);
+    GtkWidget *family = gtk_widget_get_next_sibling (given);
+    GtkWidget *born = gtk_widget_get_next_sibling (family);
+
+    gtk_editable_set_text (GTK_EDITABLE (given), "Waltraud");
+    gtk_editable_set_text (GTK_EDITABLE (family), "Beispiel");
+    gtk_editable_set_text (GTK_EDITABLE (born), "03.04.1938");
+    adw_message_dialog_response (dialog, "add");
+  }
+  wait_for (person_added, f, "the added person");
+
   click_when_shown (f, "Cancel…");
+  g_object_set_data (G_OBJECT (f->window), "dialog", (gpointer) "Cancel…");
   wait_for (dialog_shown, f, "the reason dialog");
-  dialog = find_dialog ();
+  dialog = find_dialog_headed ("Cancel…");
   /* No reason, no cancelling. */
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "apply"));
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Person im Krankenhaus");
@@ -466,6 +503,99 @@ test_capture_case_from_visit (Fixture       *f,
   wait_for (case_page_shown, f, "the case page");
   pm_form_page_cancel (PM_FORM_PAGE (find_by_type (GTK_WIDGET (f->window), g_type_from_name ("PmCasePage"))));
   wait_for (visit_page_back, f, "the visit page again");
+}
+
+typedef struct
+{
+  Fixture *f;
+  GType    type;
+  gint64   count;
+} CountWait;
+
+static void
+wait_count (Fixture *f,
+            GType    type,
+            gint64   count)
+{
+  guint timeout = g_timeout_add_seconds (20, give_up_cb, (gpointer) g_type_name (type));
+
+  pm_store_set_actor (f->store, PM_TEST_STAFF_ID, PM_ROLE_ADMIN, "it");
+  while (pm_store_count (f->store, type, NULL) < count)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
+}
+
+static gboolean
+form_shown (Fixture *f)
+{
+  GtkWidget *form = find_by_type (GTK_WIDGET (f->window), PM_TYPE_FORM_PAGE);
+
+  return form && gtk_widget_get_mapped (form) && pm_form_page_get_ready (PM_FORM_PAGE (form));
+}
+
+static void
+open_visit_at (Fixture    *f,
+               guint       position,
+               const char *staff_id,
+               const char *department)
+{
+  pm_store_set_actor (f->store, staff_id, PM_ROLE_FIELD, department);
+  g_assert_true (gtk_widget_activate_action (find_route_list (GTK_WIDGET (f->window)), "list.activate-item", "u", position));
+}
+
+/* A whole stop through the real widgets: the counsellor sets off and
+ * arrives, records counselling; the clerk captures an ID case; the visit
+ * is finished. */
+static void
+test_whole_visit (Fixture       *f,
+                  gconstpointer  data)
+{
+  GListModel *visits = pm_window_get_visits (f->window);
+  guint n_staff;
+  const PmDemoStaff *staff = pm_demo_get_staff (&n_staff);
+  g_autofree char *visit_id = NULL;
+  guint position = 0;
+  gint64 counselling, cases;
+
+  for (guint i = 0; i < g_list_model_get_n_items (visits) && visit_id == NULL; i++)
+    {
+      g_autoptr(PmRecord) visit = g_list_model_get_item (visits, i);
+
+      if (g_str_equal (pm_record_get_string (visit, "status"), "confirmed"))
+        {
+          visit_id = g_strdup (pm_record_get_id (visit));
+          position = i;
+        }
+    }
+  pm_store_set_actor (f->store, PM_TEST_STAFF_ID, PM_ROLE_ADMIN, "it");
+  counselling = pm_store_count (f->store, PM_TYPE_COUNSELLING_RECORD, NULL);
+  cases = pm_store_count (f->store, PM_TYPE_CASE, NULL);
+
+  open_visit_at (f, position, staff[0].id, staff[0].department);
+  click_when_shown (f, "Set off");
+  wait_status (f, visit_id, "on_the_way");
+  open_visit_at (f, position, staff[0].id, staff[0].department);
+  click_when_shown (f, "Arrived");
+  wait_status (f, visit_id, "arrived");
+
+  open_visit_at (f, position, staff[0].id, staff[0].department);
+  click_when_shown (f, "Record counselling");
+  wait_for (form_shown, f, "the counselling form");
+  pm_form_page_finish (PM_FORM_PAGE (find_by_type (GTK_WIDGET (f->window), PM_TYPE_FORM_PAGE)));
+  wait_count (f, PM_TYPE_COUNSELLING_RECORD, counselling + 1);
+
+  open_visit_at (f, position, staff[1].id, staff[1].department);
+  click_when_shown (f, "Capture a case");
+  wait_for (form_shown, f, "the case form");
+  /* The citizen signs. */
+  pm_signature_pad_add_stroke (PM_SIGNATURE_PAD (find_by_type (GTK_WIDGET (f->window), PM_TYPE_SIGNATURE_PAD)),
+                               (const double[]) { 0.1, 0.5, 0.3, 0.7, 0.6, 0.4, 0.9, 0.6 }, 4);
+  pm_form_page_finish (PM_FORM_PAGE (find_by_type (GTK_WIDGET (f->window), PM_TYPE_FORM_PAGE)));
+  wait_count (f, PM_TYPE_CASE, cases + 1);
+
+  open_visit_at (f, position, staff[1].id, staff[1].department);
+  click_when_shown (f, "Finished");
+  wait_status (f, visit_id, "done");
 }
 
 static gboolean
@@ -600,6 +730,7 @@ main (int    argc,
   g_test_add ("/ui/visit-actions", Fixture, NULL, fixture_set_up, test_visit_actions, fixture_tear_down);
   g_test_add ("/ui/next-visit", Fixture, NULL, fixture_set_up, test_next_visit, fixture_tear_down);
   g_test_add ("/ui/capture-case-from-visit", Fixture, NULL, fixture_set_up, test_capture_case_from_visit, fixture_tear_down);
+  g_test_add ("/ui/whole-visit", Fixture, NULL, fixture_set_up, test_whole_visit, fixture_tear_down);
   g_test_add_func ("/ui/unlock-page", test_unlock_page);
   return g_test_run ();
 }
