@@ -36,7 +36,7 @@ run_plan (const char  *data_dir,
           int          argc,
           char       **argv)
 {
-  return pm_cli_plan_run (argc, argv);
+  return pm_cli_plan_run (data_dir, argc, argv);
 }
 
 static int
@@ -59,7 +59,7 @@ static const Command commands[] = {
   { "care-plan", pm_cli_care_plan, N_("Write a counselling record's care plan as PDF") },
   { "cash-closure", pm_cli_cash_closure, N_("Write the cash closure of a day as PDF") },
   { "services", pm_cli_services, N_("List the services, their codes and options") },
-  { "plan", run_plan, N_("Plan routes (benchmark instances)") },
+  { "plan", run_plan, N_("Plan the week's routes (or a benchmark instance)") },
   { "verify", run_keys, N_("Check every page of the store for tampering") },
   { "passwd", run_keys, N_("Change a staff member's passphrase") },
   { "key", run_keys, N_("Add, remove or list key slots") },

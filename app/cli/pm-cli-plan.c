@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * `pepamo-cli plan`: runs the planner on a benchmark instance.
+ * `pepamo-cli plan`: runs the planner on the store's week, or on a
+ * benchmark instance.
  */
 
 #define G_LOG_DOMAIN "pm-cli-plan"
@@ -15,7 +16,13 @@
 
 #include "pm-cli-common.h"
 #include "pm-cli-plan.h"
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "pm-city.h"
+#include "pm-cli-store.h"
 #include "pm-plan-bench.h"
+#include "pm-week-plan.h"
 
 /* A single line, so a script can show it as it is. */
 static int
@@ -42,8 +49,15 @@ print_solution (const PmPlanInstance *inst,
   gboolean first = TRUE;
 
   if (json)
-    g_string_append_printf (out, "{\"vehicles\": %d, \"distance\": %.*f, \"routes\": [",
-                            (int) sol->cost.vehicles, decimals, instance_distance (inst, sol));
+    {
+      /* JSON wants a decimal point whatever the locale. */
+      char format[8], number[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_snprintf (format, sizeof format, "%%.%df", decimals);
+      g_string_append_printf (out, "{\"vehicles\": %d, \"distance\": %s, \"routes\": [",
+                              (int) sol->cost.vehicles,
+                              g_ascii_formatd (number, sizeof number, format, instance_distance (inst, sol)));
+    }
   else
     g_string_append_printf (out, "%s: %d vehicles, distance %.*f, %ld iterations, %.0f ms\n",
                             inst->name, (int) sol->cost.vehicles, decimals,
@@ -70,14 +84,90 @@ print_solution (const PmPlanInstance *inst,
   fputs (out->str, stdout);
 }
 
+/* Without a benchmark instance: the store's open visits of the days. */
+static int
+plan_store_week (const char *data_dir,
+                 const char *from,
+                 int         days,
+                 gint64      seed,
+                 gint64      iterations,
+                 gint64      time_limit_ms,
+                 gboolean    json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmStore) store = pm_cli_open_store (data_dir, &error);
+  g_autoptr(PmWeekPlan) plan = NULL;
+  PmWeekPlanOptions options = { (char *) from, days, (guint64) seed, 0, (double) time_limit_ms };
+  PmCity *city = pm_city_get_default ();
+
+  if (store == NULL)
+    return pm_cli_fail ("%s", error->message);
+  options.iterations = iterations >= 0 ? (long) iterations : time_limit_ms > 0 ? 0 : 20000;
+  plan = pm_week_plan_compute (store, &options, &error);
+  if (plan == NULL)
+    return pm_cli_fail ("%s", error->message);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "planned");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < plan->planned->len; i++)
+        {
+          JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+          json_node_take_object (node, pm_record_to_json (g_ptr_array_index (plan->planned, i)));
+          json_builder_add_value (builder, node);
+        }
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "unplanned");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < plan->unplanned->len; i++)
+        json_builder_add_string_value (builder, pm_record_get_id (g_ptr_array_index (plan->unplanned, i)));
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "van_days");
+      json_builder_add_int_value (builder, plan->van_days);
+      json_builder_set_member_name (builder, "travel_minutes");
+      json_builder_add_int_value (builder, (gint64) (plan->travel_seconds / 60));
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      text = json_to_string (root, TRUE);
+      printf ("%s\n", text);
+      return PM_CLI_OK;
+    }
+
+  for (guint i = 0; i < plan->planned->len; i++)
+    {
+      PmRecord *visit = g_ptr_array_index (plan->planned, i);
+      const PmArea *area = pm_city_lookup_area (city, pm_record_get_string (visit, "stadtteil"));
+      const char * const *services = pm_record_get_strv (visit, "services");
+      g_autofree char *booked = services ? g_strjoinv (", ", (char **) services) : g_strdup ("");
+      g_autofree char *place = pm_cli_pad (area ? area->name : "", 26);
+
+      printf ("%s  %2" G_GINT64_FORMAT "  %s  %s  %s\n", pm_record_get_string (visit, "date"),
+              pm_record_get_int (visit, "route_order"), pm_record_get_string (visit, "planned_start"),
+              place, booked);
+    }
+  printf (_("%u visits planned on %d van-days, %d minutes of driving; %u do not fit.\n"),
+          plan->planned->len, plan->van_days, (int) (plan->travel_seconds / 60), plan->unplanned->len);
+  return PM_CLI_OK;
+}
+
 int
-pm_cli_plan_run (int    argc,
-                 char **argv)
+pm_cli_plan_run (const char  *data_dir,
+                 int          argc,
+                 char       **argv)
 {
   g_autofree char *solomon = NULL;
   g_autofree char *tsplib = NULL;
   g_autofree char *objective = NULL;
   gint64 time_limit_ms = 0, iterations = -1, seed = 1;
+  g_autofree char *from = NULL;
+  gint days = 5;
   int customers = 0;
   gboolean json = FALSE, help = FALSE;
   GOptionEntry entries[] = {
@@ -92,6 +182,8 @@ pm_cli_plan_run (int    argc,
       "Iteration budget (default 20000, or none with a time limit)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 1)", "S" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "Plan the store's visits from this day (default: today)", "YYYY-MM-DD" },
+    { "days", 0, 0, G_OPTION_ARG_INT, &days, "How many days to plan (default 5)", "N" },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &help, "Show this help", NULL },
     { NULL }
   };
@@ -123,8 +215,18 @@ pm_cli_plan_run (int    argc,
     }
   if (g_strv_length (args) > 1)
     return usage_error ("unexpected argument");
-  if ((solomon == NULL) == (tsplib == NULL))
-    return usage_error ("give exactly one of --solomon FILE and --tsplib FILE");
+  if (solomon != NULL && tsplib != NULL)
+    return usage_error ("give at most one of --solomon FILE and --tsplib FILE");
+  if (time_limit_ms < 0 || seed < 0 || iterations < -1)
+    return usage_error ("limits and seed must not be negative");
+  if (solomon == NULL && tsplib == NULL)
+    {
+      if ((rc = pm_cli_default_date (&from)) != PM_CLI_OK)
+        return rc;
+      if (days < 1 || days > 31)
+        return usage_error ("--days must be between 1 and 31");
+      return plan_store_week (data_dir, from, days, seed, iterations, time_limit_ms, json);
+    }
   if (customers != 0 && customers != 25 && customers != 50 && customers != 100)
     return usage_error ("--customers must be 25, 50 or 100");
   if (objective != NULL && g_strcmp0 (objective, "dimacs") != 0)
@@ -133,8 +235,6 @@ pm_cli_plan_run (int    argc,
         return usage_error ("--objective must be dimacs or hierarchical");
       obj = PM_PLAN_OBJECTIVE_HIERARCHICAL;
     }
-  if (time_limit_ms < 0 || seed < 0 || iterations < -1)
-    return usage_error ("limits and seed must not be negative");
 
   inst = solomon != NULL
          ? pm_plan_instance_read_solomon (solomon, customers, obj, message, sizeof message)

@@ -6,5 +6,6 @@
 #pragma once
 
 /* `pepamo-cli plan …` (argv[0] is "plan"); returns 0 ok, 1 failed, 2 usage. */
-int pm_cli_plan_run (int    argc,
-                     char **argv);
+int pm_cli_plan_run (const char  *data_dir,
+                     int          argc,
+                     char       **argv);

@@ -240,6 +240,34 @@ class CliTest(unittest.TestCase):
         self.assertOneLineError(run("--data-dir", self.data, "receipt", paid[0]["id"], "--output", missing), 1)
         self.assertFalse(os.path.exists(missing))
 
+    def test_plan_week_from_store(self):
+        self.assertEqual(run("--data-dir", self.data, "init").returncode, 0)
+        self.assertEqual(run("--data-dir", self.data, "demo", "--date", "2026-11-20").returncode, 0)
+        r = run("--data-dir", self.data, "plan", "--from", "2026-11-20", "--days", "3",
+                "--iterations", "3000", "--json", env_extra={"LC_ALL": "de_DE.UTF-8"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        plan = json.loads(r.stdout)
+        self.assertGreaterEqual(len(plan["planned"]), 20)
+        by_day = {}
+        for visit in plan["planned"]:
+            self.assertIn(visit["date"], ("2026-11-20", "2026-11-21", "2026-11-22"))
+            self.assertTrue("08:00" <= visit["planned_start"] <= "17:00", visit["planned_start"])
+            by_day.setdefault((visit["date"], visit["van_id"]), []).append(visit)
+        for stops in by_day.values():
+            stops.sort(key=lambda v: v["route_order"])
+            self.assertEqual([v["route_order"] for v in stops], list(range(1, len(stops) + 1)))
+            starts = [v["planned_start"] for v in stops]
+            self.assertEqual(starts, sorted(starts))
+        # Visits already done are history, not planned again.
+        done = {v["id"] for v in json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)["visits"]
+                if v["status"] in ("done", "partly_done", "not_met", "cancelled")}
+        self.assertFalse(done & {v["id"] for v in plan["planned"]})
+        # Deterministic for a seed and an iteration budget.
+        again = run("--data-dir", self.data, "plan", "--from", "2026-11-20", "--days", "3",
+                    "--iterations", "3000", "--json")
+        self.assertEqual(json.loads(again.stdout)["planned"], plan["planned"])
+        self.assertOneLineError(run("--data-dir", self.data, "plan", "--days", "0"), 2)
+
     def test_help_everywhere(self):
         self.assertEqual(run("--help").returncode, 0)
         self.assertIn("pepamo-cli", run("--version").stdout)
