@@ -11,6 +11,7 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "pm-server-config.h"
 #include "pm-server.h"
 
 static gboolean
@@ -25,10 +26,12 @@ int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *config_path = NULL;
   g_autofree char *listen = NULL;
   g_autofree char *data_dir = NULL;
   gboolean version = FALSE;
   GOptionEntry entries[] = {
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Read the configuration from FILE (options given here override it)", "FILE" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default 127.0.0.1:8645; port 0 picks a free one)", "ADDR:PORT" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Where the server keeps its data", "DIR" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
@@ -36,8 +39,10 @@ main (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(PmServerConfig) config = pm_server_config_new ();
   g_autoptr(PmServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *key_path = NULL;
   GSList *uris;
 
   setlocale (LC_ALL, "");
@@ -54,15 +59,62 @@ main (int    argc,
       return 0;
     }
 
+  /* The file first, then the command line over it. */
+  if (config_path && !pm_server_config_load_file (config, config_path, &error))
+    {
+      fprintf (stderr, "pepamo-server: %s\n", error->message);
+      return 1;
+    }
+  if (listen)
+    {
+      g_free (config->listen);
+      config->listen = g_steal_pointer (&listen);
+    }
+  if (data_dir)
+    {
+      g_free (config->data_dir);
+      config->data_dir = g_steal_pointer (&data_dir);
+    }
+  if (!pm_server_config_check (config, &error))
+    {
+      fprintf (stderr, "pepamo-server: %s%s%s\n", config_path ? config_path : "", config_path ? ": " : "", error->message);
+      return 1;
+    }
+  /* The database that uses the key comes with the sync issue; a key that is
+   * configured but missing is reported now, not at the first sync. */
+  key_path = pm_server_config_get_key_path (config, g_getenv ("CREDENTIALS_DIRECTORY"), &error);
+  if (error)
+    {
+      fprintf (stderr, "pepamo-server: %s\n", error->message);
+      return 1;
+    }
+  if (key_path && !g_file_test (key_path, G_FILE_TEST_IS_REGULAR))
+    {
+      fprintf (stderr, "pepamo-server: key-file: %s does not exist\n", key_path);
+      return 1;
+    }
+
   /* Handlers first: a stop request right after start must still be clean. */
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_unix_signal_add (SIGINT, quit_cb, loop);
 
   server = pm_server_new ();
-  if (!pm_server_listen (server, listen ? listen : "127.0.0.1:8645", &error))
+  pm_server_set_max_body_bytes (server, config->max_body_bytes);
+  if (config->tls_cert)
     {
-      fprintf (stderr, "pepamo-server: cannot listen on %s: %s\n", listen ? listen : "127.0.0.1:8645", error->message);
+      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (config->tls_cert, config->tls_key, &error);
+
+      if (certificate == NULL)
+        {
+          fprintf (stderr, "pepamo-server: tls-cert, tls-key: %s\n", error->message);
+          return 1;
+        }
+      pm_server_set_tls_certificate (server, certificate);
+    }
+  if (!pm_server_listen (server, config->listen, &error))
+    {
+      fprintf (stderr, "pepamo-server: cannot listen on %s: %s\n", config->listen, error->message);
       return 1;
     }
 

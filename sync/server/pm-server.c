@@ -19,7 +19,9 @@ struct _PmServer
 {
   GObject     parent_instance;
 
-  SoupServer *soup;
+  SoupServer      *soup;
+  guint64          max_body_bytes;
+  GTlsCertificate *tls_certificate;
 };
 
 G_DEFINE_FINAL_TYPE (PmServer, pm_server, G_TYPE_OBJECT)
@@ -94,6 +96,27 @@ not_found_cb (SoupServer        *server,
   reply_error (msg, SOUP_STATUS_NOT_FOUND, reason);
 }
 
+/* A body over the limit is refused from its Content-Length, before it is
+ * read: libsoup answers at once when the status is set at got-headers. */
+static void
+got_headers_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  PmServer *self = user_data;
+  goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
+
+  if (self->max_body_bytes > 0 && length > 0 && (guint64) length > self->max_body_bytes)
+    reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "the request body is larger than max-body-bytes");
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), user_data);
+}
+
 static void
 request_finished_cb (SoupServer        *server,
                      SoupServerMessage *msg,
@@ -113,6 +136,7 @@ pm_server_dispose (GObject *object)
   if (self->soup)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  g_clear_object (&self->tls_certificate);
   G_OBJECT_CLASS (pm_server_parent_class)->dispose (object);
 }
 
@@ -128,6 +152,7 @@ pm_server_init (PmServer *self)
   self->soup = soup_server_new ("server-header", "pepamo-server/" PACKAGE_VERSION, NULL);
   soup_server_add_handler (self->soup, "/v1/health", health_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, not_found_cb, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
 }
 
@@ -135,6 +160,25 @@ PmServer *
 pm_server_new (void)
 {
   return g_object_new (PM_TYPE_SERVER, NULL);
+}
+
+void
+pm_server_set_max_body_bytes (PmServer *self,
+                              guint64   max_body_bytes)
+{
+  g_return_if_fail (PM_IS_SERVER (self));
+  self->max_body_bytes = max_body_bytes;
+}
+
+/* Serve HTTPS; call before pm_server_listen(). */
+void
+pm_server_set_tls_certificate (PmServer        *self,
+                               GTlsCertificate *certificate)
+{
+  g_return_if_fail (PM_IS_SERVER (self));
+  g_return_if_fail (G_IS_TLS_CERTIFICATE (certificate));
+  g_set_object (&self->tls_certificate, certificate);
+  g_object_set (self->soup, "tls-certificate", certificate, NULL);
 }
 
 gboolean
@@ -159,7 +203,8 @@ pm_server_listen (PmServer    *self,
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "cannot resolve %s", address);
       return FALSE;
     }
-  return soup_server_listen (self->soup, socket_address, 0, error);
+  return soup_server_listen (self->soup, socket_address,
+                             self->tls_certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
 }
 
 /* Built from the listening sockets, not soup_server_get_uris(): libsoup 3.2
@@ -181,7 +226,7 @@ pm_server_get_uris (PmServer *self)
       if (!G_IS_INET_SOCKET_ADDRESS (address))
         continue;
       host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
-      uris = g_slist_append (uris, g_uri_build (G_URI_FLAGS_NONE, "http", NULL, host,
+      uris = g_slist_append (uris, g_uri_build (G_URI_FLAGS_NONE, self->tls_certificate ? "https" : "http", NULL, host,
                                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)),
                                                 "/", NULL, NULL));
     }

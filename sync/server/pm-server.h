@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PmServer, pm_server, PM, SERVER, GObject)
 
 PmServer *pm_server_new    (void);
+void      pm_server_set_max_body_bytes  (PmServer        *self,
+                                         guint64          max_body_bytes);
+void      pm_server_set_tls_certificate (PmServer        *self,
+                                         GTlsCertificate *certificate);
 gboolean  pm_server_listen (PmServer    *self,
                             const char  *address,
                             GError     **error);

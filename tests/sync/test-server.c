@@ -5,6 +5,7 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 
 typedef struct
@@ -149,6 +150,29 @@ test_bad_listen_address (void)
   g_assert_nonnull (strstr (err, "cannot listen"));
 }
 
+/* A mistyped key in the config file: one line naming it, exit 1. */
+static void
+test_bad_config (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pepamo-server-config-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "server.conf", NULL);
+  g_autoptr(GSubprocess) server = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, "[server]\nlistn = 127.0.0.1:0\n", -1, &error));
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                             g_getenv ("PEPAMO_SERVER"), "--config", path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (server, NULL, NULL, NULL, &err, &error));
+  g_assert_true (g_subprocess_get_if_exited (server));
+  g_assert_cmpint (g_subprocess_get_exit_status (server), ==, 1);
+  g_assert_nonnull (strstr (err, "listn"));
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -158,5 +182,6 @@ main (int    argc,
   g_test_add ("/server/errors-are-json", Fixture, NULL, fixture_set_up, test_errors_are_json, fixture_tear_down);
   g_test_add ("/server/sigterm", Fixture, NULL, fixture_set_up, test_sigterm, fixture_tear_down);
   g_test_add_func ("/server/bad-listen-address", test_bad_listen_address);
+  g_test_add_func ("/server/bad-config", test_bad_config);
   return g_test_run ();
 }
