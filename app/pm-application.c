@@ -41,6 +41,7 @@ struct _PmApplication
   gboolean        demo;
   int             lock_after_minutes;
   char           *data_dir;
+  GSettings      *settings;  /* NULL without an installed schema */
   char           *demo_dir;
   char           *path;
   PmStore        *store;
@@ -365,7 +366,7 @@ unlocked_cb (GObject      *source,
   act_as (self, data->staff_id);
   pm_window_set_store (self->window, self->store);
   /* Sync runs only while unlocked: catch up now. */
-  pm_sync_status_sync_now (PM_SYNC_STATUS (self->sync_service));
+  pm_sync_service_set_store (self->sync_service, self->store);
 }
 
 static void
@@ -584,6 +585,7 @@ lock (PmApplication *self,
       pm_unlock_page_set_pending (pm_window_get_unlock_page (self->window),
                                   pm_sync_status_get_pending (PM_SYNC_STATUS (self->sync_service)));
     }
+  pm_sync_service_set_store (self->sync_service, NULL);
   /* Waits for queued work, closes SQLite and wipes the keys. */
   pm_store_close (self->store);
   g_clear_object (&self->store);
@@ -621,6 +623,47 @@ prepare_for_sleep_cb (PmApplication *self)
 
 /* The application */
 
+/* An administrator's defaults (GSettings, lockable by policy); absent when
+ * the schema is not installed, e.g. a binary run straight from a build dir. */
+static GSettings *
+open_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  if (schema == NULL)
+    {
+      g_info ("GSettings schema %s not installed; using built-in defaults", APP_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static gboolean
+window_close_request_cb (PmApplication *self,
+                         GtkWindow     *window)
+{
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  return FALSE;
+}
+
+static void
+restore_window_size (PmApplication *self)
+{
+  if (self->settings == NULL)
+    return;
+  gtk_window_set_default_size (GTK_WINDOW (self->window),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  g_settings_bind (self->settings, "window-maximized", self->window, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->window, "close-request", G_CALLBACK (window_close_request_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
 static void
 pm_application_activate (GApplication *application)
 {
@@ -630,6 +673,7 @@ pm_application_activate (GApplication *application)
     {
       self->window = pm_window_new (GTK_APPLICATION (self), PM_SYNC_STATUS (self->sync_service));
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+      restore_window_size (self);
       g_signal_connect_object (pm_window_get_unlock_page (self->window), "unlock-requested",
                                G_CALLBACK (unlock_requested_cb), self, G_CONNECT_SWAPPED);
       start_preparing (self);
@@ -661,6 +705,7 @@ pm_application_handle_local_options (GApplication *application,
 {
   PmApplication *self = PM_APPLICATION (application);
   const char *data_dir = NULL;
+  g_autofree char *settings_dir = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -668,6 +713,9 @@ pm_application_handle_local_options (GApplication *application,
       return 0;
     }
   self->demo = g_variant_dict_contains (options, "demo");
+  self->settings = open_settings ();
+  if (self->settings)
+    self->lock_after_minutes = g_settings_get_uint (self->settings, "lock-after-minutes");
   g_variant_dict_lookup (options, "lock-after", "i", &self->lock_after_minutes);
   if (self->lock_after_minutes < 0)
     {
@@ -676,6 +724,8 @@ pm_application_handle_local_options (GApplication *application,
     }
   if (g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir))
     self->data_dir = g_strdup (data_dir);
+  else if (self->settings && (settings_dir = g_settings_get_string (self->settings, "data-dir")) && *settings_dir)
+    self->data_dir = g_steal_pointer (&settings_dir);
   else
     self->data_dir = g_build_filename (g_get_user_data_dir (), "pepamo", NULL);
   return -1;
@@ -718,6 +768,7 @@ pm_application_finalize (GObject *object)
   g_clear_pointer (&self->people, g_ptr_array_unref);
   g_free (self->acting_id);
   g_free (self->data_dir);
+  g_clear_object (&self->settings);
   g_free (self->demo_dir);
   g_free (self->path);
   G_OBJECT_CLASS (pm_application_parent_class)->finalize (object);
@@ -768,8 +819,7 @@ pm_application_init (PmApplication *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", (const char *[]) { "<Control>q", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.lock", (const char *[]) { "<Control>l", NULL });
-  /* Sync is not enrolled yet: the service reports that truthfully. */
-  self->sync_service = pm_sync_service_new (NULL);
+  self->sync_service = pm_sync_service_new ();
 }
 
 PmApplication *

@@ -28,6 +28,9 @@ update (PmSyncIndicator *self)
 {
   g_autofree char *state = self->status ? pm_sync_status_dup_state (self->status) : NULL;
   guint pending = self->status ? pm_sync_status_get_pending (self->status) : 0;
+  g_autofree char *last_sync = self->status ? pm_sync_status_dup_last_sync (self->status) : NULL;
+  g_autofree char *state_text = NULL;
+  g_autofree char *full_tooltip = NULL;
   const char *label = _("Offline");
   const char *icon = "network-offline-symbolic";
   const char *tooltip = _("Not connected to the city's server yet: everything is kept on this device");
@@ -54,13 +57,25 @@ update (PmSyncIndicator *self)
       tooltip = _("The last sync failed; it is tried again automatically");
     }
 
+  if (last_sync)
+    {
+      /* Translators: "STATE · last sync HH:MM", in the header bar */
+      state_text = g_strdup_printf (_("%s · last sync %s"), label, last_sync);
+      full_tooltip = g_strdup_printf (_("%s. Last successful sync at %s."), tooltip, last_sync);
+    }
+  else
+    {
+      state_text = g_strdup (label);
+      full_tooltip = g_strdup (tooltip);
+    }
   if (pending > 0)
     /* Translators: "N not sent · STATE" */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u not sent · %s", "%u not sent · %s", pending),
-                            pending, label);
+                            pending, state_text);
   else
-    text = g_strdup (label);
+    text = g_strdup (state_text);
 
+  tooltip = full_tooltip;
   adw_button_content_set_label (self->content, text);
   adw_button_content_set_icon_name (self->content, icon);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
@@ -113,6 +128,7 @@ pm_sync_indicator_set_status (PmSyncIndicator *self,
     {
       g_signal_connect_object (status, "notify::state", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (status, "notify::pending", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (status, "notify::last-sync", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
     }
   update (self);
 }

@@ -15,9 +15,11 @@
 #include "pm-cli-common.h"
 #include "pm-cli-docs.h"
 #include "pm-cli-fees.h"
+#include "pm-cli-import.h"
 #include "pm-cli-keys.h"
 #include "pm-cli-plan.h"
 #include "pm-cli-store.h"
+#include "pm-cli-sync.h"
 #include "pm-crypt.h"
 
 typedef int (*CommandFunc) (const char *data_dir,
@@ -54,6 +56,7 @@ static const Command commands[] = {
   { "demo", pm_cli_demo, N_("Fill the store with the demo week") },
   { "visits", pm_cli_visits, N_("List the visits of a day") },
   { "export", pm_cli_export, N_("Print every record of the store") },
+  { "import", pm_cli_import, N_("Save the records of a JSON document to the store") },
   { "fee", pm_cli_fee, N_("Print the fee of a service") },
   { "receipt", pm_cli_receipt, N_("Write a case's receipt as PDF") },
   { "care-plan", pm_cli_care_plan, N_("Write a counselling record's care plan as PDF") },
@@ -65,6 +68,9 @@ static const Command commands[] = {
   { "key", run_keys, N_("Add, remove or list key slots") },
   { "rekey", run_keys, N_("Encrypt the store with a new data key") },
   { "recover-key", run_keys, N_("Unlock with the IT recovery key and set a new passphrase") },
+  { "enrol", pm_cli_enrol, N_("Enrol the store with a server") },
+  { "sync", pm_cli_sync, N_("Send changes to the server and fetch its changes") },
+  { "status", pm_cli_status, N_("Show unsent changes and sync issues") },
 };
 
 static void

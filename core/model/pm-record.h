@@ -71,7 +71,6 @@ void               pm_record_class_install_fields (PmRecordClass     *klass,
                                                    guint              n_fields);
 const PmFieldSpec *pm_record_class_find_field     (PmRecordClass     *klass,
                                                    const char        *name);
-GType              pm_record_type_from_kind       (const char        *kind);
 const char        *pm_record_get_kind             (PmRecord          *self);
 
 const char        *pm_record_get_id               (PmRecord          *self);

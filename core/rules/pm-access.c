@@ -112,3 +112,52 @@ pm_access_is_audited (PmRecord *record)
 {
   return PM_IS_COUNSELLING_RECORD (record) || PM_IS_CASE (record);
 }
+
+/**
+ * pm_access_may_push:
+ *
+ * Whether a device enrolled with @role may send edits of @record to the
+ * server: the van records what happened, dispatch owns the schedule, each
+ * office its own domain.
+ */
+gboolean
+pm_access_may_push (PmRecord *record,
+                    PmRole    role)
+{
+  g_return_val_if_fail (PM_IS_RECORD (record), FALSE);
+
+  if (PM_IS_AUDIT_ENTRY (record))
+    return FALSE;
+  switch (role)
+    {
+    case PM_ROLE_ADMIN:
+      return TRUE;
+    case PM_ROLE_FIELD:
+      return PM_IS_VISIT (record) || PM_IS_CITIZEN (record) || PM_IS_COUNSELLING_RECORD (record) ||
+             PM_IS_CASE (record) || PM_IS_CONSENT (record) || PM_IS_SIGNATURE (record);
+    case PM_ROLE_DISPATCH:
+      return PM_IS_VISIT (record) || PM_IS_CITIZEN (record) || PM_IS_VAN (record) || PM_IS_STAFF (record);
+    case PM_ROLE_EINWOHNERWESEN:
+      return PM_IS_CASE (record);
+    case PM_ROLE_SOZIALES:
+      return PM_IS_COUNSELLING_RECORD (record) || PM_IS_CITIZEN (record) || PM_IS_CONSENT (record);
+    case PM_ROLE_PLANNING:
+    case PM_ROLE_INVALID:
+    default:
+      return FALSE;
+    }
+}
+
+/* What a device of @role receives: the offices see their own department's
+ * records; the van and dispatch see schedules and case summaries. */
+PmViewer
+pm_access_device_viewer (PmRole role)
+{
+  PmViewer viewer = { role, NULL };
+
+  if (role == PM_ROLE_EINWOHNERWESEN)
+    viewer.department = "einwohnerwesen";
+  else if (role == PM_ROLE_SOZIALES)
+    viewer.department = "soziales";
+  return viewer;
+}

@@ -19,5 +19,8 @@ typedef struct
 gboolean pm_access_filter   (PmRecord       *record,
                              const PmViewer *viewer);
 gboolean pm_access_is_audited (PmRecord     *record);
+gboolean pm_access_may_push  (PmRecord       *record,
+                              PmRole          role);
+PmViewer pm_access_device_viewer (PmRole     role);
 
 G_END_DECLS

@@ -49,4 +49,46 @@ gboolean _pm_store_assign_receipt (sqlite3        *db,
                                    gboolean       *assigned,
                                    GError        **error);
 
+/* LOCAL: a person's edit here (queued for the server once enrolled);
+ * PUSHED: a device's edit applied at the server (checked like a local one,
+ * never queued); REMOTE: the server's row taken as it is (no checks, no audit). */
+typedef enum
+{
+  PM_WRITE_LOCAL,
+  PM_WRITE_PUSHED,
+  PM_WRITE_REMOTE,
+} PmWriteMode;
+
+gboolean  _pm_store_write_record   (PmStore        *self,
+                                    sqlite3        *db,
+                                    PmRecord       *record,
+                                    const char     *actor_id,
+                                    PmRole          role,
+                                    PmWriteMode     mode,
+                                    gint64         *version,
+                                    GError        **error);
+PmRecord *_pm_store_read_record    (sqlite3        *db,
+                                    GType           type,
+                                    const char     *id,
+                                    GError        **error);
+void      _pm_store_set_enrolled   (PmStore        *self,
+                                    gboolean        enrolled);
+
+/* pm-store-sync.c */
+gboolean  _pm_store_read_enrolment (sqlite3        *db,
+                                    gboolean       *enrolled,
+                                    GError        **error);
+gboolean  _pm_store_log_change     (sqlite3        *db,
+                                    PmRecord       *record,
+                                    GError        **error);
+gboolean  _pm_store_queue_outbox   (sqlite3        *db,
+                                    PmRecord       *record,
+                                    gint64          base_version,
+                                    gint64          version,
+                                    const char     *created_at,
+                                    const char     *updated_at,
+                                    const char     *old_status,
+                                    const char     *actor_id,
+                                    GError        **error);
+
 G_END_DECLS

@@ -50,6 +50,24 @@ static const char * const migrations[] = {
 
   /* 3: counters that must not have gaps (receipt numbers per van and year) */
   "CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);",
+
+  /* 4: sync. changes: one row per record at its latest change, in commit
+   * order (the server's pull); outbox and sync_issues: a device's unsent
+   * edits and the server's refusals; push_results and devices: the server's
+   * answers by device and UUID, and the enrolled devices. */
+  "CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+  "  record_id TEXT NOT NULL);"
+  "CREATE UNIQUE INDEX changes_by_record ON changes (kind, record_id);"
+  "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL UNIQUE,"
+  "  record_id TEXT NOT NULL, entry TEXT NOT NULL);"
+  "CREATE INDEX outbox_by_record ON outbox (record_id);"
+  "CREATE TABLE sync_issues (uuid TEXT PRIMARY KEY NOT NULL, outcome TEXT NOT NULL,"
+  "  entry TEXT NOT NULL, result TEXT NOT NULL, at TEXT NOT NULL);"
+  "CREATE TABLE push_results (device_id TEXT NOT NULL, uuid TEXT NOT NULL,"
+  "  entry_hash TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (device_id, uuid));"
+  "CREATE TABLE devices (id TEXT PRIMARY KEY NOT NULL, token_hash TEXT NOT NULL UNIQUE,"
+  "  role TEXT NOT NULL, city TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0,"
+  "  created_at TEXT NOT NULL);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PM_STORE_SCHEMA_VERSION);

@@ -37,6 +37,8 @@ struct _PmStore
   char         *actor_id;
   PmRole        actor_role;
   char         *actor_department;
+
+  gboolean      enrolled; /* worker only: local writes queue outbox entries */
 };
 
 G_DEFINE_FINAL_TYPE (PmStore, pm_store, G_TYPE_OBJECT)
@@ -278,7 +280,8 @@ open_job (PmStore  *self,
       !_pm_store_migrate (db, PM_STORE_SCHEMA_VERSION, error) ||
       !_pm_store_exec (db, "BEGIN IMMEDIATE", error))
     goto fail;
-  if (!read_or_make_device_id (self, error))
+  if (!read_or_make_device_id (self, error) ||
+      !_pm_store_read_enrolment (db, &self->enrolled, error))
     {
       _pm_store_exec (db, "ROLLBACK", NULL);
       goto fail;
@@ -609,6 +612,7 @@ write_record (PmStore     *self,
               PmRecord    *record,
               const char  *actor_id,
               PmRole       role,
+              PmWriteMode  mode,
               Stamp       *stamp,
               GError     **error)
 {
@@ -623,7 +627,8 @@ write_record (PmStore     *self,
   gboolean ok = FALSE;
   gint64 stored_version = 0;
 
-  if (!pm_record_validate (record, error))
+  /* The server's rows come checked, and filtered for this device. */
+  if (mode != PM_WRITE_REMOTE && !pm_record_validate (record, error))
     return FALSE;
 
   if (sqlite3_prepare_v2 (db, select, -1, &stmt, NULL) != SQLITE_OK)
@@ -638,7 +643,14 @@ write_record (PmStore     *self,
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  if (exists)
+  if (mode == PM_WRITE_REMOTE)
+    {
+      /* The server decided; its version stands. */
+      stamp->version = pm_record_get_version (record);
+      if (stamp->created_at == NULL)
+        stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record) : now);
+    }
+  else if (exists)
     {
       if (PM_IS_AUDIT_ENTRY (record))
         {
@@ -662,7 +674,8 @@ write_record (PmStore     *self,
       stamp->version = MAX (pm_record_get_version (record), 1);
       stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record) : now);
     }
-  stamp->updated_at = g_strdup (now);
+  stamp->updated_at = g_strdup (mode == PM_WRITE_REMOTE && pm_record_get_updated_at (record)
+                                ? pm_record_get_updated_at (record) : now);
 
   data = record_data (record);
   sql = build_write_sql (klass, exists);
@@ -684,9 +697,42 @@ sql_error:
   if (!ok)
     _pm_store_set_sql_error (error, db, "Saving a record");
   sqlite3_finalize (stmt);
-  if (ok && !PM_IS_AUDIT_ENTRY (record))
-    ok = insert_audit (self, db, actor_id, exists ? "update" : "create", record, error);
+  if (!ok || PM_IS_AUDIT_ENTRY (record) || mode == PM_WRITE_REMOTE)
+    return ok;
+  if (!insert_audit (self, db, actor_id, exists ? "update" : "create", record, error) ||
+      !_pm_store_log_change (db, record, error))
+    return FALSE;
+  if (mode == PM_WRITE_LOCAL && self->enrolled)
+    return _pm_store_queue_outbox (db, record, exists ? stored_version : 0, stamp->version,
+                                   stamp->created_at, stamp->updated_at, old_status, actor_id, error);
+  return TRUE;
+}
+
+gboolean
+_pm_store_write_record (PmStore     *self,
+                        sqlite3     *db,
+                        PmRecord    *record,
+                        const char  *actor_id,
+                        PmRole       role,
+                        PmWriteMode  mode,
+                        gint64      *version,
+                        GError     **error)
+{
+  Stamp stamp = { 0 };
+  gboolean ok = write_record (self, db, record, actor_id, role, mode, &stamp, error);
+
+  if (ok && version)
+    *version = stamp.version;
+  stamp_clear (&stamp);
   return ok;
+}
+
+void
+_pm_store_set_enrolled (PmStore  *self,
+                        gboolean  enrolled)
+{
+  assert_worker (self);
+  self->enrolled = enrolled;
 }
 
 static gboolean
@@ -710,7 +756,7 @@ insert_audit (PmStore     *self,
                 "at", now,
                 "device", self->device_id,
                 NULL);
-  ok = write_record (self, db, PM_RECORD (entry), actor_id, PM_ROLE_INVALID, &stamp, error);
+  ok = write_record (self, db, PM_RECORD (entry), actor_id, PM_ROLE_INVALID, PM_WRITE_LOCAL, &stamp, error);
   stamp_clear (&stamp);
   return ok;
 }
@@ -748,7 +794,7 @@ save_job (PmStore  *self,
         return NULL;
       if (assigned)
         g_ptr_array_add (save->receipts, record);
-      if (!write_record (self, db, record, save->actor_id, save->role, &stamp, error))
+      if (!write_record (self, db, record, save->actor_id, save->role, PM_WRITE_LOCAL, &stamp, error))
         {
           stamp_clear (&stamp);
           return NULL;
@@ -980,6 +1026,24 @@ select_records (sqlite3         *db,
       return NULL;
     }
   return g_steal_pointer (&records);
+}
+
+PmRecord *
+_pm_store_read_record (sqlite3     *db,
+                       GType        type,
+                       const char  *id,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) found = select_records (db, type, "id = ?", NULL, id, NULL, error);
+
+  if (found == NULL)
+    return NULL;
+  if (found->len == 0)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND, _("No record with the id %s"), id);
+      return NULL;
+    }
+  return g_object_ref (g_ptr_array_index (found, 0));
 }
 
 static gpointer

@@ -11,7 +11,9 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "pm-server-admin.h"
 #include "pm-server-config.h"
+#include "pm-server-store.h"
 #include "pm-server.h"
 
 static gboolean
@@ -29,17 +31,20 @@ main (int    argc,
   g_autofree char *config_path = NULL;
   g_autofree char *listen = NULL;
   g_autofree char *data_dir = NULL;
+  g_autofree char *key_file = NULL;
   gboolean version = FALSE;
   GOptionEntry entries[] = {
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Read the configuration from FILE (options given here override it)", "FILE" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default 127.0.0.1:8645; port 0 picks a free one)", "ADDR:PORT" },
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Where the server keeps its data", "DIR" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Where the server keeps its data (without it, only /v1/health answers)", "DIR" },
+    { "key-file", 0, 0, G_OPTION_ARG_FILENAME, &key_file, "The store's raw 32-byte key (default: DIR.key beside the data dir, created on first start)", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(PmServerConfig) config = pm_server_config_new ();
+  g_autoptr(PmStore) store = NULL;
   g_autoptr(PmServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *key_path = NULL;
@@ -47,6 +52,13 @@ main (int    argc,
 
   setlocale (LC_ALL, "");
   g_option_context_set_summary (context, "The PePaMo city backend.");
+  g_option_context_set_description (context,
+                                    "Admin commands (run on the store, then exit):\n"
+                                    "  admin enrol --role ROLE --city CITY   add a device, print its token last\n"
+                                    "  admin devices                         list the devices\n"
+                                    "  admin revoke DEVICE_ID                refuse the device from now on\n");
+  /* Options after "admin" belong to the admin command. */
+  g_option_context_set_strict_posix (context, TRUE);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -57,6 +69,11 @@ main (int    argc,
     {
       printf ("pepamo-server %s\n", PACKAGE_VERSION);
       return 0;
+    }
+  if (argc > 1 && !g_str_equal (argv[1], "admin"))
+    {
+      fprintf (stderr, "pepamo-server: unknown argument “%s” (see --help)\n", argv[1]);
+      return 2;
     }
 
   /* The file first, then the command line over it. */
@@ -75,13 +92,18 @@ main (int    argc,
       g_free (config->data_dir);
       config->data_dir = g_steal_pointer (&data_dir);
     }
+  if (key_file)
+    {
+      /* A relative name in the config file is a systemd credential; on the
+       * command line it is a path from here. */
+      g_free (config->key_file);
+      config->key_file = g_canonicalize_filename (key_file, NULL);
+    }
   if (!pm_server_config_check (config, &error))
     {
       fprintf (stderr, "pepamo-server: %s%s%s\n", config_path ? config_path : "", config_path ? ": " : "", error->message);
       return 1;
     }
-  /* The database that uses the key comes with the sync issue; a key that is
-   * configured but missing is reported now, not at the first sync. */
   key_path = pm_server_config_get_key_path (config, g_getenv ("CREDENTIALS_DIRECTORY"), &error);
   if (error)
     {
@@ -93,6 +115,17 @@ main (int    argc,
       fprintf (stderr, "pepamo-server: key-file: %s does not exist\n", key_path);
       return 1;
     }
+  if (argc > 1)
+    return pm_server_admin_main (argc - 1, argv + 1, config->data_dir, key_path);
+  if (config->data_dir)
+    {
+      store = pm_server_store_open (config->data_dir, key_path, &error);
+      if (store == NULL)
+        {
+          fprintf (stderr, "pepamo-server: data-dir %s: %s\n", config->data_dir, error->message);
+          return 1;
+        }
+    }
 
   /* Handlers first: a stop request right after start must still be clean. */
   loop = g_main_loop_new (NULL, FALSE);
@@ -100,6 +133,7 @@ main (int    argc,
   g_unix_signal_add (SIGINT, quit_cb, loop);
 
   server = pm_server_new ();
+  pm_server_set_store (server, store);
   pm_server_set_max_body_bytes (server, config->max_body_bytes);
   if (config->tls_cert)
     {
@@ -132,6 +166,8 @@ main (int    argc,
   g_main_loop_run (loop);
 
   pm_server_stop (server);
+  if (store)
+    pm_store_close (store);
   g_message ("Stopped");
   return 0;
 }

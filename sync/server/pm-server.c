@@ -1,7 +1,9 @@
 /* pm-server.c: pepamo-server's HTTP front, on libsoup
  *
- * Every answer is JSON; errors carry a reason. The sync protocol comes later
- * (see sync/README.md); this is the frame it will live in.
+ * Every answer is JSON; errors carry a reason. The sync endpoints need a store
+ * (pm_server_set_store()) and a device token; the wire shapes are in
+ * sync/PROTOCOL.md. Store calls block the main loop: they are short, and one
+ * city has a few devices.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,7 +15,12 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "pm-error.h"
 #include "pm-server.h"
+#include "pm-store-sync.h"
+
+#define DEFAULT_PULL_LIMIT 500
+#define MAX_PULL_LIMIT     1000
 
 struct _PmServer
 {
@@ -22,9 +29,23 @@ struct _PmServer
   SoupServer      *soup;
   guint64          max_body_bytes;
   GTlsCertificate *tls_certificate;
+  PmStore         *store;
 };
 
 G_DEFINE_FINAL_TYPE (PmServer, pm_server, G_TYPE_OBJECT)
+
+static void
+reply_node (SoupServerMessage *msg,
+            guint              status,
+            JsonNode          *root)
+{
+  g_autofree char *body = json_to_string (root, FALSE);
+  gsize length = strlen (body);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&body), length);
+}
 
 static void
 reply_json (SoupServerMessage *msg,
@@ -32,12 +53,18 @@ reply_json (SoupServerMessage *msg,
             JsonBuilder       *builder)
 {
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *body = json_to_string (root, FALSE);
-  gsize length = strlen (body);
 
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&body), length);
+  reply_node (msg, status, root);
+}
+
+static void
+reply_object (SoupServerMessage *msg,
+              guint              status,
+              JsonObject        *object)
+{
+  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), object);
+
+  reply_node (msg, status, root);
 }
 
 static void
@@ -54,6 +81,15 @@ reply_error (SoupServerMessage *msg,
   json_builder_add_string_value (builder, reason);
   json_builder_end_object (builder);
   reply_json (msg, status, builder);
+}
+
+static void
+reply_not_found (SoupServerMessage *msg,
+                 const char        *path)
+{
+  g_autofree char *reason = g_strdup_printf ("no such endpoint: %s", path);
+
+  reply_error (msg, SOUP_STATUS_NOT_FOUND, reason);
 }
 
 static void
@@ -84,6 +120,253 @@ health_cb (SoupServer        *server,
   reply_json (msg, SOUP_STATUS_OK, builder);
 }
 
+/* libsoup hands a handler every path below its own: only the exact one is
+ * the endpoint. */
+static gboolean
+check_request (SoupServerMessage *msg,
+               const char        *path,
+               const char        *endpoint,
+               const char        *method)
+{
+  g_autofree char *reason = NULL;
+
+  if (g_strcmp0 (path, endpoint) != 0)
+    {
+      reply_not_found (msg, path);
+      return FALSE;
+    }
+  if (g_strcmp0 (soup_server_message_get_method (msg), method) == 0)
+    return TRUE;
+  soup_message_headers_append (soup_server_message_get_response_headers (msg), "Allow", method);
+  reason = g_strdup_printf ("%s answers %s only", endpoint, method);
+  reply_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, reason);
+  return FALSE;
+}
+
+static void
+reply_unauthorized (SoupServerMessage *msg,
+                    const char        *reason)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Bearer realm=\"pepamo\"");
+  reply_error (msg, SOUP_STATUS_UNAUTHORIZED, reason);
+}
+
+/* The device behind the request's bearer token, or %NULL once an error
+ * answer is set: 503 without a store, 401 for a missing, unknown or revoked
+ * token, 500 when the store fails. */
+static JsonObject *
+authenticate (PmServer          *self,
+              SoupServerMessage *msg)
+{
+  const char *header;
+  g_autofree char *token = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) device = NULL;
+
+  if (self->store == NULL)
+    {
+      reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                   "this server was started without a data dir: it has no store to sync with");
+      return NULL;
+    }
+  header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  /* The scheme is case-insensitive (RFC 9110, section 11.1). */
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", strlen ("Bearer ")) != 0)
+    {
+      reply_unauthorized (msg, "no bearer token: send Authorization: Bearer TOKEN");
+      return NULL;
+    }
+  token = g_strstrip (g_strdup (header + strlen ("Bearer ")));
+  device = pm_store_find_device (self->store, token, &error);
+  if (device == NULL && (error == NULL || g_error_matches (error, PM_ERROR, PM_ERROR_NOT_FOUND)))
+    {
+      reply_unauthorized (msg, "unknown token");
+      return NULL;
+    }
+  if (device == NULL)
+    {
+      g_warning ("Cannot look up a device token: %s", error->message);
+      reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
+      return NULL;
+    }
+  if (json_object_get_boolean_member_with_default (device, "revoked", FALSE))
+    {
+      g_message ("Refused revoked device %s", json_object_get_string_member (device, "device_id"));
+      reply_unauthorized (msg, "this device was revoked");
+      return NULL;
+    }
+  return g_steal_pointer (&device);
+}
+
+static void
+device_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  PmServer *self = user_data;
+  g_autoptr(JsonObject) device = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (!check_request (msg, path, "/v1/device", SOUP_METHOD_GET) || (device = authenticate (self, msg)) == NULL)
+    return;
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "device_id");
+  json_builder_add_string_value (builder, json_object_get_string_member (device, "device_id"));
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, json_object_get_string_member (device, "role"));
+  json_builder_set_member_name (builder, "city");
+  json_builder_add_string_value (builder, json_object_get_string_member (device, "city"));
+  json_builder_end_object (builder);
+  reply_json (msg, SOUP_STATUS_OK, builder);
+}
+
+static gboolean
+is_integer (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
+}
+
+/* The push body's frame: {"protocol": 1, "entries": [...]}. The entries are
+ * the store's to check (count, fields, record), since it answers per entry.
+ * Sets a 400 answer and returns %NULL when the frame is wrong. */
+static JsonArray *
+parse_push_body (SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  JsonNode *root;
+  JsonObject *push;
+  JsonNode *protocol;
+  JsonNode *entries;
+
+  /* json-glib refuses NULL data with a critical, and an empty body is NULL. */
+  if (g_bytes_get_size (body) == 0)
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "the body is empty");
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error))
+    {
+      reason = g_strdup_printf ("the body is not JSON: %s", error->message);
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, reason);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "the body must be a JSON object");
+      return NULL;
+    }
+  push = json_node_get_object (root);
+  protocol = json_object_get_member (push, "protocol");
+  if (!is_integer (protocol) || json_node_get_int (protocol) != 1)
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"protocol\" must be 1");
+      return NULL;
+    }
+  entries = json_object_get_member (push, "entries");
+  if (entries == NULL || !JSON_NODE_HOLDS_ARRAY (entries))
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"entries\" must be an array");
+      return NULL;
+    }
+  return json_array_ref (json_node_get_array (entries));
+}
+
+static void
+push_cb (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  PmServer *self = user_data;
+  g_autoptr(JsonObject) device = NULL;
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!check_request (msg, path, "/v1/sync/push", SOUP_METHOD_POST) || (device = authenticate (self, msg)) == NULL ||
+      (entries = parse_push_body (msg)) == NULL)
+    return;
+  results = pm_store_apply_push (self->store, json_object_get_string_member (device, "device_id"),
+                                 pm_role_from_wire (json_object_get_string_member (device, "role")),
+                                 entries, &error);
+  if (results == NULL)
+    {
+      if (g_error_matches (error, PM_ERROR, PM_ERROR_INVALID))
+        reply_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+      else
+        {
+          g_warning ("Cannot apply a push of device %s: %s",
+                     json_object_get_string_member (device, "device_id"), error->message);
+          reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
+        }
+      return;
+    }
+  answer = json_object_new ();
+  json_object_set_array_member (answer, "results", g_steal_pointer (&results));
+  reply_object (msg, SOUP_STATUS_OK, answer);
+}
+
+/* A query parameter that is absent (@fallback) or a whole number >= 0. */
+static gboolean
+parse_query_count (SoupServerMessage *msg,
+                   GHashTable        *query,
+                   const char        *name,
+                   gint64             fallback,
+                   gint64            *value)
+{
+  const char *text = query ? g_hash_table_lookup (query, name) : NULL;
+  g_autofree char *reason = NULL;
+
+  *value = fallback;
+  if (text == NULL || g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, value, NULL))
+    return TRUE;
+  reason = g_strdup_printf ("%s must be a whole number, 0 or more", name);
+  reply_error (msg, SOUP_STATUS_BAD_REQUEST, reason);
+  return FALSE;
+}
+
+static void
+pull_cb (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  PmServer *self = user_data;
+  g_autoptr(JsonObject) device = NULL;
+  g_autoptr(JsonObject) page = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 after;
+  gint64 limit;
+
+  if (!check_request (msg, path, "/v1/sync/pull", SOUP_METHOD_GET) || (device = authenticate (self, msg)) == NULL ||
+      !parse_query_count (msg, query, "after", 0, &after) ||
+      !parse_query_count (msg, query, "limit", DEFAULT_PULL_LIMIT, &limit))
+    return;
+  /* A client asking for more (or less) than a page gets a page. */
+  limit = CLAMP (limit, 1, MAX_PULL_LIMIT);
+  page = pm_store_changes_since (self->store, after, (guint) limit,
+                                 pm_role_from_wire (json_object_get_string_member (device, "role")), &error);
+  if (page == NULL)
+    {
+      g_warning ("Cannot read changes for device %s: %s",
+                 json_object_get_string_member (device, "device_id"), error->message);
+      reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
+      return;
+    }
+  reply_object (msg, SOUP_STATUS_OK, page);
+}
+
 static void
 not_found_cb (SoupServer        *server,
               SoupServerMessage *msg,
@@ -91,9 +374,7 @@ not_found_cb (SoupServer        *server,
               GHashTable        *query,
               gpointer           user_data)
 {
-  g_autofree char *reason = g_strdup_printf ("no such endpoint: %s", path);
-
-  reply_error (msg, SOUP_STATUS_NOT_FOUND, reason);
+  reply_not_found (msg, path);
 }
 
 /* A body over the limit is refused from its Content-Length, before it is
@@ -137,6 +418,7 @@ pm_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->tls_certificate);
+  g_clear_object (&self->store);
   G_OBJECT_CLASS (pm_server_parent_class)->dispose (object);
 }
 
@@ -151,6 +433,9 @@ pm_server_init (PmServer *self)
 {
   self->soup = soup_server_new ("server-header", "pepamo-server/" PACKAGE_VERSION, NULL);
   soup_server_add_handler (self->soup, "/v1/health", health_cb, self, NULL);
+  soup_server_add_handler (self->soup, "/v1/device", device_cb, self, NULL);
+  soup_server_add_handler (self->soup, "/v1/sync/push", push_cb, self, NULL);
+  soup_server_add_handler (self->soup, "/v1/sync/pull", pull_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, not_found_cb, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
@@ -168,6 +453,16 @@ pm_server_set_max_body_bytes (PmServer *self,
 {
   g_return_if_fail (PM_IS_SERVER (self));
   self->max_body_bytes = max_body_bytes;
+}
+
+/* The store behind the sync endpoints; without one they answer 503. */
+void
+pm_server_set_store (PmServer *self,
+                     PmStore  *store)
+{
+  g_return_if_fail (PM_IS_SERVER (self));
+  g_return_if_fail (store == NULL || PM_IS_STORE (store));
+  g_set_object (&self->store, store);
 }
 
 /* Serve HTTPS; call before pm_server_listen(). */

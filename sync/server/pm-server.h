@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "pm-store.h"
+
 G_BEGIN_DECLS
 
 #define PM_TYPE_SERVER (pm_server_get_type ())
@@ -15,6 +17,8 @@ G_DECLARE_FINAL_TYPE (PmServer, pm_server, PM, SERVER, GObject)
 PmServer *pm_server_new    (void);
 void      pm_server_set_max_body_bytes  (PmServer        *self,
                                          guint64          max_body_bytes);
+void      pm_server_set_store            (PmServer        *self,
+                                         PmStore         *store);
 void      pm_server_set_tls_certificate (PmServer        *self,
                                          GTlsCertificate *certificate);
 gboolean  pm_server_listen (PmServer    *self,

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import tempfile
 import unittest
+import uuid
 
 import jsonschema
 
@@ -70,6 +71,46 @@ class CliTest(unittest.TestCase):
         again = json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)
         exported = {a["record_id"] for a in again["audit"] if a["action"] == "export"}
         self.assertEqual(exported, {r["id"] for r in doc["counselling"]} | {r["id"] for r in doc["cases"]})
+
+    def test_import_export_round_trip(self):
+        self.init_demo()
+        exported = json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)
+        path = os.path.join(self.dir, "export.json")
+        with open(path, "w") as f:
+            json.dump(exported, f)
+        other = os.path.join(self.dir, "other")
+        self.assertEqual(run("--data-dir", other, "init").returncode, 0)
+        r = run("--data-dir", other, "import", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        again = json.loads(run("--data-dir", other, "export", "--format", "json").stdout)
+        for key in ("citizens", "visits", "counselling", "cases"):
+            self.assertEqual({x["id"] for x in again[key]}, {x["id"] for x in exported[key]}, key)
+        # Audit entries are not imported: the new store has only its own.
+        self.assertFalse({a["id"] for a in again["audit"]} & {a["id"] for a in exported["audit"]})
+
+    def test_import_bad_input_keeps_the_store(self):
+        self.init_demo()
+        before = run("--data-dir", self.data, "export", "--format", "json").stdout
+        citizens = len(json.loads(before)["citizens"])
+        bad_json = os.path.join(self.dir, "bad.json")
+        with open(bad_json, "w") as f:
+            f.write('{"citizens": [')
+        self.assertOneLineError(run("--data-dir", self.data, "import", bad_json), 1, "bad.json")
+        not_list = os.path.join(self.dir, "not-list.json")
+        with open(not_list, "w") as f:
+            json.dump({"citizens": {"id": "x"}}, f)
+        self.assertOneLineError(run("--data-dir", self.data, "import", not_list), 1, "citizens")
+        # One good and one invalid record: nothing of the file is saved.
+        good = dict(json.loads(before)["citizens"][0], id=str(uuid.uuid4()))
+        good.pop("version", None)
+        invalid = dict(good, id=str(uuid.uuid4()), postcode="61")
+        mixed = os.path.join(self.dir, "mixed.json")
+        with open(mixed, "w") as f:
+            json.dump({"citizens": [good, invalid]}, f)
+        self.assertOneLineError(run("--data-dir", self.data, "import", mixed), 1)
+        after = json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)
+        self.assertEqual(len(after["citizens"]), citizens)
+        self.assertOneLineError(run("--data-dir", self.data, "import"), 2)
 
     def test_export_to_file_is_private(self):
         self.init_demo()

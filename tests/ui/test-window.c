@@ -76,7 +76,7 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PmSyncService) sync = pm_sync_service_new (NULL);
+  g_autoptr(PmSyncService) sync = pm_sync_service_new ();
 
   f->dir = pm_test_make_dir ();
   f->store = pm_test_open_store (f->dir);

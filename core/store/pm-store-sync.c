@@ -1,0 +1,1123 @@
+/* pm-store-sync.c: outbox, change log, push answers and devices
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "pm-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <sodium.h>
+
+#include "pm-access.h"
+#include "pm-clock.h"
+#include "pm-error.h"
+#include "pm-model.h"
+#include "pm-store-private.h"
+#include "pm-store-sync.h"
+
+#define ENROLMENT_KEY "sync.server_url"
+#define CURSOR_KEY "sync.cursor"
+#define MAX_PUSH_ENTRIES 500
+
+static char *
+object_to_string (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  return json_to_string (node, FALSE);
+}
+
+static JsonObject *
+object_from_string (const char *text)
+{
+  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_object_ref (json_node_get_object (node)) : NULL;
+}
+
+static gboolean
+step_done (sqlite3       *db,
+           sqlite3_stmt  *stmt,
+           const char    *what,
+           GError       **error)
+{
+  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
+
+  if (!ok)
+    _pm_store_set_sql_error (error, db, what);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static sqlite3_stmt *
+prepare (sqlite3     *db,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _pm_store_set_sql_error (error, db, "Preparing a sync statement");
+      return NULL;
+    }
+  return stmt;
+}
+
+/* Runs @sql with @n_texts text parameters bound in order. */
+static gboolean
+exec_texts (sqlite3     *db,
+            const char  *sql,
+            const char  *what,
+            GError     **error,
+            guint        n_texts,
+            ...)
+{
+  sqlite3_stmt *stmt = prepare (db, sql, error);
+  va_list args;
+
+  if (stmt == NULL)
+    return FALSE;
+  va_start (args, n_texts);
+  for (guint i = 1; i <= n_texts; i++)
+    sqlite3_bind_text (stmt, i, va_arg (args, const char *), -1, SQLITE_TRANSIENT);
+  va_end (args);
+  return step_done (db, stmt, what, error);
+}
+
+/* Meta */
+
+static char *
+read_meta (sqlite3     *db,
+           const char  *key,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT value FROM meta WHERE key = ?", error);
+  char *value = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static gboolean
+write_meta (sqlite3     *db,
+            const char  *key,
+            const char  *value,
+            GError     **error)
+{
+  return exec_texts (db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", "Writing meta",
+                     error, 2, key, value);
+}
+
+gboolean
+_pm_store_read_enrolment (sqlite3   *db,
+                          gboolean  *enrolled,
+                          GError   **error)
+{
+  GError *local_error = NULL;
+  g_autofree char *url = read_meta (db, ENROLMENT_KEY, &local_error);
+
+  *enrolled = url != NULL;
+  if (local_error)
+    g_propagate_error (error, local_error);
+  return local_error == NULL;
+}
+
+typedef struct
+{
+  const char *key;
+  const char *value;
+} MetaData;
+
+static gpointer
+dup_meta_job (PmStore  *self,
+              sqlite3  *db,
+              gpointer  data,
+              GError  **error)
+{
+  MetaData *meta = data;
+  GError *local_error = NULL;
+  char *value = read_meta (db, meta->key, &local_error);
+
+  if (local_error)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  /* NULL means failure to the job runner; an absent key is an empty answer. */
+  return value ? value : g_strdup ("");
+}
+
+char *
+pm_store_dup_meta (PmStore     *self,
+                   const char  *key,
+                   GError     **error)
+{
+  MetaData meta = { key, NULL };
+  char *value = _pm_store_run_sync (self, dup_meta_job, &meta, error);
+
+  if (value && *value == '\0')
+    g_clear_pointer (&value, g_free);
+  return value;
+}
+
+static gpointer
+set_meta_job (PmStore  *self,
+              sqlite3  *db,
+              gpointer  data,
+              GError  **error)
+{
+  MetaData *meta = data;
+
+  return write_meta (db, meta->key, meta->value, error) ? self : NULL;
+}
+
+gboolean
+pm_store_set_meta (PmStore     *self,
+                   const char  *key,
+                   const char  *value,
+                   GError     **error)
+{
+  MetaData meta = { key, value };
+
+  g_return_val_if_fail (g_str_has_prefix (key, "sync.") || g_str_has_prefix (key, "app."), FALSE);
+  return _pm_store_run_sync (self, set_meta_job, &meta, error) != NULL;
+}
+
+typedef struct
+{
+  const char *url;
+  const char *token;
+  const char *role;
+} EnrolData;
+
+static gpointer
+enrol_job (PmStore  *self,
+           sqlite3  *db,
+           gpointer  data,
+           GError  **error)
+{
+  EnrolData *enrol = data;
+
+  if (!write_meta (db, ENROLMENT_KEY, enrol->url, error) ||
+      !write_meta (db, "sync.token", enrol->token, error) ||
+      !write_meta (db, "sync.role", enrol->role, error) ||
+      !write_meta (db, CURSOR_KEY, "0", error))
+    return NULL;
+  _pm_store_set_enrolled (self, TRUE);
+  return self;
+}
+
+/**
+ * pm_store_enrol:
+ *
+ * Binds the store to a server: from now on every local write also queues an
+ * outbox entry. Writes made before stay local (the demo tour, a test setup).
+ */
+gboolean
+pm_store_enrol (PmStore     *self,
+                const char  *server_url,
+                const char  *token,
+                const char  *role,
+                GError     **error)
+{
+  EnrolData enrol = { server_url, token, role };
+
+  g_return_val_if_fail (PM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (server_url && token && role, FALSE);
+  return _pm_store_run_sync (self, enrol_job, &enrol, error) != NULL;
+}
+
+gboolean
+pm_store_is_enrolled (PmStore *self)
+{
+  g_autofree char *url = pm_store_dup_meta (self, ENROLMENT_KEY, NULL);
+
+  return url != NULL;
+}
+
+gint64
+pm_store_get_pull_cursor (PmStore *self)
+{
+  g_autofree char *cursor = pm_store_dup_meta (self, CURSOR_KEY, NULL);
+
+  return cursor ? g_ascii_strtoll (cursor, NULL, 10) : 0;
+}
+
+/* The change log (server end) */
+
+gboolean
+_pm_store_log_change (sqlite3     *db,
+                      PmRecord    *record,
+                      GError     **error)
+{
+  /* REPLACE gives the record a fresh, higher sequence inside this
+   * transaction: a pull sees each record once, at its latest version. */
+  return exec_texts (db, "REPLACE INTO changes (kind, record_id) VALUES (?, ?)", "Logging a change",
+                     error, 2, pm_record_get_kind (record), pm_record_get_id (record));
+}
+
+/* The outbox (client end) */
+
+static char *
+intent_of (PmRecord    *record,
+           gboolean     created,
+           const char  *old_status)
+{
+  const char *kind = pm_record_get_kind (record);
+  const char *status = pm_record_class_find_field (PM_RECORD_GET_CLASS (record), "status")
+    ? pm_record_get_string (record, "status") : NULL;
+
+  if (PM_IS_COUNSELLING_RECORD (record))
+    return g_strdup ("record_counselling");
+  if (PM_IS_CASE (record) && created)
+    return g_strdup ("capture_case");
+  if (PM_IS_VISIT (record) && created)
+    return g_strdup ("schedule_visit");
+  if (created)
+    return g_strdup_printf ("add_%s", kind);
+  if (old_status && g_strcmp0 (old_status, status) != 0)
+    return g_strdup_printf ("set_%s_status", kind);
+  return g_strdup_printf ("update_%s", kind);
+}
+
+gboolean
+_pm_store_queue_outbox (sqlite3     *db,
+                        PmRecord    *record,
+                        gint64       base_version,
+                        gint64       version,
+                        const char  *created_at,
+                        const char  *updated_at,
+                        const char  *old_status,
+                        const char  *actor_id,
+                        GError     **error)
+{
+  g_autoptr(JsonObject) entry = json_object_new ();
+  JsonObject *data = pm_record_to_json (record);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *intent = intent_of (record, base_version == 0, old_status);
+  g_autofree char *text = NULL;
+
+  json_object_set_int_member (data, "version", version);
+  json_object_set_string_member (data, "created_at", created_at);
+  json_object_set_string_member (data, "updated_at", updated_at);
+  json_object_set_string_member (entry, "uuid", uuid);
+  json_object_set_string_member (entry, "kind", pm_record_get_kind (record));
+  json_object_set_string_member (entry, "record_id", pm_record_get_id (record));
+  json_object_set_string_member (entry, "intent", intent);
+  json_object_set_int_member (entry, "base_version", base_version);
+  json_object_set_string_member (entry, "actor_id", actor_id);
+  /* For the audit trail only: no device time ever decides a conflict. */
+  json_object_set_string_member (entry, "device_time", updated_at);
+  json_object_set_object_member (entry, "record", data);
+  text = object_to_string (entry);
+  return exec_texts (db, "INSERT INTO outbox (uuid, record_id, entry) VALUES (?, ?, ?)",
+                     "Queueing an outbox entry", error, 3, uuid, pm_record_get_id (record), text);
+}
+
+static gint64
+count_rows (sqlite3     *db,
+            const char  *sql,
+            const char  *arg,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (db, sql, error);
+  gint64 count = -1;
+
+  if (stmt == NULL)
+    return -1;
+  if (arg)
+    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  else
+    _pm_store_set_sql_error (error, db, "Counting rows");
+  sqlite3_finalize (stmt);
+  return count;
+}
+
+static gpointer
+outbox_count_job (PmStore  *self,
+                  sqlite3  *db,
+                  gpointer  data,
+                  GError  **error)
+{
+  gint64 count = count_rows (db, "SELECT COUNT(*) FROM outbox", NULL, error);
+
+  return count < 0 ? NULL : g_memdup2 (&count, sizeof count);
+}
+
+gint64
+pm_store_outbox_count (PmStore  *self,
+                       GError  **error)
+{
+  g_autofree gint64 *count = _pm_store_run_sync (self, outbox_count_job, NULL, error);
+
+  return count ? *count : -1;
+}
+
+/* Rows of (seq, text-object) as a JSON array of the objects */
+static JsonArray *
+select_objects (sqlite3     *db,
+                const char  *sql,
+                gint64       arg,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (db, sql, error);
+  g_autoptr(JsonArray) objects = json_array_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  if (arg >= 0)
+    sqlite3_bind_int64 (stmt, 1, arg);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *object = object_from_string ((const char *) sqlite3_column_text (stmt, 1));
+
+      if (object == NULL)
+        continue;
+      json_object_set_int_member (object, "seq", sqlite3_column_int64 (stmt, 0));
+      json_array_add_object_element (objects, object);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _pm_store_set_sql_error (error, db, "Reading sync rows");
+      return NULL;
+    }
+  return g_steal_pointer (&objects);
+}
+
+static gpointer
+outbox_peek_job (PmStore  *self,
+                 sqlite3  *db,
+                 gpointer  data,
+                 GError  **error)
+{
+  return select_objects (db, "SELECT seq, entry FROM outbox ORDER BY seq LIMIT ?",
+                         GPOINTER_TO_UINT (data), error);
+}
+
+/**
+ * pm_store_outbox_peek:
+ *
+ * The oldest @limit unsent entries, in device order; they stay in the outbox
+ * until pm_store_outbox_settle() stores the server's answer for them.
+ */
+JsonArray *
+pm_store_outbox_peek (PmStore  *self,
+                      guint     limit,
+                      GError  **error)
+{
+  return _pm_store_run_sync (self, outbox_peek_job, GUINT_TO_POINTER (MIN (limit, MAX_PUSH_ENTRIES)), error);
+}
+
+static gboolean
+apply_remote_object (PmStore     *self,
+                     sqlite3     *db,
+                     const char  *kind,
+                     JsonObject  *data,
+                     GError     **error)
+{
+  GType type = kind ? pm_model_type_for (kind) : G_TYPE_INVALID;
+  g_autoptr(PmRecord) record = NULL;
+  const char *id;
+  gint64 pending;
+
+  if (type == G_TYPE_INVALID || data == NULL)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server sent a record of unknown kind %s",
+                   kind ? kind : "(none)");
+      return FALSE;
+    }
+  record = pm_record_new_from_json (type, data, error);
+  if (record == NULL)
+    return FALSE;
+  id = pm_record_get_id (record);
+  if (id == NULL)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server sent a %s without an id", kind);
+      return FALSE;
+    }
+  /* Our own unsent edits stay on top: the user never sees older data than
+   * what they wrote; the server's answer to the push settles the row. */
+  pending = count_rows (db, "SELECT COUNT(*) FROM outbox WHERE record_id = ?", id, error);
+  if (pending < 0)
+    return FALSE;
+  if (pending > 0)
+    return TRUE;
+  if (json_object_has_member (data, "version"))
+    pm_record_set_version (record, json_object_get_int_member (data, "version"));
+  pm_record_set_timestamps (record,
+                            json_object_get_string_member_with_default (data, "created_at", NULL),
+                            json_object_get_string_member_with_default (data, "updated_at", NULL));
+  return _pm_store_write_record (self, db, record, NULL, PM_ROLE_INVALID, PM_WRITE_REMOTE, NULL, error);
+}
+
+static gboolean
+delete_outbox_entry (sqlite3     *db,
+                     const char  *uuid,
+                     GError     **error)
+{
+  return exec_texts (db, "DELETE FROM outbox WHERE uuid = ?", "Settling an outbox entry", error, 1, uuid);
+}
+
+static gboolean
+keep_issue (sqlite3     *db,
+            const char  *uuid,
+            JsonObject  *result,
+            GError     **error)
+{
+  g_autofree char *result_text = object_to_string (result);
+  g_autofree char *now = pm_clock_timestamp ();
+  return exec_texts (db,
+                     "INSERT OR REPLACE INTO sync_issues (uuid, outcome, entry, result, at)"
+                     " SELECT uuid, ?, entry, ?, ? FROM outbox WHERE uuid = ?",
+                     "Keeping a sync issue", error, 4,
+                     json_object_get_string_member (result, "outcome"), result_text, now, uuid);
+}
+
+static gpointer
+settle_job (PmStore  *self,
+            sqlite3  *db,
+            gpointer  data,
+            GError  **error)
+{
+  JsonArray *results = data;
+
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *node = json_array_get_element (results, i);
+      JsonObject *result = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *uuid = result ? json_object_get_string_member_with_default (result, "uuid", NULL) : NULL;
+      const char *outcome = result ? json_object_get_string_member_with_default (result, "outcome", NULL) : NULL;
+
+      if (uuid == NULL || outcome == NULL)
+        {
+          g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server answered a push without uuid or outcome");
+          return NULL;
+        }
+      if (g_str_equal (outcome, "conflict") || g_str_equal (outcome, "rejected"))
+        {
+          /* Kept visible until a person acts; the server's row replaces ours. */
+          if (!keep_issue (db, uuid, result, error))
+            return NULL;
+        }
+      else if (!g_str_equal (outcome, "applied") && !g_str_equal (outcome, "duplicate"))
+        {
+          g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server answered a push with outcome %s", outcome);
+          return NULL;
+        }
+      if (!delete_outbox_entry (db, uuid, error))
+        return NULL;
+      if (json_object_has_member (result, "server_record") &&
+          !apply_remote_object (self, db, json_object_get_string_member_with_default (result, "kind", NULL),
+                                json_object_get_object_member (result, "server_record"), error))
+        return NULL;
+    }
+  return self;
+}
+
+/**
+ * pm_store_outbox_settle:
+ *
+ * Stores the server's answers to a push in one transaction: applied and
+ * duplicate entries leave the outbox; conflicts and rejections leave it
+ * into the list of sync issues, and the server's row becomes ours.
+ */
+gboolean
+pm_store_outbox_settle (PmStore    *self,
+                        JsonArray  *results,
+                        GError    **error)
+{
+  g_return_val_if_fail (results != NULL, FALSE);
+  return _pm_store_run_sync (self, settle_job, results, error) != NULL;
+}
+
+static gpointer
+list_issues_job (PmStore  *self,
+                 sqlite3  *db,
+                 gpointer  data,
+                 GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT outcome, entry, result, at FROM sync_issues ORDER BY at", error);
+  g_autoptr(JsonArray) issues = json_array_new ();
+
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *issue = json_object_new ();
+      JsonObject *entry = object_from_string ((const char *) sqlite3_column_text (stmt, 1));
+      JsonObject *result = object_from_string ((const char *) sqlite3_column_text (stmt, 2));
+
+      json_object_set_string_member (issue, "outcome", (const char *) sqlite3_column_text (stmt, 0));
+      json_object_set_string_member (issue, "at", (const char *) sqlite3_column_text (stmt, 3));
+      if (entry)
+        json_object_set_object_member (issue, "entry", entry);
+      if (result)
+        json_object_set_object_member (issue, "result", result);
+      json_array_add_object_element (issues, issue);
+    }
+  sqlite3_finalize (stmt);
+  return g_steal_pointer (&issues);
+}
+
+JsonArray *
+pm_store_list_sync_issues (PmStore  *self,
+                           GError  **error)
+{
+  return _pm_store_run_sync (self, list_issues_job, NULL, error);
+}
+
+typedef struct
+{
+  JsonArray *changes;
+  gint64     cursor;
+} PageData;
+
+static gpointer
+apply_page_job (PmStore  *self,
+                sqlite3  *db,
+                gpointer  data,
+                GError  **error)
+{
+  PageData *page = data;
+  g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, page->cursor);
+
+  for (guint i = 0; i < json_array_get_length (page->changes); i++)
+    {
+      JsonNode *node = json_array_get_element (page->changes, i);
+      JsonObject *change = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *record = change ? json_object_get_member (change, "record") : NULL;
+
+      if (record == NULL || !JSON_NODE_HOLDS_OBJECT (record))
+        {
+          g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server sent a change without a record");
+          return NULL;
+        }
+      if (!apply_remote_object (self, db, json_object_get_string_member_with_default (change, "kind", NULL),
+                                json_node_get_object (record), error))
+        return NULL;
+    }
+  return write_meta (db, CURSOR_KEY, cursor, error) ? self : NULL;
+}
+
+/**
+ * pm_store_apply_pull_page:
+ *
+ * Takes one page of the server's changes and the cursor after it in one
+ * transaction, so a crash leaves either both or neither.
+ */
+gboolean
+pm_store_apply_pull_page (PmStore    *self,
+                          JsonArray  *changes,
+                          gint64      cursor,
+                          GError    **error)
+{
+  PageData page = { changes, cursor };
+
+  g_return_val_if_fail (changes != NULL, FALSE);
+  return _pm_store_run_sync (self, apply_page_job, &page, error) != NULL;
+}
+
+/* Push (server end) */
+
+static gboolean
+check_entry (JsonNode    *node,
+             guint        index,
+             GError     **error)
+{
+  JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  static const char * const strings[] = { "uuid", "kind", "record_id", "intent", "actor_id", NULL };
+
+  if (entry == NULL)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "entry %u is not an object", index);
+      return FALSE;
+    }
+  for (guint i = 0; strings[i]; i++)
+    {
+      JsonNode *member = json_object_get_member (entry, strings[i]);
+
+      if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
+        {
+          g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "entry %u: %s must be a string", index, strings[i]);
+          return FALSE;
+        }
+    }
+  if (!g_uuid_string_is_valid (json_object_get_string_member (entry, "uuid")))
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "entry %u: uuid is not a UUID", index);
+      return FALSE;
+    }
+  if (json_object_get_member (entry, "base_version") == NULL ||
+      json_node_get_value_type (json_object_get_member (entry, "base_version")) != G_TYPE_INT64 ||
+      json_object_get_int_member (entry, "base_version") < 0)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "entry %u: base_version must be a number ≥ 0", index);
+      return FALSE;
+    }
+  if (json_object_get_member (entry, "record") == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, "record")))
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "entry %u: record must be an object", index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonObject *
+rejection (const char *uuid,
+           const char *code,
+           const char *message)
+{
+  JsonObject *result = json_object_new ();
+
+  json_object_set_string_member (result, "uuid", uuid);
+  json_object_set_string_member (result, "outcome", "rejected");
+  json_object_set_string_member (result, "code", code);
+  json_object_set_string_member (result, "message", message);
+  return result;
+}
+
+static JsonObject *
+apply_entry (PmStore     *self,
+             sqlite3     *db,
+             PmRole       role,
+             JsonObject  *entry,
+             GError     **error)
+{
+  const char *uuid = json_object_get_string_member (entry, "uuid");
+  const char *kind = json_object_get_string_member (entry, "kind");
+  GType type = pm_model_type_for (kind);
+  g_autoptr(PmRecord) record = NULL;
+  g_autoptr(PmRecord) stored = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *result;
+  gint64 version = 0;
+
+  if (type == G_TYPE_INVALID)
+    return rejection (uuid, "unknown_kind", "no such record kind");
+  record = pm_record_new_from_json (type, json_object_get_object_member (entry, "record"), &local_error);
+  if (record == NULL)
+    return rejection (uuid, "invalid", local_error->message);
+  if (g_strcmp0 (pm_record_get_id (record), json_object_get_string_member (entry, "record_id")) != 0)
+    return rejection (uuid, "invalid", "record.id differs from record_id");
+  if (!pm_access_may_push (record, role))
+    return rejection (uuid, "forbidden", "this device's role may not change this kind of record");
+
+  pm_record_set_version (record, json_object_get_int_member (entry, "base_version"));
+  if (!_pm_store_exec (db, "SAVEPOINT entry", error))
+    return NULL;
+  if (_pm_store_write_record (self, db, record, json_object_get_string_member (entry, "actor_id"),
+                              role, PM_WRITE_PUSHED, &version, &local_error))
+    {
+      if (!_pm_store_exec (db, "RELEASE entry", error))
+        return NULL;
+      result = json_object_new ();
+      json_object_set_string_member (result, "uuid", uuid);
+      json_object_set_string_member (result, "outcome", "applied");
+      json_object_set_int_member (result, "version", version);
+      return result;
+    }
+  if (!_pm_store_exec (db, "ROLLBACK TO entry", error) || !_pm_store_exec (db, "RELEASE entry", error))
+    return NULL;
+  if (!g_error_matches (local_error, PM_ERROR, PM_ERROR_CONFLICT))
+    return rejection (uuid, g_error_matches (local_error, PM_ERROR, PM_ERROR_DENIED) ? "denied" : "invalid",
+                      local_error->message);
+
+  result = json_object_new ();
+  json_object_set_string_member (result, "uuid", uuid);
+  json_object_set_string_member (result, "outcome", "conflict");
+  json_object_set_string_member (result, "kind", kind);
+  stored = _pm_store_read_record (db, type, pm_record_get_id (record), NULL);
+  if (stored)
+    json_object_set_object_member (result, "server_record", pm_record_to_json (stored));
+  return result;
+}
+
+static char *
+entry_hash (JsonObject *entry)
+{
+  g_autofree char *text = object_to_string (entry);
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+}
+
+typedef struct
+{
+  const char *device_id;
+  PmRole      role;
+  JsonArray  *entries;
+} PushData;
+
+/* The answer given the first time, or NULL (and no error) for a new UUID */
+static JsonObject *
+earlier_answer (sqlite3     *db,
+                const char  *device_id,
+                const char  *uuid,
+                const char  *hash,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT entry_hash, result FROM push_results WHERE device_id = ? AND uuid = ?", error);
+  JsonObject *answer = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), hash) != 0)
+        answer = rejection (uuid, "uuid_reused", "this UUID was sent before with a different entry");
+      else
+        {
+          answer = object_from_string ((const char *) sqlite3_column_text (stmt, 1));
+          if (answer && g_strcmp0 (json_object_get_string_member (answer, "outcome"), "applied") == 0)
+            json_object_set_string_member (answer, "outcome", "duplicate");
+        }
+    }
+  sqlite3_finalize (stmt);
+  return answer;
+}
+
+static gboolean
+remember_answer (sqlite3     *db,
+                 const char  *device_id,
+                 const char  *uuid,
+                 const char  *hash,
+                 JsonObject  *answer,
+                 GError     **error)
+{
+  g_autofree char *text = object_to_string (answer);
+  return exec_texts (db, "INSERT INTO push_results (device_id, uuid, entry_hash, result) VALUES (?, ?, ?, ?)",
+                     "Remembering a push answer", error, 4, device_id, uuid, hash, text);
+}
+
+static gpointer
+push_job (PmStore  *self,
+          sqlite3  *db,
+          gpointer  data,
+          GError  **error)
+{
+  PushData *push = data;
+  g_autoptr(JsonArray) results = json_array_new ();
+  guint n = json_array_get_length (push->entries);
+
+  if (n > MAX_PUSH_ENTRIES)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "a push carries at most %d entries", MAX_PUSH_ENTRIES);
+      return NULL;
+    }
+  for (guint i = 0; i < n; i++)
+    if (!check_entry (json_array_get_element (push->entries, i), i, error))
+      return NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *entry = json_array_get_object_element (push->entries, i);
+      const char *uuid = json_object_get_string_member (entry, "uuid");
+      g_autofree char *hash = entry_hash (entry);
+      g_autoptr(GError) local_error = NULL;
+      JsonObject *answer = earlier_answer (db, push->device_id, uuid, hash, &local_error);
+
+      if (local_error)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (answer == NULL)
+        {
+          answer = apply_entry (self, db, push->role, entry, error);
+          if (answer == NULL ||
+              !remember_answer (db, push->device_id, uuid, hash, answer, error))
+            {
+              g_clear_pointer (&answer, json_object_unref);
+              return NULL;
+            }
+        }
+      json_array_add_object_element (results, answer);
+    }
+  return g_steal_pointer (&results);
+}
+
+/**
+ * pm_store_apply_push:
+ *
+ * Applies a device's batch in one transaction, in the device's order, and
+ * returns one answer per entry. A malformed batch is refused as a whole
+ * (PM_ERROR_INVALID) with nothing stored. The same UUID sent again gets the
+ * first answer back (as `duplicate` where it was applied).
+ */
+JsonArray *
+pm_store_apply_push (PmStore     *self,
+                     const char  *device_id,
+                     PmRole       role,
+                     JsonArray   *entries,
+                     GError     **error)
+{
+  PushData push = { device_id, role, entries };
+
+  g_return_val_if_fail (device_id != NULL && entries != NULL, NULL);
+  return _pm_store_run_sync (self, push_job, &push, error);
+}
+
+/* Pull (server end) */
+
+typedef struct
+{
+  gint64   after;
+  guint    limit;
+  PmViewer viewer;
+} PullData;
+
+static gpointer
+changes_job (PmStore  *self,
+             sqlite3  *db,
+             gpointer  data,
+             GError  **error)
+{
+  PullData *pull = data;
+  sqlite3_stmt *stmt = prepare (db, "SELECT seq, kind, record_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", error);
+  g_autoptr(JsonObject) page = json_object_new ();
+  JsonArray *changes = json_array_new ();
+  gint64 cursor = pull->after;
+  guint scanned = 0;
+  int rc;
+
+  json_object_set_array_member (page, "changes", changes);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, pull->after);
+  sqlite3_bind_int64 (stmt, 2, pull->limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *kind = (const char *) sqlite3_column_text (stmt, 1);
+      g_autoptr(PmRecord) record = _pm_store_read_record (db, pm_model_type_for (kind),
+                                                          (const char *) sqlite3_column_text (stmt, 2), NULL);
+
+      scanned++;
+      cursor = sqlite3_column_int64 (stmt, 0);
+      /* Rows outside the device's scope are passed over, never sent. */
+      if (record && pm_access_filter (record, &pull->viewer))
+        {
+          JsonObject *change = json_object_new ();
+
+          json_object_set_int_member (change, "seq", cursor);
+          json_object_set_string_member (change, "kind", kind);
+          json_object_set_object_member (change, "record", pm_record_to_json (record));
+          json_array_add_object_element (changes, change);
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _pm_store_set_sql_error (error, db, "Reading changes");
+      return NULL;
+    }
+  json_object_set_int_member (page, "cursor", cursor);
+  json_object_set_boolean_member (page, "complete", scanned < pull->limit);
+  return g_steal_pointer (&page);
+}
+
+/**
+ * pm_store_changes_since:
+ *
+ * One page of changes after @after, in commit order, filtered for a device
+ * of @role: `{"changes": [{"seq", "kind", "record"}], "cursor", "complete"}`.
+ */
+JsonObject *
+pm_store_changes_since (PmStore  *self,
+                        gint64    after,
+                        guint     limit,
+                        PmRole    role,
+                        GError  **error)
+{
+  PullData pull = { after, CLAMP (limit, 1, 1000), pm_access_device_viewer (role) };
+
+  return _pm_store_run_sync (self, changes_job, &pull, error);
+}
+
+/* Devices (server end) */
+
+static char *
+token_hash (const char *token)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+}
+
+typedef struct
+{
+  PmRole      role;
+  const char *city;
+  char       *token;
+  char       *device_id;
+  const char *lookup;
+} DeviceData;
+
+static gpointer
+add_device_job (PmStore  *self,
+                sqlite3  *db,
+                gpointer  data,
+                GError  **error)
+{
+  DeviceData *device = data;
+  unsigned char secret[32];
+  g_autofree char *hash = NULL;
+  g_autofree char *now = pm_clock_timestamp ();
+
+  randombytes_buf (secret, sizeof secret);
+  device->token = g_malloc (sodium_base64_ENCODED_LEN (sizeof secret, sodium_base64_VARIANT_URLSAFE_NO_PADDING));
+  sodium_bin2base64 (device->token, sodium_base64_ENCODED_LEN (sizeof secret, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                     secret, sizeof secret, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero (secret, sizeof secret);
+  device->device_id = g_uuid_string_random ();
+  /* Only the hash is stored: a copy of the database enrols no one. */
+  hash = token_hash (device->token);
+  return exec_texts (db, "INSERT INTO devices (id, token_hash, role, city, created_at) VALUES (?, ?, ?, ?, ?)",
+                     "Adding a device", error, 5, device->device_id, hash, pm_role_to_wire (device->role),
+                     device->city, now) ? self : NULL;
+}
+
+/**
+ * pm_store_add_device:
+ *
+ * Enrols a device of @role for @city; returns its bearer token, which is
+ * shown this once and stored only as a hash.
+ */
+char *
+pm_store_add_device (PmStore     *self,
+                     PmRole       role,
+                     const char  *city,
+                     char       **device_id,
+                     GError     **error)
+{
+  DeviceData device = { role, city, NULL, NULL, NULL };
+
+  g_return_val_if_fail (role != PM_ROLE_INVALID && city != NULL, NULL);
+  if (_pm_store_run_sync (self, add_device_job, &device, error) == NULL)
+    {
+      g_free (device.token);
+      g_free (device.device_id);
+      return NULL;
+    }
+  if (device_id)
+    *device_id = device.device_id;
+  else
+    g_free (device.device_id);
+  return device.token;
+}
+
+static JsonObject *
+device_from_row (sqlite3_stmt *stmt)
+{
+  JsonObject *device = json_object_new ();
+
+  json_object_set_string_member (device, "device_id", (const char *) sqlite3_column_text (stmt, 0));
+  json_object_set_string_member (device, "role", (const char *) sqlite3_column_text (stmt, 1));
+  json_object_set_string_member (device, "city", (const char *) sqlite3_column_text (stmt, 2));
+  json_object_set_boolean_member (device, "revoked", sqlite3_column_int (stmt, 3) != 0);
+  json_object_set_string_member (device, "created_at", (const char *) sqlite3_column_text (stmt, 4));
+  return device;
+}
+
+#define DEVICE_COLUMNS "SELECT id, role, city, revoked, created_at FROM devices"
+
+static gpointer
+find_device_job (PmStore  *self,
+                 sqlite3  *db,
+                 gpointer  data,
+                 GError  **error)
+{
+  DeviceData *device = data;
+  g_autofree char *hash = token_hash (device->lookup);
+  sqlite3_stmt *stmt = prepare (db, DEVICE_COLUMNS " WHERE token_hash = ?", error);
+  JsonObject *found = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    found = device_from_row (stmt);
+  sqlite3_finalize (stmt);
+  if (found == NULL)
+    g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND, "no device has this token");
+  return found;
+}
+
+/**
+ * pm_store_find_device:
+ *
+ * The device a bearer token belongs to (revoked ones included, flagged), or
+ * %NULL with PM_ERROR_NOT_FOUND.
+ */
+JsonObject *
+pm_store_find_device (PmStore     *self,
+                      const char  *token,
+                      GError     **error)
+{
+  DeviceData device = { .lookup = token };
+
+  g_return_val_if_fail (token != NULL, NULL);
+  return _pm_store_run_sync (self, find_device_job, &device, error);
+}
+
+static gpointer
+revoke_device_job (PmStore  *self,
+                   sqlite3  *db,
+                   gpointer  data,
+                   GError  **error)
+{
+  if (!exec_texts (db, "UPDATE devices SET revoked = 1 WHERE id = ?", "Revoking a device", error, 1, data))
+    return NULL;
+  if (sqlite3_changes (db) == 0)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND, "no device with the id %s", (const char *) data);
+      return NULL;
+    }
+  return self;
+}
+
+gboolean
+pm_store_revoke_device (PmStore     *self,
+                        const char  *device_id,
+                        GError     **error)
+{
+  g_return_val_if_fail (device_id != NULL, FALSE);
+  return _pm_store_run_sync (self, revoke_device_job, (gpointer) device_id, error) != NULL;
+}
+
+static gpointer
+list_devices_job (PmStore  *self,
+                  sqlite3  *db,
+                  gpointer  data,
+                  GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (db, DEVICE_COLUMNS " ORDER BY created_at, id", error);
+  JsonArray *devices;
+
+  if (stmt == NULL)
+    return NULL;
+  devices = json_array_new ();
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    json_array_add_object_element (devices, device_from_row (stmt));
+  sqlite3_finalize (stmt);
+  return devices;
+}
+
+JsonArray *
+pm_store_list_devices (PmStore  *self,
+                       GError  **error)
+{
+  return _pm_store_run_sync (self, list_devices_job, NULL, error);
+}

@@ -1,0 +1,79 @@
+/* pm-store-sync.h: what sync needs from the store, on both ends
+ *
+ * Client end: once a store is enrolled, every local write also queues an
+ * outbox entry in the same transaction; the answers to a push settle the
+ * entries in one transaction; a pulled page and its cursor are applied in one
+ * transaction. Server end: every write appends to a change log whose sequence
+ * is assigned inside the committing transaction; pushes are applied in one
+ * transaction per batch and their answers are kept by device and UUID.
+ * The wire shapes are described in sync/PROTOCOL.md.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "pm-store.h"
+
+G_BEGIN_DECLS
+
+/* Client end */
+
+char       *pm_store_dup_meta            (PmStore      *self,
+                                          const char   *key,
+                                          GError      **error);
+gboolean    pm_store_set_meta            (PmStore      *self,
+                                          const char   *key,
+                                          const char   *value,
+                                          GError      **error);
+gboolean    pm_store_enrol               (PmStore      *self,
+                                          const char   *server_url,
+                                          const char   *token,
+                                          const char   *role,
+                                          GError      **error);
+gboolean    pm_store_is_enrolled         (PmStore      *self);
+gint64      pm_store_outbox_count        (PmStore      *self,
+                                          GError      **error);
+JsonArray  *pm_store_outbox_peek         (PmStore      *self,
+                                          guint         limit,
+                                          GError      **error);
+gboolean    pm_store_outbox_settle       (PmStore      *self,
+                                          JsonArray    *results,
+                                          GError      **error);
+JsonArray  *pm_store_list_sync_issues    (PmStore      *self,
+                                          GError      **error);
+gboolean    pm_store_apply_pull_page     (PmStore      *self,
+                                          JsonArray    *changes,
+                                          gint64        cursor,
+                                          GError      **error);
+gint64      pm_store_get_pull_cursor     (PmStore      *self);
+
+/* Server end */
+
+JsonArray  *pm_store_apply_push          (PmStore      *self,
+                                          const char   *device_id,
+                                          PmRole        role,
+                                          JsonArray    *entries,
+                                          GError      **error);
+JsonObject *pm_store_changes_since       (PmStore      *self,
+                                          gint64        after,
+                                          guint         limit,
+                                          PmRole        role,
+                                          GError      **error);
+char       *pm_store_add_device          (PmStore      *self,
+                                          PmRole        role,
+                                          const char   *city,
+                                          char        **device_id,
+                                          GError      **error);
+JsonObject *pm_store_find_device         (PmStore      *self,
+                                          const char   *token,
+                                          GError      **error);
+gboolean    pm_store_revoke_device       (PmStore      *self,
+                                          const char   *device_id,
+                                          GError      **error);
+JsonArray  *pm_store_list_devices        (PmStore      *self,
+                                          GError      **error);
+
+G_END_DECLS

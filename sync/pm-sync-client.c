@@ -1,0 +1,401 @@
+/* pm-sync-client.c: one device's conversation with pepamo-server
+ *
+ * Synchronous, for pepamo-cli: the app's PmSyncService will drive the same
+ * protocol asynchronously (see README.md). Push always runs before pull, so
+ * the server has seen this device's edits before it answers with changes.
+ *
+ * Failures: a transport error or a 5xx answer is retried with the same body
+ * (pushes are idempotent by entry UUID, pulls are reads), a 4xx is not,
+ * because asking again cannot change the server's mind.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "pm-sync"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "pm-store-sync.h"
+#include "pm-sync-client.h"
+
+#define PROTOCOL_VERSION 1
+#define BATCH_SIZE 500
+#define MAX_PULL_PAGES 100000
+#define MAX_RETRIES 3
+#define FIRST_BACKOFF_MS 200
+#define TIMEOUT_SECONDS 30
+
+struct _PmSyncClient
+{
+  GObject      parent_instance;
+
+  char        *server_url;
+  char        *authorization;
+  SoupSession *session;
+};
+
+G_DEFINE_FINAL_TYPE (PmSyncClient, pm_sync_client, G_TYPE_OBJECT)
+
+static void
+pm_sync_client_finalize (GObject *object)
+{
+  PmSyncClient *self = PM_SYNC_CLIENT (object);
+
+  g_free (self->server_url);
+  /* The header holds the device's secret. */
+  if (self->authorization)
+    explicit_bzero (self->authorization, strlen (self->authorization));
+  g_free (self->authorization);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (pm_sync_client_parent_class)->finalize (object);
+}
+
+static void
+pm_sync_client_class_init (PmSyncClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pm_sync_client_finalize;
+}
+
+static void
+pm_sync_client_init (PmSyncClient *self)
+{
+}
+
+/* @ca_file: PEM certificates to trust instead of the system's, for a city's
+ * own CA; the server's certificate is verified either way. */
+PmSyncClient *
+pm_sync_client_new (const char  *server_url,
+                    const char  *token,
+                    const char  *ca_file,
+                    GError     **error)
+{
+  g_autoptr(PmSyncClient) self = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  const char *scheme;
+
+  g_return_val_if_fail (server_url != NULL, NULL);
+  g_return_val_if_fail (token != NULL, NULL);
+
+  uri = g_uri_parse (server_url, G_URI_FLAGS_NONE, NULL);
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || g_uri_get_host (uri) == NULL ||
+      (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an http:// or https:// server address"), server_url);
+      return NULL;
+    }
+  if (*token == '\0' || strpbrk (token, " \t\r\n") != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("The token is empty or holds blanks"));
+      return NULL;
+    }
+  if (ca_file)
+    {
+      database = g_tls_file_database_new (ca_file, error);
+      if (database == NULL)
+        return NULL;
+    }
+
+  self = g_object_new (PM_TYPE_SYNC_CLIENT, NULL);
+  /* Paths are appended as "/v1/...": one form of the base, whatever was typed. */
+  self->server_url = g_strdup (server_url);
+  while (g_str_has_suffix (self->server_url, "/"))
+    self->server_url[strlen (self->server_url) - 1] = '\0';
+  self->authorization = g_strconcat ("Bearer ", token, NULL);
+  self->session = soup_session_new_with_options ("timeout", TIMEOUT_SECONDS,
+                                                 "idle-timeout", TIMEOUT_SECONDS,
+                                                 NULL);
+  if (database)
+    soup_session_set_tls_database (self->session, database);
+  return g_steal_pointer (&self);
+}
+
+const char *
+pm_sync_client_get_server_url (PmSyncClient *self)
+{
+  g_return_val_if_fail (PM_IS_SYNC_CLIENT (self), NULL);
+
+  return self->server_url;
+}
+
+static JsonObject *
+parse_object (GBytes  *body,
+              GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize size;
+  const char *data = g_bytes_get_data (body, &size);
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, data ? data : "", size, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The server's answer is not a JSON object"));
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* The reason the server gave for a 4xx, else its status line. */
+static void
+set_http_error (SoupMessage  *msg,
+                GBytes       *body,
+                GError      **error)
+{
+  guint status = soup_message_get_status (msg);
+  g_autoptr(JsonObject) answer = body ? parse_object (body, NULL) : NULL;
+  const char *reason = answer ? json_object_get_string_member_with_default (answer, "reason", NULL) : NULL;
+
+  g_set_error (error, G_IO_ERROR,
+               status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN
+                 ? G_IO_ERROR_PERMISSION_DENIED : G_IO_ERROR_FAILED,
+               _("The server refused (%u %s): %s"), status,
+               soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : "",
+               reason ? reason : _("no reason given"));
+}
+
+/* One request with its retries; @body is sent as JSON when given. */
+static JsonObject *
+request (PmSyncClient  *self,
+         const char    *method,
+         const char    *path,
+         JsonNode      *body,
+         GError       **error)
+{
+  g_autofree char *uri = g_strconcat (self->server_url, path, NULL);
+  g_autofree char *text = body ? json_to_string (body, FALSE) : NULL;
+  g_autoptr(GError) last_error = NULL;
+  guint backoff_ms = FIRST_BACKOFF_MS;
+
+  for (guint attempt = 0; attempt <= MAX_RETRIES; attempt++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+      g_autoptr(GBytes) answer = NULL;
+      guint status;
+
+      if (msg == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("“%s” is not a valid address"), uri);
+          return NULL;
+        }
+      if (attempt > 0)
+        {
+          g_usleep (backoff_ms * G_TIME_SPAN_MILLISECOND);
+          backoff_ms *= 2;
+        }
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", self->authorization);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
+      if (text)
+        {
+          g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+
+          soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+        }
+
+      g_clear_error (&last_error);
+      answer = soup_session_send_and_read (self->session, msg, NULL, &last_error);
+      if (answer == NULL)
+        {
+          /* A certificate that failed verification fails the same way again. */
+          if (last_error->domain == G_TLS_ERROR)
+            break;
+          continue;
+        }
+      status = soup_message_get_status (msg);
+      if (SOUP_STATUS_IS_SERVER_ERROR (status))
+        {
+          set_http_error (msg, answer, &last_error);
+          continue;
+        }
+      if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+        {
+          set_http_error (msg, answer, error);
+          return NULL;
+        }
+      return parse_object (answer, error);
+    }
+
+  g_set_error (error, last_error->domain, last_error->code,
+               _("Sync with %s failed: %s"), self->server_url, last_error->message);
+  return NULL;
+}
+
+/* What the server says about the device its token belongs to: device_id,
+ * role and city. */
+JsonObject *
+pm_sync_client_fetch_device (PmSyncClient  *self,
+                             GError       **error)
+{
+  g_autoptr(JsonObject) device = NULL;
+
+  g_return_val_if_fail (PM_IS_SYNC_CLIENT (self), NULL);
+
+  device = request (self, "GET", "/v1/device", NULL, error);
+  if (device == NULL)
+    return NULL;
+  if (json_object_get_string_member_with_default (device, "device_id", NULL) == NULL ||
+      json_object_get_string_member_with_default (device, "role", NULL) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The server's answer names no device or role"));
+      return NULL;
+    }
+  return g_steal_pointer (&device);
+}
+
+static JsonArray *
+array_member (JsonObject  *object,
+              const char  *name,
+              GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The server's answer has no “%s” list"), name);
+      return NULL;
+    }
+  return json_node_get_array (node);
+}
+
+static void
+count_outcomes (JsonArray   *results,
+                PmSyncStats *stats)
+{
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *node = json_array_get_element (results, i);
+      const char *outcome = JSON_NODE_HOLDS_OBJECT (node)
+        ? json_object_get_string_member_with_default (json_node_get_object (node), "outcome", "") : "";
+
+      if (g_str_equal (outcome, "applied"))
+        stats->applied++;
+      else if (g_str_equal (outcome, "duplicate"))
+        stats->duplicate++;
+      else if (g_str_equal (outcome, "conflict"))
+        stats->conflicts++;
+      else if (g_str_equal (outcome, "rejected"))
+        stats->rejected++;
+    }
+}
+
+static gboolean
+push (PmSyncClient  *self,
+      PmStore       *store,
+      PmSyncStats   *stats,
+      GError       **error)
+{
+  gint64 before = pm_store_outbox_count (store, error);
+
+  while (before > 0)
+    {
+      g_autoptr(JsonArray) entries = pm_store_outbox_peek (store, BATCH_SIZE, error);
+      g_autoptr(JsonObject) envelope = json_object_new ();
+      g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonObject) answer = NULL;
+      JsonArray *results;
+      gint64 after;
+
+      if (entries == NULL)
+        return FALSE;
+      if (json_array_get_length (entries) == 0)
+        break;
+      json_object_set_int_member (envelope, "protocol", PROTOCOL_VERSION);
+      json_object_set_array_member (envelope, "entries", json_array_ref (entries));
+      json_node_set_object (body, envelope);
+
+      answer = request (self, "POST", "/v1/sync/push", body, error);
+      if (answer == NULL)
+        return FALSE;
+      results = array_member (answer, "results", error);
+      if (results == NULL || !pm_store_outbox_settle (store, results, error))
+        return FALSE;
+      stats->pushed += json_array_get_length (entries);
+      count_outcomes (results, stats);
+
+      /* Every answered entry leaves the outbox; if none did, another round
+       * would send the same batch forever. */
+      after = pm_store_outbox_count (store, error);
+      if (after < 0)
+        return FALSE;
+      if (after >= before)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The server answered the push, but no entry left the outbox"));
+          return FALSE;
+        }
+      before = after;
+    }
+  return before >= 0;
+}
+
+static gboolean
+pull (PmSyncClient  *self,
+      PmStore       *store,
+      PmSyncStats   *stats,
+      GError       **error)
+{
+  for (guint page = 0; page < MAX_PULL_PAGES; page++)
+    {
+      gint64 cursor = pm_store_get_pull_cursor (store);
+      g_autofree char *path = g_strdup_printf ("/v1/sync/pull?after=%" G_GINT64_FORMAT "&limit=%d",
+                                               cursor, BATCH_SIZE);
+      g_autoptr(JsonObject) answer = request (self, "GET", path, NULL, error);
+      JsonArray *changes;
+      JsonNode *next;
+      gboolean complete;
+
+      if (answer == NULL)
+        return FALSE;
+      changes = array_member (answer, "changes", error);
+      if (changes == NULL)
+        return FALSE;
+      next = json_object_get_member (answer, "cursor");
+      if (next == NULL || json_node_get_value_type (next) != G_TYPE_INT64)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The server's answer has no cursor"));
+          return FALSE;
+        }
+      complete = json_object_get_boolean_member_with_default (answer, "complete", FALSE);
+      /* An incomplete page that does not move the cursor would be asked for again and again. */
+      if (!complete && json_node_get_int (next) <= cursor)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The server's cursor did not advance"));
+          return FALSE;
+        }
+      if (!pm_store_apply_pull_page (store, changes, json_node_get_int (next), error))
+        return FALSE;
+      stats->pulled += json_array_get_length (changes);
+      if (complete)
+        return TRUE;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               _("The pull did not complete within %d pages"), MAX_PULL_PAGES);
+  return FALSE;
+}
+
+/* Push the whole outbox, then pull to the end. @stats counts what was done,
+ * also when it fails halfway. */
+gboolean
+pm_sync_client_sync (PmSyncClient  *self,
+                     PmStore       *store,
+                     PmSyncStats   *stats,
+                     GError       **error)
+{
+  g_return_val_if_fail (PM_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (PM_IS_STORE (store), FALSE);
+  g_return_val_if_fail (stats != NULL, FALSE);
+
+  *stats = (PmSyncStats) { 0 };
+  return push (self, store, stats, error) && pull (self, store, stats, error);
+}

@@ -1,0 +1,41 @@
+/* pm-sync-client.h: one device's conversation with pepamo-server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "pm-store.h"
+
+G_BEGIN_DECLS
+
+/* What one pm_sync_client_sync() did. */
+typedef struct
+{
+  guint pushed;
+  guint applied;
+  guint duplicate;
+  guint conflicts;
+  guint rejected;
+  guint pulled;
+} PmSyncStats;
+
+#define PM_TYPE_SYNC_CLIENT (pm_sync_client_get_type ())
+G_DECLARE_FINAL_TYPE (PmSyncClient, pm_sync_client, PM, SYNC_CLIENT, GObject)
+
+PmSyncClient *pm_sync_client_new          (const char    *server_url,
+                                           const char    *token,
+                                           const char    *ca_file,
+                                           GError       **error);
+const char   *pm_sync_client_get_server_url (PmSyncClient *self);
+JsonObject   *pm_sync_client_fetch_device (PmSyncClient  *self,
+                                           GError       **error);
+gboolean      pm_sync_client_sync         (PmSyncClient  *self,
+                                           PmStore       *store,
+                                           PmSyncStats   *stats,
+                                           GError       **error);
+
+G_END_DECLS

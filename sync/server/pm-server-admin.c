@@ -1,0 +1,168 @@
+/* pm-server-admin.c: pepamo-server's admin subcommands
+ *
+ * `pepamo-server --data-dir D admin enrol|devices|revoke`: run on the
+ * server's own store and exit; the running server sees the change at the
+ * device's next request, since it looks every token up in the store.
+ * Exit codes: 0 done, 1 failed, 2 wrong usage.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "pepamo-server"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "pm-server-admin.h"
+#include "pm-server-store.h"
+#include "pm-store-sync.h"
+
+#define USAGE "usage: pepamo-server --data-dir DIR [--key-file FILE] admin " \
+              "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID"
+
+static int
+fail_usage (const char *message)
+{
+  fprintf (stderr, "pepamo-server: admin: %s\n%s\n", message, USAGE);
+  return 2;
+}
+
+static int
+fail (const char   *command,
+      const GError *error)
+{
+  fprintf (stderr, "pepamo-server: admin %s: %s\n", command, error->message);
+  return 1;
+}
+
+static gboolean
+is_device_role (PmRole role)
+{
+  return role != PM_ROLE_INVALID && role != PM_ROLE_ADMIN;
+}
+
+/* The token is the last line of stdout, so that a script can take it with
+ * `tail -n 1`; it is shown only here. */
+static int
+enrol (PmStore    *store,
+       PmRole      role,
+       const char *city)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *device_id = NULL;
+  g_autofree char *token = pm_store_add_device (store, role, city, &device_id, &error);
+
+  if (token == NULL)
+    return fail ("enrol", error);
+  printf ("Enrolled device %s (%s, %s). Its token, shown only this once:\n%s\n",
+          device_id, pm_role_to_wire (role), city, token);
+  return 0;
+}
+
+static int
+list_devices (PmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) devices = pm_store_list_devices (store, &error);
+
+  if (devices == NULL)
+    return fail ("devices", error);
+  for (guint i = 0; i < json_array_get_length (devices); i++)
+    {
+      JsonObject *device = json_array_get_object_element (devices, i);
+
+      printf ("%s\t%s\t%s\trevoked: %s\n",
+              json_object_get_string_member (device, "device_id"),
+              json_object_get_string_member (device, "role"),
+              json_object_get_string_member (device, "city"),
+              json_object_get_boolean_member (device, "revoked") ? "yes" : "no");
+    }
+  return 0;
+}
+
+static int
+revoke_device (PmStore    *store,
+               const char *device_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pm_store_revoke_device (store, device_id, &error))
+    return fail ("revoke", error);
+  printf ("Revoked device %s\n", device_id);
+  return 0;
+}
+
+/**
+ * pm_server_admin_main:
+ * @argv: the arguments from "admin" on
+ * @data_dir: (nullable): the server's data dir
+ * @key_path: (nullable): its key file; %NULL for the default beside the data dir
+ *
+ * Returns: the exit code
+ */
+int
+pm_server_admin_main (int          argc,
+                      char       **argv,
+                      const char  *data_dir,
+                      const char  *key_path)
+{
+  g_autofree char *role_wire = NULL;
+  g_autofree char *city = NULL;
+  GOptionEntry entries[] = {
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning)", "ROLE" },
+    { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city", "CITY" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmStore) store = NULL;
+  const char *command;
+  PmRole role;
+  int rc;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail_usage (error->message);
+  /* argv[0] is "admin". */
+  if (argc < 2)
+    return fail_usage ("which admin command?");
+  command = argv[1];
+  /* Wrong usage is found before the store is opened (or created). */
+  role = pm_role_from_wire (role_wire);
+  if (g_str_equal (command, "enrol"))
+    {
+      if (argc != 2 || !is_device_role (role) || city == NULL || *city == '\0')
+        return fail_usage ("enrol needs --role (field, dispatch, einwohnerwesen, soziales or planning) and --city");
+    }
+  else if (g_str_equal (command, "devices"))
+    {
+      if (argc != 2 || role_wire || city)
+        return fail_usage ("devices takes no arguments");
+    }
+  else if (g_str_equal (command, "revoke"))
+    {
+      if (argc != 3 || role_wire || city)
+        return fail_usage ("revoke takes one DEVICE_ID");
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf ("unknown admin command “%s”", command);
+
+      return fail_usage (message);
+    }
+  if (data_dir == NULL)
+    return fail_usage ("admin needs --data-dir (or data-dir in the config file)");
+
+  store = pm_server_store_open (data_dir, key_path, &error);
+  if (store == NULL)
+    return fail (command, error);
+  if (g_str_equal (command, "enrol"))
+    rc = enrol (store, role, city);
+  else if (g_str_equal (command, "revoke"))
+    rc = revoke_device (store, argv[2]);
+  else
+    rc = list_devices (store);
+  pm_store_close (store);
+  return rc;
+}

@@ -1,0 +1,398 @@
+/* test-sync-store.c: outbox, push answers, change log and scopes, store to store
+ *
+ * Two real encrypted stores play the van and the server; the HTTP between
+ * them is tested in tests/sync.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gstdio.h>
+
+#include "pm-demo.h"
+#include "pm-error.h"
+#include "pm-store-sync.h"
+#include "pm-test-utils.h"
+
+#define DEVICE "0a7c6c4e-6b1f-4a55-9d0e-3f6f1c2b9a01"
+
+typedef struct
+{
+  char    *dir;
+  char    *server_dir;
+  char    *van_dir;
+  PmStore *server;
+  PmStore *van;
+} Fixture;
+
+static void
+act_as_admin (PmStore *store)
+{
+  pm_store_set_actor (store, PM_TEST_STAFF_ID, PM_ROLE_ADMIN, "it");
+}
+
+static void
+pull_all (PmStore *from,
+          PmStore *into,
+          PmRole   role)
+{
+  gint64 cursor = pm_store_get_pull_cursor (into);
+
+  for (guint page_no = 0; page_no < 1000; page_no++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) page = pm_store_changes_since (from, cursor, 50, role, &error);
+
+      g_assert_no_error (error);
+      cursor = json_object_get_int_member (page, "cursor");
+      g_assert_true (pm_store_apply_pull_page (into, json_object_get_array_member (page, "changes"), cursor, &error));
+      g_assert_no_error (error);
+      if (json_object_get_boolean_member (page, "complete"))
+        return;
+    }
+  g_assert_not_reached ();
+}
+
+static JsonArray *
+push (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) entries = pm_store_outbox_peek (f->van, 500, &error);
+  JsonArray *results;
+
+  g_assert_no_error (error);
+  results = pm_store_apply_push (f->server, DEVICE, PM_ROLE_FIELD, entries, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (results), ==, json_array_get_length (entries));
+  return results;
+}
+
+static const char *
+outcome (JsonArray *results,
+         guint      index)
+{
+  return json_object_get_string_member (json_array_get_object_element (results, index), "outcome");
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = pm_test_make_dir ();
+  f->server_dir = g_build_filename (f->dir, "server", NULL);
+  f->van_dir = g_build_filename (f->dir, "van", NULL);
+  g_assert_cmpint (g_mkdir (f->server_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (f->van_dir, 0700), ==, 0);
+  f->server = pm_test_open_store (f->server_dir);
+  g_assert_true (pm_demo_fill (f->server, "2026-11-18", 11, &error));
+  g_assert_no_error (error);
+  act_as_admin (f->server);
+
+  f->van = pm_test_open_store (f->van_dir);
+  g_assert_true (pm_store_enrol (f->van, "https://127.0.0.1:1", "token", "field", &error));
+  g_assert_no_error (error);
+  pull_all (f->server, f->van, PM_ROLE_FIELD);
+  act_as_admin (f->van);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->server);
+  g_clear_object (&f->van);
+  pm_test_remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->server_dir);
+  g_free (f->van_dir);
+}
+
+static PmRecord *
+first_of (PmStore *store,
+          GType    type)
+{
+  g_autoptr(GPtrArray) records = pm_store_list (store, type, NULL);
+
+  g_assert_nonnull (records);
+  g_assert_cmpuint (records->len, >, 0);
+  return g_object_ref (g_ptr_array_index (records, 0));
+}
+
+/* The van receives the schedule, not the offices' records; pulling queues
+ * nothing to send back. */
+static void
+test_pull_scope (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (pm_store_count (f->van, PM_TYPE_VISIT, NULL), ==, pm_store_count (f->server, PM_TYPE_VISIT, NULL));
+  g_assert_cmpint (pm_store_count (f->van, PM_TYPE_VISIT, NULL), >, 0);
+  g_assert_cmpint (pm_store_count (f->server, PM_TYPE_COUNSELLING_RECORD, NULL), >, 0);
+  g_assert_cmpint (pm_store_count (f->van, PM_TYPE_COUNSELLING_RECORD, NULL), ==, 0);
+  g_assert_cmpint (pm_store_outbox_count (f->van, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (pm_store_get_pull_cursor (f->van), >, 0);
+}
+
+/* The registration office's pull carries cases in full, never counselling. */
+static void
+test_pull_scope_of_office (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) page = pm_store_changes_since (f->server, 0, 1000, PM_ROLE_EINWOHNERWESEN, &error);
+  JsonArray *changes = json_object_get_array_member (page, "changes");
+  guint n_cases = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      const char *kind = json_object_get_string_member (change, "kind");
+
+      g_assert_cmpstr (kind, !=, "counselling");
+      g_assert_cmpstr (kind, !=, "audit");
+      if (g_str_equal (kind, "case"))
+        {
+          n_cases++;
+          g_assert_nonnull (json_object_get_string_member (json_object_get_object_member (change, "record"), "service"));
+        }
+    }
+  g_assert_cmpuint (n_cases, >, 0);
+}
+
+static PmRecord *
+new_counselling_from_server (Fixture *f)
+{
+  g_autoptr(PmRecord) template = first_of (f->server, PM_TYPE_COUNSELLING_RECORD);
+  g_autoptr(JsonObject) json = pm_record_to_json (template);
+  g_autofree char *id = g_uuid_string_random ();
+  PmRecord *record;
+
+  json_object_set_string_member (json, "id", id);
+  json_object_remove_member (json, "version");
+  record = pm_record_new_from_json (PM_TYPE_COUNSELLING_RECORD, json, NULL);
+  g_assert_nonnull (record);
+  return record;
+}
+
+/* A record written offline reaches the server once, however often it is sent. */
+static void
+test_push_exactly_once (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(PmRecord) record = new_counselling_from_server (f);
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) first = NULL;
+  g_autoptr(JsonArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 on_server = pm_store_count (f->server, PM_TYPE_COUNSELLING_RECORD, NULL);
+  JsonObject *entry;
+
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_save (f->van, record, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pm_store_outbox_count (f->van, NULL), ==, 1);
+  entries = pm_store_outbox_peek (f->van, 10, &error);
+  entry = json_array_get_object_element (entries, 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "intent"), ==, "record_counselling");
+  g_assert_cmpint (json_object_get_int_member (entry, "base_version"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "actor_id"), ==, PM_TEST_STAFF_ID);
+
+  first = push (f);
+  g_assert_cmpstr (outcome (first, 0), ==, "applied");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (first, 0), "version"), ==, 1);
+  /* The answer was lost on the way: the van sends the same batch again. */
+  again = push (f);
+  g_assert_cmpstr (outcome (again, 0), ==, "duplicate");
+  g_assert_cmpint (pm_store_count (f->server, PM_TYPE_COUNSELLING_RECORD, NULL), ==, on_server + 1);
+
+  g_assert_true (pm_store_outbox_settle (f->van, again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pm_store_outbox_count (f->van, NULL), ==, 0);
+}
+
+static void
+test_uuid_reused (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(PmRecord) record = new_counselling_from_server (f);
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonArray) first = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *sent;
+
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_save (f->van, record, &error));
+  first = push (f);
+  entries = pm_store_outbox_peek (f->van, 10, &error);
+  sent = json_object_get_object_member (json_array_get_object_element (entries, 0), "record");
+  json_object_set_string_member (sent, "id", "7e57c0de-0000-4000-8000-000000000001");
+  json_object_set_string_member (json_array_get_object_element (entries, 0), "record_id",
+                                 "7e57c0de-0000-4000-8000-000000000001");
+  results = pm_store_apply_push (f->server, DEVICE, PM_ROLE_FIELD, entries, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome (results, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "code"), ==, "uuid_reused");
+}
+
+/* The van may not rename a van: refused, kept as a visible issue, and the
+ * server's row comes back at the next pull. */
+static void
+test_push_outside_scope (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(PmRecord) van = first_of (f->van, PM_TYPE_VAN);
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonArray) issues = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) on_server = NULL;
+
+  pm_record_set_string (van, "plate", "HAL-X 1");
+  g_assert_true (pm_store_save (f->van, van, &error));
+  g_assert_no_error (error);
+  results = push (f);
+  g_assert_cmpstr (outcome (results, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "code"), ==, "forbidden");
+  on_server = pm_store_get (f->server, PM_TYPE_VAN, pm_record_get_id (van), &error);
+  g_assert_cmpstr (pm_record_get_string (on_server, "plate"), !=, "HAL-X 1");
+
+  g_assert_true (pm_store_outbox_settle (f->van, results, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pm_store_outbox_count (f->van, NULL), ==, 0);
+  issues = pm_store_list_sync_issues (f->van, &error);
+  g_assert_cmpuint (json_array_get_length (issues), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (issues, 0), "outcome"), ==, "rejected");
+}
+
+/* The office moved a visit while the van edited the old version: the van's
+ * edit is a visible conflict and the server's row is what the van now shows. */
+static void
+test_conflict (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(PmRecord) on_server = first_of (f->server, PM_TYPE_VISIT);
+  g_autoptr(PmRecord) on_van = pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (on_server), NULL);
+  g_autoptr(PmRecord) after = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonArray) issues = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pm_record_set_string (on_server, "planned_start", "07:15");
+  g_assert_true (pm_store_save (f->server, on_server, &error));
+  pm_record_set_string (on_van, "planned_start", "16:45");
+  g_assert_true (pm_store_save (f->van, on_van, &error));
+  g_assert_no_error (error);
+
+  results = push (f);
+  g_assert_cmpstr (outcome (results, 0), ==, "conflict");
+  g_assert_true (pm_store_outbox_settle (f->van, results, &error));
+  g_assert_no_error (error);
+  after = pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (on_server), &error);
+  g_assert_cmpstr (pm_record_get_string (after, "planned_start"), ==, "07:15");
+  g_assert_cmpint (pm_record_get_version (after), ==, pm_record_get_version (on_server));
+  issues = pm_store_list_sync_issues (f->van, &error);
+  g_assert_cmpuint (json_array_get_length (issues), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (issues, 0), "outcome"), ==, "conflict");
+}
+
+/* A pull never shows the user older data than their own unsent edit. */
+static void
+test_unsent_edit_stays_on_top (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(PmRecord) on_server = first_of (f->server, PM_TYPE_CITIZEN);
+  g_autoptr(PmRecord) on_van = pm_store_get (f->van, PM_TYPE_CITIZEN, pm_record_get_id (on_server), NULL);
+  g_autoptr(PmRecord) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pm_record_set_string (on_van, "birth_place", "Merseburg");
+  g_assert_true (pm_store_save (f->van, on_van, &error));
+  pm_record_set_string (on_server, "birth_place", "Weißenfels");
+  g_assert_true (pm_store_save (f->server, on_server, &error));
+  g_assert_no_error (error);
+
+  pull_all (f->server, f->van, PM_ROLE_FIELD);
+  after = pm_store_get (f->van, PM_TYPE_CITIZEN, pm_record_get_id (on_van), &error);
+  g_assert_cmpstr (pm_record_get_string (after, "birth_place"), ==, "Merseburg");
+  g_assert_cmpint (pm_store_outbox_count (f->van, NULL), ==, 1);
+}
+
+/* A malformed batch is refused whole; nothing of it is stored. */
+static void
+test_malformed_batch (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(PmRecord) record = new_counselling_from_server (f);
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 before = pm_store_count (f->server, PM_TYPE_COUNSELLING_RECORD, NULL);
+  JsonObject *bad = json_object_new ();
+
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_save (f->van, record, &error));
+  entries = pm_store_outbox_peek (f->van, 10, &error);
+  json_object_set_string_member (bad, "uuid", "not-a-uuid");
+  json_array_add_object_element (entries, bad);
+  results = pm_store_apply_push (f->server, DEVICE, PM_ROLE_FIELD, entries, &error);
+  g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
+  g_assert_null (results);
+  g_assert_cmpint (pm_store_count (f->server, PM_TYPE_COUNSELLING_RECORD, NULL), ==, before);
+}
+
+/* Devices: a token enrols exactly one device until it is revoked. */
+static void
+test_devices (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *device_id = NULL;
+  g_autofree char *token = pm_store_add_device (f->server, PM_ROLE_DISPATCH, "halle", &device_id, &error);
+  g_autoptr(JsonObject) found = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonObject) nobody = NULL;
+  g_autoptr(JsonArray) devices = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (token), >=, 40);
+  found = pm_store_find_device (f->server, token, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (found, "device_id"), ==, device_id);
+  g_assert_cmpstr (json_object_get_string_member (found, "role"), ==, "dispatch");
+  g_assert_false (json_object_get_boolean_member (found, "revoked"));
+  nobody = pm_store_find_device (f->server, "guessed", &error);
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (pm_store_revoke_device (f->server, device_id, &error));
+  after = pm_store_find_device (f->server, token, &error);
+  g_assert_true (json_object_get_boolean_member (after, "revoked"));
+  devices = pm_store_list_devices (f->server, &error);
+  g_assert_cmpuint (json_array_get_length (devices), ==, 1);
+  g_assert_false (pm_store_revoke_device (f->server, "no-such-device", &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/sync-store/pull-scope", test_pull_scope);
+  ADD ("/sync-store/pull-scope-of-office", test_pull_scope_of_office);
+  ADD ("/sync-store/push-exactly-once", test_push_exactly_once);
+  ADD ("/sync-store/uuid-reused", test_uuid_reused);
+  ADD ("/sync-store/push-outside-scope", test_push_outside_scope);
+  ADD ("/sync-store/conflict", test_conflict);
+  ADD ("/sync-store/unsent-edit-stays-on-top", test_unsent_edit_stays_on_top);
+  ADD ("/sync-store/malformed-batch", test_malformed_batch);
+  ADD ("/sync-store/devices", test_devices);
+#undef ADD
+  return g_test_run ();
+}

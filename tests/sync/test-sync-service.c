@@ -1,0 +1,211 @@
+/* test-sync-service.c: the app's sync service against the real pepamo-server
+ *
+ * What the header bar shows: unsent entries go to zero and a last sync time
+ * appears once the server took them; with the server gone the service says
+ * so and keeps the entries.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "pm-store-sync.h"
+#include "pm-sync-service.h"
+#include "pm-test-utils.h"
+
+typedef struct
+{
+  char          *dir;
+  GSubprocess   *server;
+  char          *base;
+  PmStore       *store;
+  PmSyncService *service;
+} Fixture;
+
+static char *
+run_admin (const char *data_dir,
+           const char *role)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GSubprocess) admin = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                                   &error, g_getenv ("PEPAMO_SERVER"), "--data-dir", data_dir,
+                                                   "admin", "enrol", "--role", role, "--city", "halle", NULL);
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (admin, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (admin));
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  return g_strdup (lines[g_strv_length (lines) - 1]);
+}
+
+static void
+start_server (Fixture    *f,
+              const char *data_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+
+  f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                g_getenv ("PEPAMO_SERVER"), "--data-dir", data_dir,
+                                "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
+  for (guint i = 0; i < 20 && f->base == NULL; i++)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (g_str_has_prefix (line, "Listening on http://127.0.0.1:"))
+        f->base = g_strdup (line + strlen ("Listening on "));
+    }
+  g_assert_nonnull (f->base);
+}
+
+static void
+stop_server (Fixture *f)
+{
+  g_subprocess_send_signal (f->server, SIGTERM);
+  g_subprocess_wait (f->server, NULL, NULL);
+  g_clear_object (&f->server);
+}
+
+static void
+save_citizen_edit (Fixture    *f,
+                   const char *birth_place)
+{
+  g_autoptr(PmRecord) citizen = pm_test_record_from_json (PM_TYPE_CITIZEN,
+    "{\"id\": \"5e7f0000-0000-4000-8000-000000000001\", \"family_name\": \"Krüger\","
+    " \"given_names\": \"Erika\", \"birth_date\": \"1938-04-02\", \"street\": \"Am Kirchtor\", \"house_number\": \"3\","
+    " \"postcode\": \"06108\", \"city\": \"Halle (Saale)\", \"stadtteil\": \"altstadt\", \"lat\": 51.483, \"lon\": 11.97}");
+  g_autoptr(PmRecord) stored = pm_store_get (f->store, PM_TYPE_CITIZEN, pm_record_get_id (citizen), NULL);
+  g_autoptr(GError) error = NULL;
+  PmRecord *record = stored ? stored : citizen;
+
+  pm_record_set_string (record, "birth_place", birth_place);
+  pm_store_save (f->store, record, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @state is reached with @pending unsent, or fails
+ * after 20 seconds. */
+static void
+wait_for (Fixture    *f,
+          const char *state,
+          guint       pending)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  while (!timed_out)
+    {
+      g_autofree char *now = pm_sync_status_dup_state (PM_SYNC_STATUS (f->service));
+
+      if (g_strcmp0 (now, state) == 0 && pm_sync_status_get_pending (PM_SYNC_STATUS (f->service)) == pending)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (timed_out)
+    {
+      g_autofree char *now = pm_sync_status_dup_state (PM_SYNC_STATUS (f->service));
+
+      g_error ("waited for %s with %u unsent; still %s with %u", state, pending, now,
+               pm_sync_status_get_pending (PM_SYNC_STATUS (f->service)));
+    }
+  g_source_remove (timeout_id);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->dir = pm_test_make_dir ();
+  data_dir = g_build_filename (f->dir, "server", NULL);
+  token = run_admin (data_dir, "field");
+  start_server (f, data_dir);
+  f->store = pm_test_open_store (f->dir);
+  pm_store_set_actor (f->store, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_enrol (f->store, f->base, token, "field", &error));
+  g_assert_no_error (error);
+  f->service = pm_sync_service_new ();
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->service);
+  g_clear_object (&f->store);
+  if (f->server)
+    stop_server (f);
+  pm_test_remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->base);
+}
+
+static void
+test_not_enrolled (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *state = pm_sync_status_dup_state (PM_SYNC_STATUS (f->service));
+
+  g_assert_cmpstr (state, ==, PM_SYNC_STATE_NOT_ENROLLED);
+  g_assert_cmpuint (pm_sync_status_get_pending (PM_SYNC_STATUS (f->service)), ==, 0);
+}
+
+/* Unlocking an enrolled store sends what was written offline at once. */
+static void
+test_sends_on_unlock (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *last_sync = NULL;
+
+  save_citizen_edit (f, "Merseburg");
+  g_assert_cmpint (pm_store_outbox_count (f->store, NULL), ==, 1);
+  pm_sync_service_set_store (f->service, f->store);
+  wait_for (f, PM_SYNC_STATE_ONLINE, 0);
+  last_sync = pm_sync_status_dup_last_sync (PM_SYNC_STATUS (f->service));
+  g_assert_nonnull (last_sync);
+  g_assert_cmpuint (strlen (last_sync), ==, 5);
+  g_assert_cmpint (pm_store_outbox_count (f->store, NULL), ==, 0);
+}
+
+/* The server is gone: the service says the sync failed and keeps the entry. */
+static void
+test_server_gone (Fixture       *f,
+                  gconstpointer  data)
+{
+  pm_sync_service_set_store (f->service, f->store);
+  wait_for (f, PM_SYNC_STATE_ONLINE, 0);
+  stop_server (f);
+  save_citizen_edit (f, "Weißenfels");
+  pm_sync_status_sync_now (PM_SYNC_STATUS (f->service));
+  wait_for (f, PM_SYNC_STATE_ERROR, 1);
+  g_assert_cmpint (pm_store_outbox_count (f->store, NULL), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/sync-service/not-enrolled", test_not_enrolled);
+  ADD ("/sync-service/sends-on-unlock", test_sends_on_unlock);
+  ADD ("/sync-service/server-gone", test_server_gone);
+#undef ADD
+  return g_test_run ();
+}

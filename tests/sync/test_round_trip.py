@@ -1,0 +1,265 @@
+#!/usr/bin/python3
+# test_round_trip.py: three devices and a real pepamo-server on 127.0.0.1:
+# dispatch plans the week, the van pulls it and records a case and a
+# counselling record, Einwohnerwesen pulls the case but never the counselling
+# record. Also: a sync against a stopped server fails and keeps the outbox.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import http.server
+import json
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+import uuid
+
+CLI = os.environ["PEPAMO_CLI"]
+SERVER = os.environ["PEPAMO_SERVER"]
+PASSPHRASE = "correct horse battery"
+DEMO_DATE = "2026-02-09"
+
+
+def run(*args):
+    env = dict(os.environ, PEPAMO_PASSPHRASE=PASSPHRASE)
+    return subprocess.run([CLI, *args], capture_output=True, text=True, env=env,
+                          stdin=subprocess.DEVNULL, timeout=60)
+
+
+class RoundTripTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="pepamo-round-trip-")
+        self.server_data = os.path.join(self.dir, "server")
+        self.server_log = open(os.path.join(self.dir, "server.log"), "w+")
+        self.server = None
+        self.start_server()
+
+    def tearDown(self):
+        self.stop_server()
+        self.server_log.close()
+        shutil.rmtree(self.dir)
+
+    def start_server(self):
+        self.server = subprocess.Popen([SERVER, "--data-dir", self.server_data, "--listen", "127.0.0.1:0"],
+                                       stdout=subprocess.PIPE, stderr=self.server_log, text=True)
+        # It prints "Listening on URL" once it listens; wait for that line, bounded.
+        ready, _, _ = select.select([self.server.stdout], [], [], 15)
+        line = self.server.stdout.readline() if ready else ""
+        self.assertTrue(line.startswith("Listening on http://127.0.0.1:"), line + self.server_output())
+        self.url = line[len("Listening on "):].strip().rstrip("/")
+
+    def stop_server(self):
+        if self.server and self.server.poll() is None:
+            self.server.terminate()
+            self.server.wait(timeout=10)
+        if self.server:
+            self.server.stdout.close()
+        self.server = None
+
+    def server_output(self):
+        self.server_log.seek(0)
+        return self.server_log.read()
+
+    def cli(self, store, *args, code=0):
+        r = run("--data-dir", store, *args)
+        self.assertEqual(r.returncode, code, f"{args}: {r.stdout}{r.stderr}{self.server_output()}")
+        return r
+
+    def device_token(self, role):
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "enrol", "--role", role,
+                            "--city", "halle"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout.strip().splitlines()[-1]
+
+    def device(self, name, role, staff, department):
+        store = os.path.join(self.dir, name)
+        self.cli(store, "init", "--staff", staff, "--department", department)
+        r = self.cli(store, "enrol", "--server", self.url, "--token", self.device_token(role))
+        self.assertRegex(r.stdout, rf"^Enrolled as {role} device \S+ at {self.url}\n$")
+        return store
+
+    def export(self, store):
+        return json.loads(self.cli(store, "export", "--format", "json").stdout)
+
+    def status(self, store):
+        return self.cli(store, "status").stdout
+
+    def test_round_trip(self):
+        # The demo runs after enrolment: only writes made while enrolled enter
+        # the outbox, and the demo week is what dispatch has to hand out.
+        dispatch = self.device("dispatch", "dispatch", "Dora Disponentin", "dispatch")
+        self.cli(dispatch, "demo", "--date", DEMO_DATE)
+        self.assertNotIn("Unsent changes: 0\n", self.status(dispatch))
+        r = self.cli(dispatch, "sync")
+        self.assertRegex(r.stdout, r"^Pushed [1-9]\d* \([1-9]\d* applied, ")
+        self.assertIn("Unsent changes: 0\n", self.status(dispatch))
+        planned = json.loads(self.cli(dispatch, "visits", "--date", DEMO_DATE, "--json").stdout)
+        self.assertGreater(len(planned), 0)
+
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        r = self.cli(field, "sync")
+        self.assertRegex(r.stdout, r"^Pushed 0 .*, pulled [1-9]\d* changes\.\n")
+        seen = json.loads(self.cli(field, "visits", "--date", DEMO_DATE, "--json").stdout)
+        self.assertEqual({v["id"] for v in seen}, {v["id"] for v in planned})
+
+        # The van records a case and a counselling record at the first stop.
+        visit = planned[0]
+        staff = {s["department"]: s["id"] for s in self.export(dispatch)["staff"] if s["role"] == "field"}
+        case_id, counselling_id = str(uuid.uuid4()), str(uuid.uuid4())
+        document = {
+            "cases": [{"id": case_id, "visit_id": visit["id"], "citizen_id": visit["citizen_ids"][0],
+                       "staff_id": staff["einwohnerwesen"], "service": "UM", "status": "captured",
+                       "documents_presented": ["old_id"], "photo_source": "none",
+                       "fingerprint_status": "not_applicable", "fee_cents": 0, "fee_waived": False,
+                       "payment_method": "none", "captured_on": DEMO_DATE}],
+            "counselling": [{"id": counselling_id, "visit_id": visit["id"], "citizen_id": visit["citizen_ids"][0],
+                             "staff_id": staff["soziales"], "occasion": "relative", "topics": ["carer_relief"],
+                             "results": "Entlastungsbetrag erklärt.", "mode": "home", "duration_min": 30,
+                             "status": "draft"}],
+        }
+        path = os.path.join(self.dir, "recorded.json")
+        with open(path, "w") as f:
+            json.dump(document, f)
+        self.cli(field, "import", path)
+        self.assertNotIn("Unsent changes: 0\n", self.status(field))
+        r = self.cli(field, "sync")
+        self.assertRegex(r.stdout, r"^Pushed [1-9]\d* \([1-9]\d* applied, 0 duplicate, 0 conflicts, 0 rejected\)")
+        self.assertIn("Unsent changes: 0\n", self.status(field))
+        self.assertIn("Sync issues: 0\n", self.status(field))
+
+        einwohnerwesen = self.device("einwohnerwesen", "einwohnerwesen", "Erik Einwohner", "einwohnerwesen")
+        self.cli(einwohnerwesen, "sync")
+        got = self.export(einwohnerwesen)
+        self.assertIn(case_id, {c["id"] for c in got["cases"]})
+        self.assertEqual(got["counselling"], [])
+        self.assertIn("Unsent changes: 0\n", self.status(einwohnerwesen))
+
+        # A second sync has nothing to do and still succeeds.
+        r = self.cli(field, "sync")
+        self.assertTrue(r.stdout.startswith("Pushed 0 (0 applied"), r.stdout)
+
+    def test_stopped_server(self):
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        self.cli(field, "demo", "--date", DEMO_DATE)
+        before = self.status(field)
+        self.assertNotIn("Unsent changes: 0\n", before)
+        self.stop_server()
+        started = time.monotonic()
+        r = self.cli(field, "sync", code=1)
+        # Three retries with backoff, not more: 0.2 + 0.4 + 0.8 s.
+        self.assertLess(time.monotonic() - started, 15)
+        errors = [l for l in r.stderr.splitlines() if l.strip()]
+        self.assertEqual(len(errors), 1, r.stderr)
+        self.assertIn(self.url, errors[0])
+        self.assertEqual(self.status(field), before)
+
+    def test_not_enrolled(self):
+        store = os.path.join(self.dir, "alone")
+        self.cli(store, "init")
+        for command in ("sync", "status"):
+            r = self.cli(store, command, code=1)
+            self.assertIn("not enrolled", r.stderr)
+
+    def test_bad_token(self):
+        store = os.path.join(self.dir, "stranger")
+        self.cli(store, "init")
+        r = self.cli(store, "enrol", "--server", self.url, "--token", "not-a-token", code=1)
+        self.assertIn("401", r.stderr)
+        self.cli(store, "status", code=1)
+
+
+    @unittest.skipUnless(shutil.which("openssl"), "needs openssl to make a certificate")
+    def test_tls_with_own_ca(self):
+        self.stop_server()
+        cert, key = os.path.join(self.dir, "cert.pem"), os.path.join(self.dir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True, timeout=30)
+        config = os.path.join(self.dir, "server.conf")
+        with open(config, "w") as f:
+            f.write(f"[server]\nlisten = 127.0.0.1:0\ntls-cert = {cert}\ntls-key = {key}\n")
+        self.server = subprocess.Popen([SERVER, "--config", config, "--data-dir", self.server_data],
+                                       stdout=subprocess.PIPE, stderr=self.server_log, text=True)
+        ready, _, _ = select.select([self.server.stdout], [], [], 15)
+        line = self.server.stdout.readline() if ready else ""
+        self.assertTrue(line.startswith("Listening on https://127.0.0.1:"), line + self.server_output())
+        url = line[len("Listening on "):].strip()
+        store = os.path.join(self.dir, "field")
+        self.cli(store, "init")
+        token = self.device_token("field")
+        # The certificate is verified: unknown to the system, it is refused.
+        r = self.cli(store, "enrol", "--server", url, "--token", token, code=1)
+        self.assertIn("certificate", r.stderr)
+        self.cli(store, "enrol", "--server", url, "--token", token, "--ca", cert)
+        # The store remembers the CA for later syncs.
+        self.cli(store, "sync")
+
+
+class FlakyServer(http.server.BaseHTTPRequestHandler):
+    """Answers /v1/device with 503 for the first `failures` requests."""
+    failures = 0
+    requests = 0
+
+    def do_GET(self):
+        FlakyServer.requests += 1
+        if FlakyServer.requests <= FlakyServer.failures:
+            status, body = 503, {"error": "Service Unavailable", "reason": "busy"}
+        elif self.headers.get("Authorization") != "Bearer good":
+            status, body = 401, {"error": "Unauthorized", "reason": "unknown token"}
+        else:
+            status, body = 200, {"device_id": "d1", "role": "field", "city": "halle"}
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+class RetryTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="pepamo-retry-")
+        self.store = os.path.join(self.dir, "store")
+        self.assertEqual(run("--data-dir", self.store, "init").returncode, 0)
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), FlakyServer)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        FlakyServer.requests = 0
+
+    def tearDown(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=10)
+        shutil.rmtree(self.dir)
+
+    def test_5xx_is_retried_three_times(self):
+        FlakyServer.failures = 100
+        r = run("--data-dir", self.store, "enrol", "--server", self.url, "--token", "good")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(FlakyServer.requests, 4)
+        self.assertIn("busy", r.stderr)
+
+    def test_5xx_then_success(self):
+        FlakyServer.failures = 2
+        r = run("--data-dir", self.store, "enrol", "--server", self.url, "--token", "good")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, f"Enrolled as field device d1 at {self.url}\n")
+
+    def test_4xx_is_not_retried(self):
+        FlakyServer.failures = 0
+        r = run("--data-dir", self.store, "enrol", "--server", self.url, "--token", "bad")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(FlakyServer.requests, 1)
+        self.assertIn("unknown token", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
