@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "pm-cli-common.h"
+#include "pm-cli-dispatch.h"
 #include "pm-cli-docs.h"
 #include "pm-cli-fees.h"
 #include "pm-cli-import.h"
@@ -61,6 +62,8 @@ static const Command commands[] = {
   { "receipt", pm_cli_receipt, N_("Write a case's receipt as PDF") },
   { "care-plan", pm_cli_care_plan, N_("Write a counselling record's care plan as PDF") },
   { "cash-closure", pm_cli_cash_closure, N_("Write the cash closure of a day as PDF") },
+  { "letter", pm_cli_letter, N_("Write a visit's appointment letter as PDF") },
+  { "day-sheet", pm_cli_day_sheet, N_("Write the van's day sheet as PDF") },
   { "services", pm_cli_services, N_("List the services, their codes and options") },
   { "plan", run_plan, N_("Plan the week's routes (or a benchmark instance)") },
   { "verify", run_keys, N_("Check every page of the store for tampering") },

@@ -15,6 +15,7 @@
 #include "pm-catalogue.h"
 #include "pm-city.h"
 #include "pm-cli-common.h"
+#include "pm-cli-dispatch.h"
 #include "pm-cli-store.h"
 #include "pm-crypt.h"
 #include "pm-clock.h"
@@ -282,23 +283,32 @@ pm_cli_export (const char  *data_dir,
 {
   g_autofree char *format = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
   GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: json"), N_("FORMAT") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: json, or ics for the visits as iCalendar"), N_("FORMAT") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE instead of standard output"), N_("FILE") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("With --format ics: the first day (default: the earliest)"), N_("YYYY-MM-DD") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("With --format ics: the last day (default: the latest)"), N_("YYYY-MM-DD") },
     { NULL }
   };
   int rc;
 
   if ((rc = pm_cli_parse_command (context, _("Print every record of the store as one JSON document\n"
-                                           "(schema: core/data/export.schema.json)."), entries, &argc, &argv)) != PM_CLI_OK)
+                                           "(schema: core/data/export.schema.json), or the visits as\n"
+                                           "iCalendar (RFC 5545) for the office calendar."), entries, &argc, &argv)) != PM_CLI_OK)
     return rc;
+  if (g_strcmp0 (format, "ics") == 0)
+    return pm_cli_export_ics (data_dir, from, to, output);
   if (g_strcmp0 (format, "json") != 0)
-    return pm_cli_fail_usage (_("--format json is required"));
+    return pm_cli_fail_usage (_("--format json or --format ics is required"));
+  if (from != NULL || to != NULL)
+    return pm_cli_fail_usage (_("--from and --to go with --format ics"));
 
   store = pm_cli_open_store (data_dir, &error);
   if (store == NULL)
