@@ -1,7 +1,8 @@
 /* pm-sync-indicator.c: what is not yet at the server, at a glance
  *
  * A button in the header: its label says the state and how many changes wait,
- * a press asks for a sync now.
+ * a press opens the sync page ("win.show-sync"), which has "Sync now"; with
+ * no such page around, a press asks for a sync now.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -87,6 +88,8 @@ update (PmSyncIndicator *self)
 static void
 clicked_cb (PmSyncIndicator *self)
 {
+  if (gtk_widget_activate_action (GTK_WIDGET (self), "win.show-sync", NULL))
+    return;
   if (self->status)
     pm_sync_status_sync_now (self->status);
 }

@@ -18,6 +18,7 @@
 #include "pm-model.h"
 #include "pm-pdf-records.h"
 #include "pm-sync-indicator.h"
+#include "pm-sync-page.h"
 #include "pm-ui-labels.h"
 #include "pm-visit-page.h"
 #include "pm-visit-row.h"
@@ -44,6 +45,7 @@ struct _PmWindow
   AdwStatusPage        *message_page;
   GtkStack             *detail_stack;
   PmVisitPage          *visit_page;
+  PmSyncPage           *sync_page;
   GtkWidget            *route_pane;
   AdwToastOverlay      *toast_overlay;
   GtkMenuButton        *person_button;
@@ -404,6 +406,23 @@ show_route_action (GtkWidget  *widget,
   adw_leaflet_set_visible_child (self->leaflet, self->route_pane);
 }
 
+/* "win.show-sync", from the header's sync indicator: what has not reached
+ * the server and what it refused, in the detail pane. */
+static void
+show_sync_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PmWindow *self = PM_WINDOW (widget);
+
+  if (self->store == NULL)
+    return;
+  close_form (self);
+  gtk_stack_set_visible_child_name (self->detail_stack, "sync");
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_stack));
+  pm_sync_page_reload (self->sync_page);
+}
+
 static void
 visit_activated_cb (PmWindow    *self,
                     guint        position,
@@ -422,6 +441,7 @@ static void
 folded_changed_cb (PmWindow *self)
 {
   pm_visit_page_set_back_visible (self->visit_page, adw_leaflet_get_folded (self->leaflet));
+  pm_sync_page_set_back_visible (self->sync_page, adw_leaflet_get_folded (self->leaflet));
 }
 
 static void
@@ -511,6 +531,7 @@ pm_window_class_init (PmWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PM_TYPE_SYNC_INDICATOR);
+  g_type_ensure (PM_TYPE_SYNC_PAGE);
   g_type_ensure (PM_TYPE_UNLOCK_PAGE);
   g_type_ensure (PM_TYPE_VISIT_PAGE);
   g_type_ensure (PM_TYPE_VISIT_ROW);
@@ -525,6 +546,7 @@ pm_window_class_init (PmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmWindow, message_page);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, visit_page);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, sync_page);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, route_pane);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, person_button);
@@ -539,6 +561,7 @@ pm_window_class_init (PmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.next-day", NULL, next_day_action);
   gtk_widget_class_install_action (widget_class, "win.today", NULL, today_action);
   gtk_widget_class_install_action (widget_class, "win.show-route", NULL, show_route_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sync", NULL, show_sync_action);
   gtk_widget_class_install_action (widget_class, "win.document", "s", document_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.previous-day", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.next-day", NULL);
@@ -566,6 +589,7 @@ pm_window_new (GtkApplication *application,
   PmWindow *self = g_object_new (PM_TYPE_WINDOW, "application", application, NULL);
 
   pm_sync_indicator_set_status (self->sync_indicator, sync_status);
+  pm_sync_page_set_status (self->sync_page, sync_status);
   return self;
 }
 
@@ -581,6 +605,7 @@ pm_window_set_store (PmWindow *self,
       pm_window_lock (self);
       return;
     }
+  pm_sync_page_set_store (self->sync_page, store);
   gtk_stack_set_visible_child_name (self->lock_stack, "main");
   reload (self);
 }
@@ -597,6 +622,7 @@ pm_window_lock (PmWindow *self)
   g_clear_object (&self->store);
   set_visits (self, NULL);
   pm_visit_page_clear (self->visit_page);
+  pm_sync_page_set_store (self->sync_page, NULL);
   gtk_stack_set_visible_child_name (self->detail_stack, "none");
   adw_leaflet_set_visible_child (self->leaflet, self->route_pane);
   gtk_stack_set_visible_child_name (self->content_stack, "loading");

@@ -87,7 +87,7 @@ gboolean  _pm_store_queue_outbox   (sqlite3        *db,
                                     gint64          version,
                                     const char     *created_at,
                                     const char     *updated_at,
-                                    const char     *old_status,
+                                    const char     *old_data,
                                     const char     *actor_id,
                                     GError        **error);
 

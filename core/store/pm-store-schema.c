@@ -54,7 +54,8 @@ static const char * const migrations[] = {
   /* 4: sync. changes: one row per record at its latest change, in commit
    * order (the server's pull); outbox and sync_issues: a device's unsent
    * edits and the server's refusals; push_results and devices: the server's
-   * answers by device and UUID, and the enrolled devices. */
+   * answers by device and UUID, and the enrolled devices; record_origins: the
+   * device that created a record, which gets it back in full. */
   "CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
   "  record_id TEXT NOT NULL);"
   "CREATE UNIQUE INDEX changes_by_record ON changes (kind, record_id);"
@@ -67,7 +68,9 @@ static const char * const migrations[] = {
   "  entry_hash TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (device_id, uuid));"
   "CREATE TABLE devices (id TEXT PRIMARY KEY NOT NULL, token_hash TEXT NOT NULL UNIQUE,"
   "  role TEXT NOT NULL, city TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0,"
-  "  created_at TEXT NOT NULL);",
+  "  created_at TEXT NOT NULL);"
+  "CREATE TABLE record_origins (kind TEXT NOT NULL, record_id TEXT NOT NULL,"
+  "  device_id TEXT NOT NULL, PRIMARY KEY (kind, record_id));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PM_STORE_SCHEMA_VERSION);

@@ -270,11 +270,9 @@ _pm_store_log_change (sqlite3     *db,
 static char *
 intent_of (PmRecord    *record,
            gboolean     created,
-           const char  *old_status)
+           JsonObject  *changes)
 {
   const char *kind = pm_record_get_kind (record);
-  const char *status = pm_record_class_find_field (PM_RECORD_GET_CLASS (record), "status")
-    ? pm_record_get_string (record, "status") : NULL;
 
   if (PM_IS_COUNSELLING_RECORD (record))
     return g_strdup ("record_counselling");
@@ -284,9 +282,44 @@ intent_of (PmRecord    *record,
     return g_strdup ("schedule_visit");
   if (created)
     return g_strdup_printf ("add_%s", kind);
-  if (old_status && g_strcmp0 (old_status, status) != 0)
+  if (json_object_has_member (changes, "status"))
     return g_strdup_printf ("set_%s_status", kind);
   return g_strdup_printf ("update_%s", kind);
+}
+
+static gboolean
+same_value (JsonNode *a,
+            JsonNode *b)
+{
+  if (a == NULL || b == NULL || JSON_NODE_HOLDS_NULL (a) || JSON_NODE_HOLDS_NULL (b))
+    return (a == NULL || JSON_NODE_HOLDS_NULL (a)) == (b == NULL || JSON_NODE_HOLDS_NULL (b));
+  return json_node_equal (a, b);
+}
+
+/* The fields an edit changed, each as {"from", "to"}: what the server needs
+ * to merge it field by field with edits it took meanwhile. */
+static JsonObject *
+field_changes (JsonObject *old_data,
+               JsonObject *new_data)
+{
+  static const char * const stamps[] = { "id", "version", "created_at", "updated_at", NULL };
+  JsonObject *changes = json_object_new ();
+  g_autoptr(GList) names = json_object_get_members (new_data);
+
+  for (GList *l = names; l; l = l->next)
+    {
+      JsonNode *from = old_data ? json_object_get_member (old_data, l->data) : NULL;
+      JsonNode *to = json_object_get_member (new_data, l->data);
+      JsonObject *change;
+
+      if (g_strv_contains (stamps, l->data) || same_value (from, to))
+        continue;
+      change = json_object_new ();
+      json_object_set_member (change, "from", from ? json_node_copy (from) : json_node_new (JSON_NODE_NULL));
+      json_object_set_member (change, "to", json_node_copy (to));
+      json_object_set_object_member (changes, l->data, change);
+    }
+  return changes;
 }
 
 gboolean
@@ -296,14 +329,16 @@ _pm_store_queue_outbox (sqlite3     *db,
                         gint64       version,
                         const char  *created_at,
                         const char  *updated_at,
-                        const char  *old_status,
+                        const char  *old_data,
                         const char  *actor_id,
                         GError     **error)
 {
   g_autoptr(JsonObject) entry = json_object_new ();
   JsonObject *data = pm_record_to_json (record);
+  g_autoptr(JsonObject) old = old_data ? object_from_string (old_data) : NULL;
+  JsonObject *changes = field_changes (old, data);
   g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *intent = intent_of (record, base_version == 0, old_status);
+  g_autofree char *intent = intent_of (record, base_version == 0, changes);
   g_autofree char *text = NULL;
 
   json_object_set_int_member (data, "version", version);
@@ -317,6 +352,7 @@ _pm_store_queue_outbox (sqlite3     *db,
   json_object_set_string_member (entry, "actor_id", actor_id);
   /* For the audit trail only: no device time ever decides a conflict. */
   json_object_set_string_member (entry, "device_time", updated_at);
+  json_object_set_object_member (entry, "changes", changes);
   json_object_set_object_member (entry, "record", data);
   text = object_to_string (entry);
   return exec_texts (db, "INSERT INTO outbox (uuid, record_id, entry) VALUES (?, ?, ?)",
@@ -474,6 +510,7 @@ delete_outbox_entry (sqlite3     *db,
 static gboolean
 keep_issue (sqlite3     *db,
             const char  *uuid,
+            const char  *outcome,
             JsonObject  *result,
             GError     **error)
 {
@@ -483,7 +520,7 @@ keep_issue (sqlite3     *db,
                      "INSERT OR REPLACE INTO sync_issues (uuid, outcome, entry, result, at)"
                      " SELECT uuid, ?, entry, ?, ? FROM outbox WHERE uuid = ?",
                      "Keeping a sync issue", error, 4,
-                     json_object_get_string_member (result, "outcome"), result_text, now, uuid);
+                     outcome, result_text, now, uuid);
 }
 
 static gpointer
@@ -506,10 +543,11 @@ settle_job (PmStore  *self,
           g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server answered a push without uuid or outcome");
           return NULL;
         }
-      if (g_str_equal (outcome, "conflict") || g_str_equal (outcome, "rejected"))
+      if (g_str_equal (outcome, "conflict") || g_str_equal (outcome, "rejected") ||
+          json_object_has_member (result, "conflicts"))
         {
           /* Kept visible until a person acts; the server's row replaces ours. */
-          if (!keep_issue (db, uuid, result, error))
+          if (!keep_issue (db, uuid, g_str_equal (outcome, "applied") ? "conflict" : outcome, result, error))
             return NULL;
         }
       else if (!g_str_equal (outcome, "applied") && !g_str_equal (outcome, "duplicate"))
@@ -690,9 +728,178 @@ rejection (const char *uuid,
   return result;
 }
 
+typedef enum
+{
+  WRITE_OK,
+  WRITE_REFUSED,  /* the record's own checks said no: @refusal says why */
+  WRITE_FAILED,   /* the database failed: @error */
+} WriteOutcome;
+
+/* One entry's write, undone on its own when refused, so the rest of the
+ * batch goes on. */
+static WriteOutcome
+try_write (PmStore     *self,
+           sqlite3     *db,
+           PmRecord    *record,
+           const char  *actor_id,
+           PmRole       role,
+           gint64      *version,
+           GError     **refusal,
+           GError     **error)
+{
+  if (!_pm_store_exec (db, "SAVEPOINT entry", error))
+    return WRITE_FAILED;
+  if (_pm_store_write_record (self, db, record, actor_id, role, PM_WRITE_PUSHED, version, refusal))
+    return _pm_store_exec (db, "RELEASE entry", error) ? WRITE_OK : WRITE_FAILED;
+  if (!_pm_store_exec (db, "ROLLBACK TO entry", error) || !_pm_store_exec (db, "RELEASE entry", error))
+    return WRITE_FAILED;
+  return WRITE_REFUSED;
+}
+
+static JsonObject *
+refusal_answer (const char *uuid,
+                GError     *refusal)
+{
+  return rejection (uuid, g_error_matches (refusal, PM_ERROR, PM_ERROR_DENIED) ? "denied" : "invalid",
+                    refusal->message);
+}
+
+static JsonObject *
+applied_answer (const char *uuid,
+                gint64      version)
+{
+  JsonObject *result = json_object_new ();
+
+  json_object_set_string_member (result, "uuid", uuid);
+  json_object_set_string_member (result, "outcome", "applied");
+  json_object_set_int_member (result, "version", version);
+  return result;
+}
+
+static gboolean
+visit_started (PmRecord *visit)
+{
+  static const char * const started[] = { "on_the_way", "arrived", "done", "partly_done", "not_met", NULL };
+
+  return g_strv_contains (started, pm_record_get_string (visit, "status") ? pm_record_get_string (visit, "status") : "");
+}
+
+/* Notes are append-only: text added to what the device saw is added to
+ * what the server holds. Returns NULL when the edit did more than add. */
+static char *
+append_note (JsonNode *from,
+             JsonNode *to,
+             JsonNode *current)
+{
+  const char *before = from && JSON_NODE_HOLDS_VALUE (from) ? json_node_get_string (from) : NULL;
+  const char *after = to && JSON_NODE_HOLDS_VALUE (to) ? json_node_get_string (to) : NULL;
+  const char *held = current && JSON_NODE_HOLDS_VALUE (current) ? json_node_get_string (current) : NULL;
+
+  if (after == NULL || !g_str_has_prefix (after, before ? before : ""))
+    return NULL;
+  return g_strconcat (held ? held : "", after + strlen (before ? before : ""), NULL);
+}
+
+/* Merges an edit made on an older version into the stored record, field by
+ * field: a changed field is taken where the server still holds what the
+ * edit started from; otherwise the server's value stays (the first edit
+ * wins) and the field is named in @conflicts. Dispatch does not move a visit
+ * the van has already started: the van owns what happened. */
+static PmRecord *
+merge_edit (PmRecord    *stored,
+            JsonObject  *changes,
+            PmRole       role,
+            JsonArray   *conflicts,
+            GError     **error)
+{
+  static const char * const schedule[] = { "date", "planned_start", "windows", "route_order", "van_id",
+                                           "duration_min", NULL };
+  g_autoptr(JsonObject) merged = pm_record_to_json (stored);
+  g_autoptr(GList) names = json_object_get_members (changes);
+  gboolean started = PM_IS_VISIT (stored) && role != PM_ROLE_FIELD && visit_started (stored);
+  PmRecord *record;
+
+  for (GList *l = names; l; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *change = json_object_get_member (changes, name);
+      JsonObject *fromto = JSON_NODE_HOLDS_OBJECT (change) ? json_node_get_object (change) : NULL;
+      JsonNode *from = fromto ? json_object_get_member (fromto, "from") : NULL;
+      JsonNode *to = fromto ? json_object_get_member (fromto, "to") : NULL;
+      JsonNode *current = json_object_get_member (merged, name);
+      g_autofree char *note = NULL;
+
+      if (to == NULL || same_value (current, to))
+        continue;
+      if (g_str_equal (name, "notes") && (note = append_note (from, to, current)))
+        json_object_set_string_member (merged, name, note);
+      else if (same_value (current, from) && !(started && g_strv_contains (schedule, name)))
+        json_object_set_member (merged, name, json_node_copy (to));
+      else
+        json_array_add_string_element (conflicts, name);
+    }
+  record = pm_record_new_from_json (G_OBJECT_TYPE (stored), merged, error);
+  if (record)
+    pm_record_set_version (record, pm_record_get_version (stored));
+  return record;
+}
+
+static JsonObject *
+merge_answer (PmStore     *self,
+              sqlite3     *db,
+              PmRole       role,
+              JsonObject  *entry,
+              PmRecord    *stored,
+              GError     **error)
+{
+  const char *uuid = json_object_get_string_member (entry, "uuid");
+  g_autoptr(JsonArray) conflicts = json_array_new ();
+  g_autoptr(GError) refusal = NULL;
+  g_autoptr(PmRecord) merged = merge_edit (stored, json_object_get_object_member (entry, "changes"),
+                                           role, conflicts, &refusal);
+  JsonObject *result;
+  JsonObject *record;
+  gint64 version = pm_record_get_version (stored);
+  gboolean taken;
+
+  if (merged == NULL)
+    return refusal_answer (uuid, refusal);
+  taken = json_array_get_length (conflicts) < json_object_get_size (json_object_get_object_member (entry, "changes"));
+  if (taken)
+    switch (try_write (self, db, merged, json_object_get_string_member (entry, "actor_id"), role,
+                       &version, &refusal, error))
+      {
+      case WRITE_FAILED:
+        return NULL;
+      case WRITE_REFUSED:
+        return refusal_answer (uuid, refusal);
+      case WRITE_OK:
+        break;
+      }
+  result = applied_answer (uuid, version);
+  if (!taken)
+    json_object_set_string_member (result, "outcome", "conflict");
+  record = pm_record_to_json (merged);
+  json_object_set_int_member (record, "version", version);
+  json_object_set_string_member (result, "kind", json_object_get_string_member (entry, "kind"));
+  json_object_set_object_member (result, "server_record", record);
+  if (json_array_get_length (conflicts) > 0)
+    json_object_set_array_member (result, "conflicts", json_array_ref (conflicts));
+  return result;
+}
+
+static gboolean
+only_status_changes (JsonNode *changes)
+{
+  JsonObject *object = changes ? json_node_get_object (changes) : NULL;
+
+  return object && json_object_get_size (object) == 1 && json_object_has_member (object, "status");
+}
+
 static JsonObject *
 apply_entry (PmStore     *self,
              sqlite3     *db,
+             const char  *device_id,
              PmRole       role,
              JsonObject  *entry,
              GError     **error)
@@ -702,45 +909,59 @@ apply_entry (PmStore     *self,
   GType type = pm_model_type_for (kind);
   g_autoptr(PmRecord) record = NULL;
   g_autoptr(PmRecord) stored = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) refusal = NULL;
+  JsonNode *changes = json_object_get_member (entry, "changes");
   JsonObject *result;
   gint64 version = 0;
 
   if (type == G_TYPE_INVALID)
     return rejection (uuid, "unknown_kind", "no such record kind");
-  record = pm_record_new_from_json (type, json_object_get_object_member (entry, "record"), &local_error);
+  record = pm_record_new_from_json (type, json_object_get_object_member (entry, "record"), &refusal);
   if (record == NULL)
-    return rejection (uuid, "invalid", local_error->message);
+    return rejection (uuid, "invalid", refusal->message);
   if (g_strcmp0 (pm_record_get_id (record), json_object_get_string_member (entry, "record_id")) != 0)
     return rejection (uuid, "invalid", "record.id differs from record_id");
   if (!pm_access_may_push (record, role))
     return rejection (uuid, "forbidden", "this device's role may not change this kind of record");
+  if (changes && !JSON_NODE_HOLDS_OBJECT (changes))
+    return rejection (uuid, "invalid", "changes must be an object");
+
+  stored = _pm_store_read_record (db, type, pm_record_get_id (record), NULL);
+  /* Booked in the registration system: the van's late edit is kept on the
+   * device, as a rejection the user sees, never written over the office's.
+   * Moving the status on (the hand-over) is the status machine's call. */
+  if (stored && PM_IS_CASE (stored) && role == PM_ROLE_FIELD &&
+      pm_case_status_is_locked (pm_record_get_string (stored, "status")) && !only_status_changes (changes))
+    return rejection (uuid, "case_locked",
+                      "the registration office has booked this case; the change is kept on the device only");
 
   pm_record_set_version (record, json_object_get_int_member (entry, "base_version"));
-  if (!_pm_store_exec (db, "SAVEPOINT entry", error))
-    return NULL;
-  if (_pm_store_write_record (self, db, record, json_object_get_string_member (entry, "actor_id"),
-                              role, PM_WRITE_PUSHED, &version, &local_error))
+  switch (try_write (self, db, record, json_object_get_string_member (entry, "actor_id"), role,
+                     &version, &refusal, error))
     {
-      if (!_pm_store_exec (db, "RELEASE entry", error))
+    case WRITE_FAILED:
+      return NULL;
+    case WRITE_OK:
+      /* Its creator gets it back whole; other devices get their slice. */
+      if (stored == NULL &&
+          !exec_texts (db, "INSERT OR IGNORE INTO record_origins (kind, record_id, device_id) VALUES (?, ?, ?)",
+                       "Recording a record's origin", error, 3, kind, pm_record_get_id (record), device_id))
         return NULL;
-      result = json_object_new ();
-      json_object_set_string_member (result, "uuid", uuid);
-      json_object_set_string_member (result, "outcome", "applied");
-      json_object_set_int_member (result, "version", version);
-      return result;
+      return applied_answer (uuid, version);
+    case WRITE_REFUSED:
+      break;
     }
-  if (!_pm_store_exec (db, "ROLLBACK TO entry", error) || !_pm_store_exec (db, "RELEASE entry", error))
-    return NULL;
-  if (!g_error_matches (local_error, PM_ERROR, PM_ERROR_CONFLICT))
-    return rejection (uuid, g_error_matches (local_error, PM_ERROR, PM_ERROR_DENIED) ? "denied" : "invalid",
-                      local_error->message);
+  if (!g_error_matches (refusal, PM_ERROR, PM_ERROR_CONFLICT))
+    return refusal_answer (uuid, refusal);
+  /* Edited on an older version: merge field by field where the edit says
+   * what it changed; a new record whose id exists is a plain conflict. */
+  if (stored && changes && json_object_get_int_member (entry, "base_version") > 0)
+    return merge_answer (self, db, role, entry, stored, error);
 
   result = json_object_new ();
   json_object_set_string_member (result, "uuid", uuid);
   json_object_set_string_member (result, "outcome", "conflict");
   json_object_set_string_member (result, "kind", kind);
-  stored = _pm_store_read_record (db, type, pm_record_get_id (record), NULL);
   if (stored)
     json_object_set_object_member (result, "server_record", pm_record_to_json (stored));
   return result;
@@ -838,7 +1059,7 @@ push_job (PmStore  *self,
         }
       if (answer == NULL)
         {
-          answer = apply_entry (self, db, push->role, entry, error);
+          answer = apply_entry (self, db, push->device_id, push->role, entry, error);
           if (answer == NULL ||
               !remember_answer (db, push->device_id, uuid, hash, answer, error))
             {
@@ -876,9 +1097,10 @@ pm_store_apply_push (PmStore     *self,
 
 typedef struct
 {
-  gint64   after;
-  guint    limit;
-  PmViewer viewer;
+  gint64      after;
+  guint       limit;
+  PmViewer    viewer;
+  const char *device_id;
 } PullData;
 
 static gpointer
@@ -888,7 +1110,11 @@ changes_job (PmStore  *self,
              GError  **error)
 {
   PullData *pull = data;
-  sqlite3_stmt *stmt = prepare (db, "SELECT seq, kind, record_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", error);
+  sqlite3_stmt *stmt = prepare (db,
+                                "SELECT c.seq, c.kind, c.record_id, o.device_id FROM changes c"
+                                " LEFT JOIN record_origins o ON o.kind = c.kind AND o.record_id = c.record_id"
+                                " WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
+                                error);
   g_autoptr(JsonObject) page = json_object_new ();
   JsonArray *changes = json_array_new ();
   gint64 cursor = pull->after;
@@ -908,8 +1134,11 @@ changes_job (PmStore  *self,
 
       scanned++;
       cursor = sqlite3_column_int64 (stmt, 0);
-      /* Rows outside the device's scope are passed over, never sent. */
-      if (record && pm_access_filter (record, &pull->viewer))
+      gboolean own = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), pull->device_id) == 0;
+
+      /* Rows outside the device's scope are passed over, never sent; what
+       * a device created comes back whole (its people may read it there). */
+      if (record && (own || pm_access_filter (record, &pull->viewer)))
         {
           JsonObject *change = json_object_new ();
 
@@ -933,17 +1162,19 @@ changes_job (PmStore  *self,
 /**
  * pm_store_changes_since:
  *
- * One page of changes after @after, in commit order, filtered for a device
- * of @role: `{"changes": [{"seq", "kind", "record"}], "cursor", "complete"}`.
+ * One page of changes after @after, in commit order, for the device
+ * @device_id of @role: the records it created in full, the others filtered
+ * for its role: `{"changes": [{"seq", "kind", "record"}], "cursor", "complete"}`.
  */
 JsonObject *
-pm_store_changes_since (PmStore  *self,
-                        gint64    after,
-                        guint     limit,
-                        PmRole    role,
-                        GError  **error)
+pm_store_changes_since (PmStore     *self,
+                        gint64       after,
+                        guint        limit,
+                        const char  *device_id,
+                        PmRole       role,
+                        GError     **error)
 {
-  PullData pull = { after, CLAMP (limit, 1, 1000), pm_access_device_viewer (role) };
+  PullData pull = { after, CLAMP (limit, 1, 1000), pm_access_device_viewer (role), device_id };
 
   return _pm_store_run_sync (self, changes_job, &pull, error);
 }
@@ -1120,4 +1351,110 @@ pm_store_list_devices (PmStore  *self,
                        GError  **error)
 {
   return _pm_store_run_sync (self, list_devices_job, NULL, error);
+}
+
+/* Asynchronous variants, for the UI: the main thread never waits on SQLite. */
+
+/**
+ * pm_store_outbox_peek_async:
+ *
+ * Like pm_store_outbox_peek(), without blocking the caller.
+ */
+void
+pm_store_outbox_peek_async (PmStore             *self,
+                            guint                limit,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (PM_IS_STORE (self));
+  _pm_store_run_async (self, outbox_peek_job, GUINT_TO_POINTER (MIN (limit, MAX_PUSH_ENTRIES)), NULL,
+                       (GDestroyNotify) json_array_unref, pm_store_outbox_peek_async,
+                       cancellable, callback, user_data);
+}
+
+JsonArray *
+pm_store_outbox_peek_finish (PmStore       *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pm_store_outbox_peek_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * pm_store_list_sync_issues_async:
+ *
+ * Like pm_store_list_sync_issues(), without blocking the caller.
+ */
+void
+pm_store_list_sync_issues_async (PmStore             *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (PM_IS_STORE (self));
+  _pm_store_run_async (self, list_issues_job, NULL, NULL, (GDestroyNotify) json_array_unref,
+                       pm_store_list_sync_issues_async, cancellable, callback, user_data);
+}
+
+JsonArray *
+pm_store_list_sync_issues_finish (PmStore       *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pm_store_list_sync_issues_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+dismiss_issue_job (PmStore  *self,
+                   sqlite3  *db,
+                   gpointer  data,
+                   GError  **error)
+{
+  /* Already gone (a second tap, another window) is no failure. */
+  return exec_texts (db, "DELETE FROM sync_issues WHERE uuid = ?", "Dismissing a sync issue",
+                     error, 1, (const char *) data) ? self : NULL;
+}
+
+/**
+ * pm_store_dismiss_sync_issue:
+ *
+ * Removes the sync issue of outbox entry @uuid once a person has acted on
+ * it. Dismissing an issue that is already gone succeeds.
+ */
+gboolean
+pm_store_dismiss_sync_issue (PmStore     *self,
+                             const char  *uuid,
+                             GError     **error)
+{
+  g_return_val_if_fail (PM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+  return _pm_store_run_sync (self, dismiss_issue_job, (gpointer) uuid, error) != NULL;
+}
+
+void
+pm_store_dismiss_sync_issue_async (PmStore             *self,
+                                   const char          *uuid,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (PM_IS_STORE (self));
+  g_return_if_fail (uuid != NULL);
+  _pm_store_run_async (self, dismiss_issue_job, g_strdup (uuid), g_free, NULL,
+                       pm_store_dismiss_sync_issue_async, cancellable, callback, user_data);
+}
+
+gboolean
+pm_store_dismiss_sync_issue_finish (PmStore       *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pm_store_dismiss_sync_issue_async, FALSE);
+  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
 }

@@ -60,6 +60,7 @@ JsonArray  *pm_store_apply_push          (PmStore      *self,
 JsonObject *pm_store_changes_since       (PmStore      *self,
                                           gint64        after,
                                           guint         limit,
+                                          const char   *device_id,
                                           PmRole        role,
                                           GError      **error);
 char       *pm_store_add_device          (PmStore      *self,
@@ -75,5 +76,34 @@ gboolean    pm_store_revoke_device       (PmStore      *self,
                                           GError      **error);
 JsonArray  *pm_store_list_devices        (PmStore      *self,
                                           GError      **error);
+
+/* Asynchronous variants and acting on sync issues (client end) */
+
+void        pm_store_outbox_peek_async         (PmStore             *self,
+                                                guint                limit,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+JsonArray  *pm_store_outbox_peek_finish        (PmStore             *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+void        pm_store_list_sync_issues_async    (PmStore             *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+JsonArray  *pm_store_list_sync_issues_finish   (PmStore             *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+gboolean    pm_store_dismiss_sync_issue        (PmStore             *self,
+                                                const char          *uuid,
+                                                GError             **error);
+void        pm_store_dismiss_sync_issue_async  (PmStore             *self,
+                                                const char          *uuid,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean    pm_store_dismiss_sync_issue_finish (PmStore             *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
 
 G_END_DECLS

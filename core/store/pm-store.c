@@ -622,6 +622,7 @@ write_record (PmStore     *self,
   g_autofree char *data = NULL;
   g_autofree char *now = pm_clock_timestamp ();
   g_autofree char *old_status = NULL;
+  g_autofree char *old_data = NULL;
   sqlite3_stmt *stmt = NULL;
   gboolean exists = FALSE;
   gboolean ok = FALSE;
@@ -640,6 +641,7 @@ write_record (PmStore     *self,
       stored_version = sqlite3_column_int64 (stmt, 0);
       stamp->created_at = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       old_status = stored_status (stmt);
+      old_data = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
@@ -704,7 +706,7 @@ sql_error:
     return FALSE;
   if (mode == PM_WRITE_LOCAL && self->enrolled)
     return _pm_store_queue_outbox (db, record, exists ? stored_version : 0, stamp->version,
-                                   stamp->created_at, stamp->updated_at, old_status, actor_id, error);
+                                   stamp->created_at, stamp->updated_at, old_data, actor_id, error);
   return TRUE;
 }
 

@@ -14,6 +14,7 @@
 #include "pm-test-utils.h"
 
 #define DEVICE "0a7c6c4e-6b1f-4a55-9d0e-3f6f1c2b9a01"
+#define OFFICE "0a7c6c4e-6b1f-4a55-9d0e-3f6f1c2b9a02"
 
 typedef struct
 {
@@ -40,7 +41,7 @@ pull_all (PmStore *from,
   for (guint page_no = 0; page_no < 1000; page_no++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(JsonObject) page = pm_store_changes_since (from, cursor, 50, role, &error);
+      g_autoptr(JsonObject) page = pm_store_changes_since (from, cursor, 50, DEVICE, role, &error);
 
       g_assert_no_error (error);
       cursor = json_object_get_int_member (page, "cursor");
@@ -53,17 +54,24 @@ pull_all (PmStore *from,
 }
 
 static JsonArray *
-push (Fixture *f)
+push_as (Fixture *f,
+         PmRole   role)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) entries = pm_store_outbox_peek (f->van, 500, &error);
   JsonArray *results;
 
   g_assert_no_error (error);
-  results = pm_store_apply_push (f->server, DEVICE, PM_ROLE_FIELD, entries, &error);
+  results = pm_store_apply_push (f->server, DEVICE, role, entries, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (results), ==, json_array_get_length (entries));
   return results;
+}
+
+static JsonArray *
+push (Fixture *f)
+{
+  return push_as (f, PM_ROLE_FIELD);
 }
 
 static const char *
@@ -142,7 +150,7 @@ test_pull_scope_of_office (Fixture       *f,
                            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) page = pm_store_changes_since (f->server, 0, 1000, PM_ROLE_EINWOHNERWESEN, &error);
+  g_autoptr(JsonObject) page = pm_store_changes_since (f->server, 0, 1000, OFFICE, PM_ROLE_EINWOHNERWESEN, &error);
   JsonArray *changes = json_object_get_array_member (page, "changes");
   guint n_cases = 0;
 
@@ -289,6 +297,8 @@ test_conflict (Fixture       *f,
 
   results = push (f);
   g_assert_cmpstr (outcome (results, 0), ==, "conflict");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (json_array_get_object_element (results, 0),
+                                                                                "conflicts"), 0), ==, "planned_start");
   g_assert_true (pm_store_outbox_settle (f->van, results, &error));
   g_assert_no_error (error);
   after = pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (on_server), &error);
@@ -297,6 +307,184 @@ test_conflict (Fixture       *f,
   issues = pm_store_list_sync_issues (f->van, &error);
   g_assert_cmpuint (json_array_get_length (issues), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (issues, 0), "outcome"), ==, "conflict");
+}
+
+/* Edits of different fields made meanwhile both stand; notes only grow. */
+static void
+test_merge_fields (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(PmRecord) on_server = first_of (f->server, PM_TYPE_VISIT);
+  g_autoptr(PmRecord) on_van = pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (on_server), NULL);
+  g_autoptr(PmRecord) merged = NULL;
+  g_autoptr(PmRecord) after = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonArray) issues = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_note = g_strconcat (pm_record_get_string (on_server, "notes") ? pm_record_get_string (on_server, "notes") : "",
+                                              " Hund im Hof.", NULL);
+  g_autofree char *van_note = g_strconcat (pm_record_get_string (on_van, "notes") ? pm_record_get_string (on_van, "notes") : "",
+                                           " Klingel defekt.", NULL);
+
+  pm_record_set_string (on_server, "planned_start", "07:15");
+  pm_record_set_string (on_server, "notes", server_note);
+  g_assert_true (pm_store_save (f->server, on_server, &error));
+  pm_record_set_string (on_van, "facility_contact", "Frau Busch, Station 3");
+  pm_record_set_string (on_van, "notes", van_note);
+  g_assert_true (pm_store_save (f->van, on_van, &error));
+  g_assert_no_error (error);
+
+  results = push (f);
+  g_assert_cmpstr (outcome (results, 0), ==, "applied");
+  g_assert_false (json_object_has_member (json_array_get_object_element (results, 0), "conflicts"));
+  merged = pm_store_get (f->server, PM_TYPE_VISIT, pm_record_get_id (on_server), &error);
+  g_assert_cmpstr (pm_record_get_string (merged, "planned_start"), ==, "07:15");
+  g_assert_cmpstr (pm_record_get_string (merged, "facility_contact"), ==, "Frau Busch, Station 3");
+  g_assert_true (g_str_has_suffix (pm_record_get_string (merged, "notes"), "Hund im Hof. Klingel defekt."));
+
+  g_assert_true (pm_store_outbox_settle (f->van, results, &error));
+  after = pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (on_server), &error);
+  g_assert_cmpstr (pm_record_get_string (after, "planned_start"), ==, "07:15");
+  g_assert_cmpstr (pm_record_get_string (after, "notes"), ==, pm_record_get_string (merged, "notes"));
+  g_assert_cmpint (pm_record_get_version (after), ==, pm_record_get_version (merged));
+  issues = pm_store_list_sync_issues (f->van, &error);
+  g_assert_cmpuint (json_array_get_length (issues), ==, 0);
+}
+
+/* Dispatch moved a visit the van had already set off to: the visit stays
+ * where the van is, and dispatch gets the conflict to see. */
+static void
+test_dispatch_cannot_move_started_visit (Fixture       *f,
+                                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) visits = pm_store_list (f->server, PM_TYPE_VISIT, NULL);
+  g_autoptr(PmRecord) on_desk = NULL;
+  g_autoptr(PmRecord) after = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *date = NULL;
+  PmRecord *on_server = NULL;
+
+  for (guint i = 0; i < visits->len && on_server == NULL; i++)
+    if (g_strcmp0 (pm_record_get_string (g_ptr_array_index (visits, i), "status"), "scheduled") == 0)
+      on_server = g_ptr_array_index (visits, i);
+  g_assert_nonnull (on_server);
+  date = g_strdup (pm_record_get_string (on_server, "date"));
+  on_desk = pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (on_server), NULL);
+  /* The van sets off (its push reached the server first). */
+  pm_store_set_actor (f->server, PM_TEST_STAFF_ID, PM_ROLE_FIELD, NULL);
+  pm_record_set_string (on_server, "status", "on_the_way");
+  g_assert_true (pm_store_save (f->server, on_server, &error));
+  g_assert_no_error (error);
+  act_as_admin (f->server);
+  pm_record_set_string (on_desk, "date", "2026-11-30");
+  g_assert_true (pm_store_save (f->van, on_desk, &error));
+
+  results = push_as (f, PM_ROLE_DISPATCH);
+  g_assert_cmpstr (outcome (results, 0), ==, "conflict");
+  after = pm_store_get (f->server, PM_TYPE_VISIT, pm_record_get_id (on_server), &error);
+  g_assert_cmpstr (pm_record_get_string (after, "date"), ==, date);
+  g_assert_cmpstr (pm_record_get_string (after, "status"), ==, "on_the_way");
+}
+
+/* A case the office has booked takes no late edit from the van. */
+static void
+test_locked_case_refuses_van (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(PmRecord) template = first_of (f->server, PM_TYPE_CASE);
+  g_autoptr(JsonObject) json = pm_record_to_json (template);
+  g_autoptr(PmRecord) captured = NULL;
+  g_autoptr(PmRecord) on_server = NULL;
+  g_autoptr(PmRecord) after = NULL;
+  g_autoptr(JsonArray) first = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  const char * const office_steps[] = { "submitted", "in_progress", "booked" };
+
+  /* The van captures a case and sends it. */
+  json_object_set_string_member (json, "id", id);
+  json_object_set_string_member (json, "status", "captured");
+  json_object_set_string_member (json, "handover_mode", "visit");
+  json_object_remove_member (json, "version");
+  json_object_remove_member (json, "receipt_no");
+  captured = pm_record_new_from_json (PM_TYPE_CASE, json, &error);
+  g_assert_no_error (error);
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "einwohnerwesen");
+  pm_store_save (f->van, captured, &error);
+  g_assert_no_error (error);
+  first = push (f);
+  g_assert_cmpstr (outcome (first, 0), ==, "applied");
+  g_assert_true (pm_store_outbox_settle (f->van, first, &error));
+
+  /* The office books it. */
+  pm_store_set_actor (f->server, PM_TEST_STAFF_ID, PM_ROLE_EINWOHNERWESEN, "einwohnerwesen");
+  on_server = pm_store_get (f->server, PM_TYPE_CASE, id, &error);
+  for (guint i = 0; i < G_N_ELEMENTS (office_steps); i++)
+    {
+      pm_record_set_string (on_server, "status", office_steps[i]);
+      if (g_str_equal (office_steps[i], "booked"))
+        pm_record_set_string (on_server, "registration_number", "HAL-2026-104711");
+      pm_store_save (f->server, on_server, &error);
+      g_assert_no_error (error);
+    }
+
+  /* The van's later edit is refused and kept as an issue on the van. */
+  pm_record_set_string (captured, "handover_mode", "direct_mail");
+  pm_store_save (f->van, captured, &error);
+  g_assert_no_error (error);
+  results = push (f);
+  g_assert_cmpstr (outcome (results, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "code"), ==, "case_locked");
+  after = pm_store_get (f->server, PM_TYPE_CASE, id, &error);
+  g_assert_cmpstr (pm_record_get_string (after, "handover_mode"), ==, "visit");
+  g_assert_cmpstr (pm_record_get_string (after, "status"), ==, "booked");
+}
+
+/* A case the van captured comes back from the server whole; the others
+ * reach the van as summaries only. */
+static void
+test_own_records_come_back_whole (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) cases = pm_store_list (f->server, PM_TYPE_CASE, NULL);
+  g_autoptr(JsonObject) json = NULL;
+  PmRecord *template = NULL;
+  g_autoptr(PmRecord) captured = NULL;
+  g_autoptr(PmRecord) after = NULL;
+  g_autoptr(PmRecord) other = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+
+  for (guint i = 0; i < cases->len && template == NULL; i++)
+    if (pm_record_get_string (g_ptr_array_index (cases, i), "payment_method"))
+      template = g_ptr_array_index (cases, i);
+  g_assert_nonnull (template);
+  json = pm_record_to_json (template);
+
+  json_object_set_string_member (json, "id", id);
+  json_object_set_string_member (json, "status", "captured");
+  json_object_set_string_member (json, "status_reason", "Altes Dokument liegt vor");
+  json_object_remove_member (json, "version");
+  json_object_remove_member (json, "receipt_no");
+  captured = pm_record_new_from_json (PM_TYPE_CASE, json, &error);
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "einwohnerwesen");
+  pm_store_save (f->van, captured, &error);
+  g_assert_no_error (error);
+  results = push (f);
+  g_assert_true (pm_store_outbox_settle (f->van, results, &error));
+  pull_all (f->server, f->van, PM_ROLE_FIELD);
+
+  act_as_admin (f->van);
+  after = pm_store_get (f->van, PM_TYPE_CASE, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pm_record_get_string (after, "status_reason"), ==, "Altes Dokument liegt vor");
+  other = pm_store_get (f->van, PM_TYPE_CASE, pm_record_get_id (template), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pm_record_get_string (other, "service"), ==, pm_record_get_string (template, "service"));
+  g_assert_null (pm_record_get_string (other, "payment_method"));
 }
 
 /* A pull never shows the user older data than their own unsent edit. */
@@ -390,6 +578,10 @@ main (int   argc,
   ADD ("/sync-store/uuid-reused", test_uuid_reused);
   ADD ("/sync-store/push-outside-scope", test_push_outside_scope);
   ADD ("/sync-store/conflict", test_conflict);
+  ADD ("/sync-store/merge-fields", test_merge_fields);
+  ADD ("/sync-store/dispatch-cannot-move-started-visit", test_dispatch_cannot_move_started_visit);
+  ADD ("/sync-store/locked-case-refuses-van", test_locked_case_refuses_van);
+  ADD ("/sync-store/own-records-come-back-whole", test_own_records_come_back_whole);
   ADD ("/sync-store/unsent-edit-stays-on-top", test_unsent_edit_stays_on_top);
   ADD ("/sync-store/malformed-batch", test_malformed_batch);
   ADD ("/sync-store/devices", test_devices);
