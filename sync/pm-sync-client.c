@@ -191,6 +191,10 @@ request (PmSyncClient  *self,
           g_usleep (backoff_ms * G_TIME_SPAN_MILLISECOND);
           backoff_ms *= 2;
         }
+      /* Every request of the protocol may be repeated (pushes are answered
+       * by entry UUID), so libsoup may reuse a kept-alive connection for a
+       * POST too instead of opening (and on https, handshaking) a new one. */
+      soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", self->authorization);
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
       if (text)

@@ -73,6 +73,8 @@ PmRecord *_pm_store_read_record    (sqlite3        *db,
                                     GError        **error);
 void      _pm_store_set_enrolled   (PmStore        *self,
                                     gboolean        enrolled);
+void      _pm_store_set_pushing_device (PmStore    *self,
+                                        const char *device_id);
 
 /* pm-store-sync.c */
 gboolean  _pm_store_read_enrolment (sqlite3        *db,
@@ -80,6 +82,7 @@ gboolean  _pm_store_read_enrolment (sqlite3        *db,
                                     GError        **error);
 gboolean  _pm_store_log_change     (sqlite3        *db,
                                     PmRecord       *record,
+                                    const char     *device_id,
                                     GError        **error);
 gboolean  _pm_store_queue_outbox   (sqlite3        *db,
                                     PmRecord       *record,

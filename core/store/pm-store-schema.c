@@ -52,12 +52,13 @@ static const char * const migrations[] = {
   "CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);",
 
   /* 4: sync. changes: one row per record at its latest change, in commit
-   * order (the server's pull); outbox and sync_issues: a device's unsent
+   * order, and the device that pushed it if one did (the server's pull);
+   * outbox and sync_issues: a device's unsent
    * edits and the server's refusals; push_results and devices: the server's
    * answers by device and UUID, and the enrolled devices; record_origins: the
    * device that created a record, which gets it back in full. */
   "CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
-  "  record_id TEXT NOT NULL);"
+  "  record_id TEXT NOT NULL, device_id TEXT);"
   "CREATE UNIQUE INDEX changes_by_record ON changes (kind, record_id);"
   "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL UNIQUE,"
   "  record_id TEXT NOT NULL, entry TEXT NOT NULL);"

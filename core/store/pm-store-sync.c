@@ -257,12 +257,14 @@ pm_store_get_pull_cursor (PmStore *self)
 gboolean
 _pm_store_log_change (sqlite3     *db,
                       PmRecord    *record,
+                      const char  *device_id,
                       GError     **error)
 {
   /* REPLACE gives the record a fresh, higher sequence inside this
    * transaction: a pull sees each record once, at its latest version. */
-  return exec_texts (db, "REPLACE INTO changes (kind, record_id) VALUES (?, ?)", "Logging a change",
-                     error, 2, pm_record_get_kind (record), pm_record_get_id (record));
+  return exec_texts (db, "REPLACE INTO changes (kind, record_id, device_id) VALUES (?, ?, ?)",
+                     "Logging a change", error, 3, pm_record_get_kind (record), pm_record_get_id (record),
+                     device_id);
 }
 
 /* The outbox (client end) */
@@ -1059,7 +1061,9 @@ push_job (PmStore  *self,
         }
       if (answer == NULL)
         {
+          _pm_store_set_pushing_device (self, push->device_id);
           answer = apply_entry (self, db, push->device_id, push->role, entry, error);
+          _pm_store_set_pushing_device (self, NULL);
           if (answer == NULL ||
               !remember_answer (db, push->device_id, uuid, hash, answer, error))
             {
@@ -1111,7 +1115,7 @@ changes_job (PmStore  *self,
 {
   PullData *pull = data;
   sqlite3_stmt *stmt = prepare (db,
-                                "SELECT c.seq, c.kind, c.record_id, o.device_id FROM changes c"
+                                "SELECT c.seq, c.kind, c.record_id, o.device_id, c.device_id FROM changes c"
                                 " LEFT JOIN record_origins o ON o.kind = c.kind AND o.record_id = c.record_id"
                                 " WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
                                 error);
@@ -1129,8 +1133,10 @@ changes_job (PmStore  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *kind = (const char *) sqlite3_column_text (stmt, 1);
-      g_autoptr(PmRecord) record = _pm_store_read_record (db, pm_model_type_for (kind),
-                                                          (const char *) sqlite3_column_text (stmt, 2), NULL);
+      /* The device's own latest push: it holds that version already. */
+      gboolean echo = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), pull->device_id) == 0;
+      g_autoptr(PmRecord) record = echo ? NULL : _pm_store_read_record (db, pm_model_type_for (kind),
+                                                                       (const char *) sqlite3_column_text (stmt, 2), NULL);
 
       scanned++;
       cursor = sqlite3_column_int64 (stmt, 0);

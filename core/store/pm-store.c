@@ -39,6 +39,7 @@ struct _PmStore
   char         *actor_department;
 
   gboolean      enrolled; /* worker only: local writes queue outbox entries */
+  const char   *pushing_device; /* worker only: whose push is being applied */
 };
 
 G_DEFINE_FINAL_TYPE (PmStore, pm_store, G_TYPE_OBJECT)
@@ -702,7 +703,7 @@ sql_error:
   if (!ok || PM_IS_AUDIT_ENTRY (record) || mode == PM_WRITE_REMOTE)
     return ok;
   if (!insert_audit (self, db, actor_id, exists ? "update" : "create", record, error) ||
-      !_pm_store_log_change (db, record, error))
+      !_pm_store_log_change (db, record, mode == PM_WRITE_PUSHED ? self->pushing_device : NULL, error))
     return FALSE;
   if (mode == PM_WRITE_LOCAL && self->enrolled)
     return _pm_store_queue_outbox (db, record, exists ? stored_version : 0, stamp->version,
@@ -735,6 +736,14 @@ _pm_store_set_enrolled (PmStore  *self,
 {
   assert_worker (self);
   self->enrolled = enrolled;
+}
+
+void
+_pm_store_set_pushing_device (PmStore    *self,
+                              const char *device_id)
+{
+  assert_worker (self);
+  self->pushing_device = device_id;
 }
 
 static gboolean

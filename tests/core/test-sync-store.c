@@ -186,6 +186,25 @@ new_counselling_from_server (Fixture *f)
   return record;
 }
 
+static gboolean
+page_has (Fixture    *f,
+          const char *device_id,
+          PmRole      role,
+          const char *record_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) page = pm_store_changes_since (f->server, pm_store_get_pull_cursor (f->van),
+                                                       1000, device_id, role, &error);
+  JsonArray *changes = json_object_get_array_member (page, "changes");
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_object_get_object_member (json_array_get_object_element (changes, i),
+                                                                                  "record"), "id"), record_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* A record written offline reaches the server once, however often it is sent. */
 static void
 test_push_exactly_once (Fixture       *f,
@@ -220,6 +239,10 @@ test_push_exactly_once (Fixture       *f,
   g_assert_true (pm_store_outbox_settle (f->van, again, &error));
   g_assert_no_error (error);
   g_assert_cmpint (pm_store_outbox_count (f->van, NULL), ==, 0);
+
+  /* The pull does not echo the van's own push back; an office gets it. */
+  g_assert_false (page_has (f, DEVICE, PM_ROLE_FIELD, pm_record_get_id (record)));
+  g_assert_true (page_has (f, OFFICE, PM_ROLE_SOZIALES, pm_record_get_id (record)));
 }
 
 static void
