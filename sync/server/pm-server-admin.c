@@ -14,12 +14,16 @@
 
 #include <stdio.h>
 
+#include "pm-export.h"
 #include "pm-server-admin.h"
 #include "pm-server-store.h"
 #include "pm-store-sync.h"
 
 #define USAGE "usage: pepamo-server --data-dir DIR [--key-file FILE] admin " \
-              "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID"
+              "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID | export"
+
+/* Who reads in `admin export`: the audit log names the server's admin. */
+#define ADMIN_ACTOR "pepamo-server-admin"
 
 static int
 fail_usage (const char *message)
@@ -93,6 +97,24 @@ revoke_device (PmStore    *store,
   return 0;
 }
 
+/* Every record the server holds, in the shape of `pepamo-cli export`; the
+ * reads of counselling records and cases are audited like any export. */
+static int
+export_records (PmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  pm_store_set_actor (store, ADMIN_ACTOR, PM_ROLE_ADMIN, NULL);
+  root = pm_export_json (store, &error);
+  if (root == NULL)
+    return fail ("export", error);
+  text = json_to_string (root, TRUE);
+  printf ("%s\n", text);
+  return 0;
+}
+
 /**
  * pm_server_admin_main:
  * @argv: the arguments from "admin" on
@@ -114,7 +136,7 @@ pm_server_admin_main (int          argc,
     { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city", "CITY" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke");
+  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export");
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   const char *command;
@@ -135,10 +157,10 @@ pm_server_admin_main (int          argc,
       if (argc != 2 || !is_device_role (role) || city == NULL || *city == '\0')
         return fail_usage ("enrol needs --role (field, dispatch, einwohnerwesen, soziales or planning) and --city");
     }
-  else if (g_str_equal (command, "devices"))
+  else if (g_str_equal (command, "devices") || g_str_equal (command, "export"))
     {
       if (argc != 2 || role_wire || city)
-        return fail_usage ("devices takes no arguments");
+        return fail_usage ("devices and export take no arguments");
     }
   else if (g_str_equal (command, "revoke"))
     {
@@ -161,6 +183,8 @@ pm_server_admin_main (int          argc,
     rc = enrol (store, role, city);
   else if (g_str_equal (command, "revoke"))
     rc = revoke_device (store, argv[2]);
+  else if (g_str_equal (command, "export"))
+    rc = export_records (store);
   else
     rc = list_devices (store);
   pm_store_close (store);

@@ -281,6 +281,20 @@ class ServerSyncTest(unittest.TestCase):
         pulled = {c["record"]["id"]: c for c in changes}
         self.assertEqual(pulled[person["id"]]["record"]["care_grade"], "5")
 
+        # The server's records as one document, in the shape of pepamo-cli export.
+        r = run_server("--data-dir", self.data, "admin", "export")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        exported = json.loads(r.stdout)
+        for key in ("staff", "vans", "citizens", "visits", "counselling", "cases", "consents", "audit"):
+            self.assertIsInstance(exported[key], list, key)
+        visits = {v["id"]: v for v in exported["visits"]}
+        self.assertEqual(visits[record["id"]]["duration_min"], 40)
+        self.assertEqual(visits[record["id"]]["version"], 1)
+        self.assertEqual({c["id"]: c for c in exported["citizens"]}[person["id"]]["care_grade"], "5")
+        # Every applied push left an audit entry naming the person who acted.
+        created = {a["record_id"]: a for a in exported["audit"] if a["action"] == "create"}
+        self.assertEqual(created[record["id"]]["actor_id"], first[1]["actor_id"])
+
         # Nothing after the cursor.
         status, page = self.request("GET", "/v1/sync/pull?after=%d" % cursor, self.dispatch)
         self.assertEqual(status, 200, page)
@@ -299,7 +313,7 @@ class ServerSyncTest(unittest.TestCase):
     def test_admin_usage(self):
         for args in (["admin"], ["admin", "enrol", "--role", "mayor", "--city", "halle"],
                      ["admin", "enrol", "--role", "field"], ["admin", "devices", "extra"],
-                     ["admin", "revoke"], ["admin", "launch"]):
+                     ["admin", "revoke"], ["admin", "launch"], ["admin", "export", "all"]):
             r = run_server("--data-dir", self.data, *args)
             self.assertEqual(r.returncode, 2, (args, r.stderr))
             self.assertTrue(r.stderr.startswith("pepamo-server: admin"), r.stderr)
