@@ -35,6 +35,7 @@ struct _PmSyncClient
   char        *server_url;
   char        *authorization;
   SoupSession *session;
+  gint64       clock_skew;   /* seconds the device's clock is ahead of the server's */
 };
 
 G_DEFINE_FINAL_TYPE (PmSyncClient, pm_sync_client, G_TYPE_OBJECT)
@@ -162,6 +163,33 @@ set_http_error (SoupMessage  *msg,
 }
 
 /* One request with its retries; @body is sent as JSON when given. */
+/* Device clocks are not trusted: the server's Date header tells how far
+ * off this one is (to the second, which is all the header carries). */
+static void
+note_clock_skew (PmSyncClient *self,
+                 SoupMessage  *msg)
+{
+  const char *date = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Date");
+  g_autoptr(GDateTime) server = date ? soup_date_time_new_from_http_string (date) : NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  if (server)
+    self->clock_skew = g_date_time_difference (now, server) / G_TIME_SPAN_SECOND;
+}
+
+/**
+ * pm_sync_client_get_clock_skew:
+ *
+ * Returns: how many seconds this device's clock was ahead of the server's
+ *   (negative: behind) at the last answer, 0 before any
+ */
+gint64
+pm_sync_client_get_clock_skew (PmSyncClient *self)
+{
+  g_return_val_if_fail (PM_IS_SYNC_CLIENT (self), 0);
+  return self->clock_skew;
+}
+
 static JsonObject *
 request (PmSyncClient  *self,
          const char    *method,
@@ -213,6 +241,7 @@ request (PmSyncClient  *self,
             break;
           continue;
         }
+      note_clock_skew (self, msg);
       status = soup_message_get_status (msg);
       if (SOUP_STATUS_IS_SERVER_ERROR (status))
         {

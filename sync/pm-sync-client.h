@@ -33,6 +33,7 @@ PmSyncClient *pm_sync_client_new          (const char    *server_url,
 const char   *pm_sync_client_get_server_url (PmSyncClient *self);
 JsonObject   *pm_sync_client_fetch_device (PmSyncClient  *self,
                                            GError       **error);
+gint64        pm_sync_client_get_clock_skew (PmSyncClient *self);
 gboolean      pm_sync_client_sync         (PmSyncClient  *self,
                                            PmStore       *store,
                                            PmSyncStats   *stats,

@@ -22,6 +22,7 @@
 #define FIRST_INTERVAL_SECONDS   60
 #define MAX_INTERVAL_SECONDS     (30 * 60)
 #define PENDING_REFRESH_SECONDS  5
+#define MAX_CLOCK_SKEW_SECONDS   120
 
 struct _PmSyncService
 {
@@ -154,6 +155,9 @@ sync_done_cb (GObject      *object,
       g_object_notify (G_OBJECT (self), "last-sync");
       self->interval = FIRST_INTERVAL_SECONDS;
       self->state = NULL;
+      if (self->client && ABS (pm_sync_client_get_clock_skew (self->client)) >= MAX_CLOCK_SKEW_SECONDS)
+        g_message ("This device's clock is %" G_GINT64_FORMAT " s off the server's",
+                   pm_sync_client_get_clock_skew (self->client));
     }
   else
     {

@@ -20,6 +20,9 @@
 #include "pm-store-sync.h"
 #include "pm-sync-client.h"
 
+/* Beyond this the device's clock is reported as wrong. */
+#define MAX_CLOCK_SKEW_SECONDS 120
+
 /* Meta keys written by pm_store_enrol(), and the CA file's own. */
 #define META_SERVER_URL "sync.server_url"
 #define META_TOKEN      "sync.token"
@@ -148,6 +151,22 @@ client_for_store (PmStore  *store,
   return g_steal_pointer (&client);
 }
 
+/* Fees and deletion dates follow the day; a clock that is off misleads them. */
+static void
+warn_clock_skew (PmSyncClient *client)
+{
+  gint64 skew = pm_sync_client_get_clock_skew (client);
+
+  if (ABS (skew) < MAX_CLOCK_SKEW_SECONDS)
+    return;
+  if (skew > 0)
+    g_printerr (_("Warning: this device's clock is %d minutes ahead of the server's; set the right time.\n"),
+                (int) (skew / 60));
+  else
+    g_printerr (_("Warning: this device's clock is %d minutes behind the server's; set the right time.\n"),
+                (int) (-skew / 60));
+}
+
 int
 pm_cli_sync (const char  *data_dir,
              int          argc,
@@ -174,6 +193,7 @@ pm_cli_sync (const char  *data_dir,
     return pm_cli_fail ("%s", error->message);
 
   ok = pm_sync_client_sync (client, store, &stats, &error);
+  warn_clock_skew (client);
   /* Also after a failure: what went through is settled and stays so. */
   printf (_("Pushed %u (%u applied, %u duplicate, %u conflicts, %u rejected), pulled %u changes.\n"),
           stats.pushed, stats.applied, stats.duplicate, stats.conflicts, stats.rejected, stats.pulled);

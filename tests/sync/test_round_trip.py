@@ -200,9 +200,14 @@ class RoundTripTest(unittest.TestCase):
 
 
 class FlakyServer(http.server.BaseHTTPRequestHandler):
-    """Answers /v1/device with 503 for the first `failures` requests."""
+    """Answers /v1/device with 503 for the first `failures` requests, an
+    empty pull, and a Date header `clock_offset` seconds off."""
     failures = 0
     requests = 0
+    clock_offset = 0
+
+    def date_time_string(self, timestamp=None):
+        return super().date_time_string(time.time() + FlakyServer.clock_offset)
 
     def do_GET(self):
         FlakyServer.requests += 1
@@ -210,6 +215,8 @@ class FlakyServer(http.server.BaseHTTPRequestHandler):
             status, body = 503, {"error": "Service Unavailable", "reason": "busy"}
         elif self.headers.get("Authorization") != "Bearer good":
             status, body = 401, {"error": "Unauthorized", "reason": "unknown token"}
+        elif self.path.startswith("/v1/sync/pull"):
+            status, body = 200, {"changes": [], "cursor": 0, "complete": True}
         else:
             status, body = 200, {"device_id": "d1", "role": "field", "city": "halle"}
         data = json.dumps(body).encode()
@@ -233,6 +240,7 @@ class RetryTest(unittest.TestCase):
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
         FlakyServer.requests = 0
+        FlakyServer.clock_offset = 0
 
     def tearDown(self):
         self.httpd.shutdown()
@@ -259,6 +267,19 @@ class RetryTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertEqual(FlakyServer.requests, 1)
         self.assertIn("unknown token", r.stderr)
+
+    def test_clock_skew_is_reported(self):
+        r = run("--data-dir", self.store, "enrol", "--server", self.url, "--token", "good")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # The server's clock is an hour behind: this device's is an hour ahead.
+        FlakyServer.clock_offset = -3600
+        r = run("--data-dir", self.store, "sync")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, r"clock is (59|60) minutes ahead")
+        FlakyServer.clock_offset = 30
+        r = run("--data-dir", self.store, "sync")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("clock", r.stderr)
 
 
 if __name__ == "__main__":
