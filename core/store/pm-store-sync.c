@@ -846,28 +846,64 @@ merge_edit (PmRecord    *stored,
   return record;
 }
 
+/* The server's row as the device @device_id of @role may hold it: whole for
+ * the device that created it, else its role's slice; NULL when outside it. */
+static JsonObject *
+device_copy (sqlite3     *db,
+             PmRecord    *record,
+             const char  *device_id,
+             PmRole      role)
+{
+  g_autoptr(JsonObject) json = pm_record_to_json (record);
+  g_autoptr(PmRecord) copy = pm_record_new_from_json (G_OBJECT_TYPE (record), json, NULL);
+  sqlite3_stmt *stmt = prepare (db, "SELECT device_id FROM record_origins WHERE kind = ? AND record_id = ?", NULL);
+  gboolean own = FALSE;
+  PmViewer viewer = pm_access_device_viewer (role);
+  JsonObject *result;
+
+  if (copy == NULL || stmt == NULL)
+    {
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, pm_record_get_kind (record), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, pm_record_get_id (record), -1, SQLITE_STATIC);
+  own = sqlite3_step (stmt) == SQLITE_ROW && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), device_id) == 0;
+  sqlite3_finalize (stmt);
+  if (!own && !pm_access_filter (copy, &viewer))
+    return NULL;
+  pm_record_set_version (copy, pm_record_get_version (record));
+  result = pm_record_to_json (copy);
+  json_object_set_int_member (result, "version", pm_record_get_version (record));
+  return result;
+}
+
+/* An edit of an existing record takes only the fields it changed: a device
+ * never overwrites what it was not sent (a care grade, a case's details). */
 static JsonObject *
 merge_answer (PmStore     *self,
               sqlite3     *db,
+              const char  *device_id,
               PmRole       role,
               JsonObject  *entry,
               PmRecord    *stored,
               GError     **error)
 {
   const char *uuid = json_object_get_string_member (entry, "uuid");
+  JsonObject *changes = json_object_get_object_member (entry, "changes");
+  JsonObject *sent = json_object_get_object_member (entry, "record");
   g_autoptr(JsonArray) conflicts = json_array_new ();
   g_autoptr(GError) refusal = NULL;
-  g_autoptr(PmRecord) merged = merge_edit (stored, json_object_get_object_member (entry, "changes"),
-                                           role, conflicts, &refusal);
+  g_autoptr(PmRecord) merged = merge_edit (stored, changes, role, conflicts, &refusal);
   JsonObject *result;
-  JsonObject *record;
+  JsonObject *copy;
   gint64 version = pm_record_get_version (stored);
-  gboolean taken;
+  guint n_conflicts = json_array_get_length (conflicts);
+  guint n_changes = json_object_get_size (changes);
 
   if (merged == NULL)
     return refusal_answer (uuid, refusal);
-  taken = json_array_get_length (conflicts) < json_object_get_size (json_object_get_object_member (entry, "changes"));
-  if (taken)
+  if (n_conflicts < n_changes)
     switch (try_write (self, db, merged, json_object_get_string_member (entry, "actor_id"), role,
                        &version, &refusal, error))
       {
@@ -879,14 +915,20 @@ merge_answer (PmStore     *self,
         break;
       }
   result = applied_answer (uuid, version);
-  if (!taken)
+  if (n_changes > 0 && n_conflicts == n_changes)
     json_object_set_string_member (result, "outcome", "conflict");
-  record = pm_record_to_json (merged);
-  json_object_set_int_member (record, "version", version);
-  json_object_set_string_member (result, "kind", json_object_get_string_member (entry, "kind"));
-  json_object_set_object_member (result, "server_record", record);
-  if (json_array_get_length (conflicts) > 0)
+  if (n_conflicts > 0)
     json_object_set_array_member (result, "conflicts", json_array_ref (conflicts));
+  /* The device's row differs from the server's: send the server's, in the
+   * device's slice, so both hold the same version again. */
+  if (n_conflicts > 0 || version != json_object_get_int_member_with_default (sent, "version", 0))
+    {
+      pm_record_set_version (merged, version);
+      copy = device_copy (db, merged, device_id, role);
+      json_object_set_string_member (result, "kind", json_object_get_string_member (entry, "kind"));
+      if (copy)
+        json_object_set_object_member (result, "server_record", copy);
+    }
   return result;
 }
 
@@ -914,6 +956,7 @@ apply_entry (PmStore     *self,
   g_autoptr(GError) refusal = NULL;
   JsonNode *changes = json_object_get_member (entry, "changes");
   JsonObject *result;
+  JsonObject *copy;
   gint64 version = 0;
 
   if (type == G_TYPE_INVALID)
@@ -937,6 +980,9 @@ apply_entry (PmStore     *self,
     return rejection (uuid, "case_locked",
                       "the registration office has booked this case; the change is kept on the device only");
 
+  if (stored && changes && json_object_get_int_member (entry, "base_version") > 0)
+    return merge_answer (self, db, device_id, role, entry, stored, error);
+
   pm_record_set_version (record, json_object_get_int_member (entry, "base_version"));
   switch (try_write (self, db, record, json_object_get_string_member (entry, "actor_id"), role,
                      &version, &refusal, error))
@@ -955,17 +1001,15 @@ apply_entry (PmStore     *self,
     }
   if (!g_error_matches (refusal, PM_ERROR, PM_ERROR_CONFLICT))
     return refusal_answer (uuid, refusal);
-  /* Edited on an older version: merge field by field where the edit says
-   * what it changed; a new record whose id exists is a plain conflict. */
-  if (stored && changes && json_object_get_int_member (entry, "base_version") > 0)
-    return merge_answer (self, db, role, entry, stored, error);
 
+  /* A new record whose id exists, or a whole-record edit (no "changes")
+   * on an older version. */
   result = json_object_new ();
   json_object_set_string_member (result, "uuid", uuid);
   json_object_set_string_member (result, "outcome", "conflict");
   json_object_set_string_member (result, "kind", kind);
-  if (stored)
-    json_object_set_object_member (result, "server_record", pm_record_to_json (stored));
+  if (stored && (copy = device_copy (db, stored, device_id, role)))
+    json_object_set_object_member (result, "server_record", copy);
   return result;
 }
 

@@ -510,6 +510,42 @@ test_own_records_come_back_whole (Fixture       *f,
   g_assert_null (pm_record_get_string (other, "payment_method"));
 }
 
+/* An edit takes only the fields it changed: what the device was never sent
+ * (the care grade, on a van) stays at the server. */
+static void
+test_edit_keeps_unseen_fields (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) citizens = pm_store_list (f->server, PM_TYPE_CITIZEN, NULL);
+  g_autoptr(PmRecord) on_van = NULL;
+  g_autoptr(PmRecord) after = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  PmRecord *graded = NULL;
+
+  for (guint i = 0; i < citizens->len && graded == NULL; i++)
+    if (pm_record_get_string (g_ptr_array_index (citizens, i), "care_grade"))
+      graded = g_ptr_array_index (citizens, i);
+  g_assert_nonnull (graded);
+  on_van = pm_store_get (f->van, PM_TYPE_CITIZEN, pm_record_get_id (graded), &error);
+  g_assert_null (pm_record_get_string (on_van, "care_grade"));
+  pm_record_set_string (on_van, "phone", "0345 0000000");
+  g_assert_true (pm_store_save (f->van, on_van, &error));
+  g_assert_no_error (error);
+
+  results = push (f);
+  g_assert_cmpstr (outcome (results, 0), ==, "applied");
+  after = pm_store_get (f->server, PM_TYPE_CITIZEN, pm_record_get_id (graded), &error);
+  g_assert_cmpstr (pm_record_get_string (after, "phone"), ==, "0345 0000000");
+  g_assert_cmpstr (pm_record_get_string (after, "care_grade"), ==, pm_record_get_string (graded, "care_grade"));
+  /* Nor does the answer hand the van what its role may not hold. */
+  g_assert_true (pm_store_outbox_settle (f->van, results, &error));
+  g_clear_object (&after);
+  after = pm_store_get (f->van, PM_TYPE_CITIZEN, pm_record_get_id (graded), &error);
+  g_assert_null (pm_record_get_string (after, "care_grade"));
+  g_assert_cmpint (pm_record_get_version (after), ==, pm_record_get_version (graded) + 1);
+}
+
 /* A pull never shows the user older data than their own unsent edit. */
 static void
 test_unsent_edit_stays_on_top (Fixture       *f,
@@ -605,6 +641,7 @@ main (int   argc,
   ADD ("/sync-store/dispatch-cannot-move-started-visit", test_dispatch_cannot_move_started_visit);
   ADD ("/sync-store/locked-case-refuses-van", test_locked_case_refuses_van);
   ADD ("/sync-store/own-records-come-back-whole", test_own_records_come_back_whole);
+  ADD ("/sync-store/edit-keeps-unseen-fields", test_edit_keeps_unseen_fields);
   ADD ("/sync-store/unsent-edit-stays-on-top", test_unsent_edit_stays_on_top);
   ADD ("/sync-store/malformed-batch", test_malformed_batch);
   ADD ("/sync-store/devices", test_devices);
