@@ -9,6 +9,7 @@
 #include "pm-test-utils.h"
 
 #define FORM "counselling/11111111-2222-4333-8444-555555555555"
+#define DRAFT_PREFIX "{\"results\":\"Eingabe "
 
 static void
 test_round_trip (void)
@@ -48,7 +49,7 @@ run_writer (const char *dir)
 
   for (guint n = 1;; n++)
     {
-      g_autofree char *json = g_strdup_printf ("{\"results\":\"Eingabe %u\"}", n);
+      g_autofree char *json = g_strdup_printf (DRAFT_PREFIX "%u\"}", n);
 
       if (!pm_store_save_draft (store, FORM, "counselling", NULL, json, NULL))
         return 1;
@@ -75,7 +76,6 @@ test_killed_writer (void)
       guint last = 0;
       g_autoptr(PmStore) store = NULL;
       g_autofree char *json = NULL;
-      g_autofree char *expected = NULL;
       g_autoptr(PmCryptKeys) keys = NULL;
       g_autofree char *path = g_build_filename (dir, "pepamo.db", NULL);
       guint32 bad_page = 0;
@@ -101,14 +101,10 @@ test_killed_writer (void)
       json = pm_store_load_draft (store, FORM, NULL, &error);
       g_assert_no_error (error);
       g_assert_nonnull (json);
-      for (guint n = last; n <= last + 1 && expected == NULL; n++)
-        {
-          g_autofree char *candidate = g_strdup_printf ("{\"results\":\"Eingabe %u\"}", n);
-
-          if (g_str_equal (candidate, json))
-            expected = g_steal_pointer (&candidate);
-        }
-      if (expected == NULL)
+      /* The writer does not wait for us: it may have committed more after
+       * its last line was read, never less. */
+      if (!g_str_has_prefix (json, DRAFT_PREFIX) ||
+          g_ascii_strtoull (json + strlen (DRAFT_PREFIX), NULL, 10) < last)
         g_error ("after the commit of %u the draft is %s", last, json);
     }
   pm_test_remove_dir (dir);
