@@ -321,22 +321,45 @@ count_outcomes (JsonArray   *results,
     }
 }
 
+/* One answer per sent entry, in order: then settling empties what was
+ * sent, and the loop below always moves on. */
+static gboolean
+answers_match (JsonArray *entries,
+               JsonArray *results)
+{
+  if (json_array_get_length (results) != json_array_get_length (entries))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonNode *node = json_array_get_element (results, i);
+      JsonObject *result = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+      if (result == NULL ||
+          g_strcmp0 (json_object_get_string_member_with_default (result, "uuid", NULL),
+                     json_object_get_string_member (json_array_get_object_element (entries, i), "uuid")) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 push (PmSyncClient  *self,
       PmStore       *store,
       PmSyncStats   *stats,
       GError       **error)
 {
-  gint64 before = pm_store_outbox_count (store, error);
+  /* Bounded: what was queued when the push began, in batches; writes made
+   * meanwhile go with the next sync. */
+  gint64 queued = pm_store_outbox_count (store, error);
+  gint64 rounds = queued < 0 ? -1 : (queued + BATCH_SIZE - 1) / BATCH_SIZE;
 
-  while (before > 0)
+  for (gint64 round = 0; round < rounds; round++)
     {
       g_autoptr(JsonArray) entries = pm_store_outbox_peek (store, BATCH_SIZE, error);
       g_autoptr(JsonObject) envelope = json_object_new ();
       g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
       g_autoptr(JsonObject) answer = NULL;
       JsonArray *results;
-      gint64 after;
 
       if (entries == NULL)
         return FALSE;
@@ -350,25 +373,20 @@ push (PmSyncClient  *self,
       if (answer == NULL)
         return FALSE;
       results = array_member (answer, "results", error);
-      if (results == NULL || !pm_store_outbox_settle (store, results, error))
+      if (results == NULL)
+        return FALSE;
+      if (!answers_match (entries, results))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The server's answer to the push does not match the entries sent"));
+          return FALSE;
+        }
+      if (!pm_store_outbox_settle (store, results, error))
         return FALSE;
       stats->pushed += json_array_get_length (entries);
       count_outcomes (results, stats);
-
-      /* Every answered entry leaves the outbox; if none did, another round
-       * would send the same batch forever. */
-      after = pm_store_outbox_count (store, error);
-      if (after < 0)
-        return FALSE;
-      if (after >= before)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("The server answered the push, but no entry left the outbox"));
-          return FALSE;
-        }
-      before = after;
     }
-  return before >= 0;
+  return rounds >= 0;
 }
 
 static gboolean

@@ -559,6 +559,10 @@ settle_job (PmStore  *self,
         }
       if (!delete_outbox_entry (db, uuid, error))
         return NULL;
+      /* Settled already (another sync of this store): its row may be older
+       * than what this store pulled since. */
+      if (sqlite3_changes (db) == 0)
+        continue;
       if (json_object_has_member (result, "server_record") &&
           !apply_remote_object (self, db, json_object_get_string_member_with_default (result, "kind", NULL),
                                 json_object_get_object_member (result, "server_record"), error))
@@ -713,6 +717,14 @@ check_entry (JsonNode    *node,
       g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "entry %u: record must be an object", index);
       return FALSE;
     }
+  /* An edit is applied by its changed fields only, so it must name them. */
+  if (json_object_get_int_member (entry, "base_version") > 0 &&
+      (json_object_get_member (entry, "changes") == NULL ||
+       !JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, "changes"))))
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "entry %u: an edit (base_version > 0) needs changes", index);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -751,10 +763,26 @@ try_write (PmStore     *self,
 {
   if (!_pm_store_exec (db, "SAVEPOINT entry", error))
     return WRITE_FAILED;
-  if (_pm_store_write_record (self, db, record, actor_id, role, PM_WRITE_PUSHED, version, refusal))
+  GError *local_error = NULL;
+
+  if (_pm_store_write_record (self, db, record, actor_id, role, PM_WRITE_PUSHED, version, &local_error))
     return _pm_store_exec (db, "RELEASE entry", error) ? WRITE_OK : WRITE_FAILED;
   if (!_pm_store_exec (db, "ROLLBACK TO entry", error) || !_pm_store_exec (db, "RELEASE entry", error))
-    return WRITE_FAILED;
+    {
+      g_error_free (local_error);
+      return WRITE_FAILED;
+    }
+  /* A full disk or a broken page is not the record's fault: the whole batch
+   * fails (500) and is sent again, instead of a rejection kept for good. */
+  if (!g_error_matches (local_error, PM_ERROR, PM_ERROR_INVALID) &&
+      !g_error_matches (local_error, PM_ERROR, PM_ERROR_TRANSITION) &&
+      !g_error_matches (local_error, PM_ERROR, PM_ERROR_DENIED) &&
+      !g_error_matches (local_error, PM_ERROR, PM_ERROR_CONFLICT))
+    {
+      g_propagate_error (error, local_error);
+      return WRITE_FAILED;
+    }
+  g_propagate_error (refusal, local_error);
   return WRITE_REFUSED;
 }
 
@@ -809,11 +837,13 @@ append_note (JsonNode *from,
  * the van has already started: the van owns what happened. */
 static PmRecord *
 merge_edit (PmRecord    *stored,
+            JsonObject  *view,
             JsonObject  *changes,
             PmRole       role,
             JsonArray   *conflicts,
             GError     **error)
 {
+  static const char * const stamps[] = { "id", "version", "created_at", "updated_at", NULL };
   static const char * const schedule[] = { "date", "planned_start", "windows", "route_order", "van_id",
                                            "duration_min", NULL };
   g_autoptr(JsonObject) merged = pm_record_to_json (stored);
@@ -831,9 +861,13 @@ merge_edit (PmRecord    *stored,
       JsonNode *current = json_object_get_member (merged, name);
       g_autofree char *note = NULL;
 
-      if (to == NULL || same_value (current, to))
+      if (to == NULL || g_strv_contains (stamps, name) || same_value (current, to))
         continue;
-      if (g_str_equal (name, "notes") && (note = append_note (from, to, current)))
+      /* A field the device was never sent (its role's slice leaves it out)
+       * is not the device's to change. */
+      if (view == NULL || !same_value (json_object_get_member (view, name), current))
+        json_array_add_string_element (conflicts, name);
+      else if (g_str_equal (name, "notes") && (note = append_note (from, to, current)))
         json_object_set_string_member (merged, name, note);
       else if (same_value (current, from) && !(started && g_strv_contains (schedule, name)))
         json_object_set_member (merged, name, json_node_copy (to));
@@ -894,7 +928,8 @@ merge_answer (PmStore     *self,
   JsonObject *sent = json_object_get_object_member (entry, "record");
   g_autoptr(JsonArray) conflicts = json_array_new ();
   g_autoptr(GError) refusal = NULL;
-  g_autoptr(PmRecord) merged = merge_edit (stored, changes, role, conflicts, &refusal);
+  g_autoptr(JsonObject) view = device_copy (db, stored, device_id, role);
+  g_autoptr(PmRecord) merged = merge_edit (stored, view, changes, role, conflicts, &refusal);
   JsonObject *result;
   JsonObject *copy;
   gint64 version = pm_record_get_version (stored);
@@ -940,6 +975,66 @@ only_status_changes (JsonNode *changes)
   return object && json_object_get_size (object) == 1 && json_object_has_member (object, "status");
 }
 
+/* The answer for an entry whose record exists or not (@stored); NULL only
+ * when the database failed. */
+static JsonObject *
+decide_entry (PmStore     *self,
+              sqlite3     *db,
+              const char  *device_id,
+              PmRole       role,
+              JsonObject  *entry,
+              PmRecord    *record,
+              PmRecord    *stored,
+              GError     **error)
+{
+  const char *uuid = json_object_get_string_member (entry, "uuid");
+  const char *kind = json_object_get_string_member (entry, "kind");
+  JsonNode *changes = json_object_get_member (entry, "changes");
+  g_autoptr(GError) refusal = NULL;
+  gint64 version = 0;
+
+  if (!pm_access_may_push (record, role))
+    return rejection (uuid, "forbidden", "this device's role may not change this kind of record");
+  if (changes && !JSON_NODE_HOLDS_OBJECT (changes))
+    return rejection (uuid, "invalid", "changes must be an object");
+  /* Booked in the registration system: the van's late edit is kept on the
+   * device, as a rejection the user sees, never written over the office's.
+   * Moving the status on (the hand-over) is the status machine's call. */
+  if (stored && PM_IS_CASE (stored) && role == PM_ROLE_FIELD &&
+      pm_case_status_is_locked (pm_record_get_string (stored, "status")) && !only_status_changes (changes))
+    return rejection (uuid, "case_locked",
+                      "the registration office has booked this case; the change is kept on the device only");
+  if (stored && json_object_get_int_member (entry, "base_version") > 0)
+    return merge_answer (self, db, device_id, role, entry, stored, error);
+  if (stored)
+    {
+      JsonObject *result = rejection (uuid, "exists", "a record with this id exists already");
+
+      json_object_set_string_member (result, "outcome", "conflict");
+      return result;
+    }
+
+  /* New at the server: it takes the device's version, so both hold the
+   * same one (a record written before enrolment may be past version 1). */
+  pm_record_set_version (record, json_object_get_int_member_with_default (json_object_get_object_member (entry, "record"),
+                                                                           "version", 1));
+  switch (try_write (self, db, record, json_object_get_string_member (entry, "actor_id"), role,
+                     &version, &refusal, error))
+    {
+    case WRITE_FAILED:
+      return NULL;
+    case WRITE_REFUSED:
+      return refusal_answer (uuid, refusal);
+    case WRITE_OK:
+      break;
+    }
+  /* Its creator gets it back whole; other devices get their slice. */
+  if (!exec_texts (db, "INSERT OR IGNORE INTO record_origins (kind, record_id, device_id) VALUES (?, ?, ?)",
+                   "Recording a record's origin", error, 3, kind, pm_record_get_id (record), device_id))
+    return NULL;
+  return applied_answer (uuid, version);
+}
+
 static JsonObject *
 apply_entry (PmStore     *self,
              sqlite3     *db,
@@ -954,10 +1049,9 @@ apply_entry (PmStore     *self,
   g_autoptr(PmRecord) record = NULL;
   g_autoptr(PmRecord) stored = NULL;
   g_autoptr(GError) refusal = NULL;
-  JsonNode *changes = json_object_get_member (entry, "changes");
+  const char *outcome;
   JsonObject *result;
   JsonObject *copy;
-  gint64 version = 0;
 
   if (type == G_TYPE_INVALID)
     return rejection (uuid, "unknown_kind", "no such record kind");
@@ -966,50 +1060,20 @@ apply_entry (PmStore     *self,
     return rejection (uuid, "invalid", refusal->message);
   if (g_strcmp0 (pm_record_get_id (record), json_object_get_string_member (entry, "record_id")) != 0)
     return rejection (uuid, "invalid", "record.id differs from record_id");
-  if (!pm_access_may_push (record, role))
-    return rejection (uuid, "forbidden", "this device's role may not change this kind of record");
-  if (changes && !JSON_NODE_HOLDS_OBJECT (changes))
-    return rejection (uuid, "invalid", "changes must be an object");
 
   stored = _pm_store_read_record (db, type, pm_record_get_id (record), NULL);
-  /* Booked in the registration system: the van's late edit is kept on the
-   * device, as a rejection the user sees, never written over the office's.
-   * Moving the status on (the hand-over) is the status machine's call. */
-  if (stored && PM_IS_CASE (stored) && role == PM_ROLE_FIELD &&
-      pm_case_status_is_locked (pm_record_get_string (stored, "status")) && !only_status_changes (changes))
-    return rejection (uuid, "case_locked",
-                      "the registration office has booked this case; the change is kept on the device only");
-
-  if (stored && changes && json_object_get_int_member (entry, "base_version") > 0)
-    return merge_answer (self, db, device_id, role, entry, stored, error);
-
-  pm_record_set_version (record, json_object_get_int_member (entry, "base_version"));
-  switch (try_write (self, db, record, json_object_get_string_member (entry, "actor_id"), role,
-                     &version, &refusal, error))
+  result = decide_entry (self, db, device_id, role, entry, record, stored, error);
+  if (result == NULL || stored == NULL || json_object_has_member (result, "server_record"))
+    return result;
+  /* Refused: the device's row is now ahead of the server's; the server's
+   * row (its slice) puts it back, or the edit would divert the two for good. */
+  outcome = json_object_get_string_member (result, "outcome");
+  if ((g_str_equal (outcome, "rejected") || g_str_equal (outcome, "conflict")) &&
+      (copy = device_copy (db, stored, device_id, role)))
     {
-    case WRITE_FAILED:
-      return NULL;
-    case WRITE_OK:
-      /* Its creator gets it back whole; other devices get their slice. */
-      if (stored == NULL &&
-          !exec_texts (db, "INSERT OR IGNORE INTO record_origins (kind, record_id, device_id) VALUES (?, ?, ?)",
-                       "Recording a record's origin", error, 3, kind, pm_record_get_id (record), device_id))
-        return NULL;
-      return applied_answer (uuid, version);
-    case WRITE_REFUSED:
-      break;
+      json_object_set_string_member (result, "kind", kind);
+      json_object_set_object_member (result, "server_record", copy);
     }
-  if (!g_error_matches (refusal, PM_ERROR, PM_ERROR_CONFLICT))
-    return refusal_answer (uuid, refusal);
-
-  /* A new record whose id exists, or a whole-record edit (no "changes")
-   * on an older version. */
-  result = json_object_new ();
-  json_object_set_string_member (result, "uuid", uuid);
-  json_object_set_string_member (result, "outcome", "conflict");
-  json_object_set_string_member (result, "kind", kind);
-  if (stored && (copy = device_copy (db, stored, device_id, role)))
-    json_object_set_object_member (result, "server_record", copy);
   return result;
 }
 

@@ -31,6 +31,8 @@ struct _PmStore
   char         *device_id;
   GThread      *worker;
   GAsyncQueue  *jobs;
+  GMutex        queue_lock; /* a job is queued only before the quit job */
+  gboolean      closing;
   sqlite3      *db;       /* touched by the worker only */
 
   GMutex        actor_lock;
@@ -158,6 +160,28 @@ worker_main (gpointer data)
   return NULL;
 }
 
+/* Another thread (a sync) may queue work while the store closes: a job
+ * queued after the quit job would wait forever, so it is refused. */
+static gboolean
+queue_job (PmStore  *self,
+           Job      *job,
+           GError  **error)
+{
+  gboolean open;
+
+  g_mutex_lock (&self->queue_lock);
+  open = !self->closing;
+  if (open)
+    {
+      self->closing = job->quit;
+      g_async_queue_push (self->jobs, job);
+    }
+  g_mutex_unlock (&self->queue_lock);
+  if (!open)
+    g_set_error (error, PM_ERROR, PM_ERROR_STORE, _("The store is closed"));
+  return open;
+}
+
 static gpointer
 run_job_sync (PmStore  *self,
               Job      *job,
@@ -167,7 +191,12 @@ run_job_sync (PmStore  *self,
 
   g_mutex_init (&job->lock);
   g_cond_init (&job->cond);
-  g_async_queue_push (self->jobs, job);
+  if (!queue_job (self, job, error))
+    {
+      g_mutex_clear (&job->lock);
+      g_cond_clear (&job->cond);
+      return NULL;
+    }
 
   g_mutex_lock (&job->lock);
   while (!job->done)
@@ -192,11 +221,6 @@ _pm_store_run_sync (PmStore         *self,
 
   g_return_val_if_fail (PM_IS_STORE (self), NULL);
   g_return_val_if_fail (g_thread_self () != self->worker, NULL);
-  if (self->worker == NULL)
-    {
-      g_set_error (error, PM_ERROR, PM_ERROR_STORE, _("The store is closed"));
-      return NULL;
-    }
   return run_job_sync (self, &job, error);
 }
 
@@ -212,6 +236,7 @@ _pm_store_run_async (PmStore             *self,
                      gpointer             user_data)
 {
   Job *job = g_new0 (Job, 1);
+  GError *error = NULL;
 
   job->func = func;
   job->data = data;
@@ -219,13 +244,11 @@ _pm_store_run_async (PmStore             *self,
   job->result_free = result_free;
   job->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (job->task, source_tag);
-  if (self->worker == NULL)
+  if (!queue_job (self, job, &error))
     {
-      g_task_return_new_error (job->task, PM_ERROR, PM_ERROR_STORE, "%s", _("The store is closed"));
+      g_task_return_error (job->task, g_steal_pointer (&error));
       finish_job (job, NULL, NULL);
-      return;
     }
-  g_async_queue_push (self->jobs, job);
 }
 
 /* Opening and closing */
@@ -333,12 +356,15 @@ void
 pm_store_close (PmStore *self)
 {
   Job job = { .quit = TRUE };
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (PM_IS_STORE (self));
   if (self->worker == NULL)
     return;
   /* Jobs queued before this one still run; the worker closes SQLite last. */
-  run_job_sync (self, &job, NULL);
+  run_job_sync (self, &job, &error);
+  if (error)
+    return;  /* closed already */
   g_thread_join (self->worker);
   self->worker = NULL;
 }
@@ -356,6 +382,7 @@ pm_store_finalize (GObject *object)
   g_free (self->actor_id);
   g_free (self->actor_department);
   g_mutex_clear (&self->actor_lock);
+  g_mutex_clear (&self->queue_lock);
 
   G_OBJECT_CLASS (pm_store_parent_class)->finalize (object);
 }
@@ -372,6 +399,7 @@ pm_store_init (PmStore *self)
   self->jobs = g_async_queue_new ();
   self->actor_role = PM_ROLE_INVALID;
   g_mutex_init (&self->actor_lock);
+  g_mutex_init (&self->queue_lock);
 }
 
 const char *
@@ -794,6 +822,10 @@ save_job (PmStore  *self,
       g_set_error (error, PM_ERROR, PM_ERROR_DENIED, _("Nobody is signed in to make this change"));
       return NULL;
     }
+  /* Another process (pepamo-cli enrol) may have enrolled the store since
+   * it was opened here. */
+  if (!_pm_store_read_enrolment (db, &self->enrolled, error))
+    return NULL;
   for (guint i = 0; i < save->records->len; i++)
     {
       PmRecord *record = g_ptr_array_index (save->records, i);

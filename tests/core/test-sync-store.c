@@ -297,6 +297,11 @@ test_push_outside_scope (Fixture       *f,
   issues = pm_store_list_sync_issues (f->van, &error);
   g_assert_cmpuint (json_array_get_length (issues), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (issues, 0), "outcome"), ==, "rejected");
+  /* The van shows the server's van again, not its refused edit. */
+  g_clear_object (&van);
+  van = pm_store_get (f->van, PM_TYPE_VAN, pm_record_get_id (on_server), &error);
+  g_assert_cmpstr (pm_record_get_string (van, "plate"), ==, pm_record_get_string (on_server, "plate"));
+  g_assert_cmpint (pm_record_get_version (van), ==, pm_record_get_version (on_server));
 }
 
 /* The office moved a visit while the van edited the old version: the van's
@@ -538,12 +543,26 @@ test_edit_keeps_unseen_fields (Fixture       *f,
   after = pm_store_get (f->server, PM_TYPE_CITIZEN, pm_record_get_id (graded), &error);
   g_assert_cmpstr (pm_record_get_string (after, "phone"), ==, "0345 0000000");
   g_assert_cmpstr (pm_record_get_string (after, "care_grade"), ==, pm_record_get_string (graded, "care_grade"));
+  /* Nor may it change what it cannot see. */
+  g_assert_true (pm_store_outbox_settle (f->van, results, &error));
+  g_clear_object (&on_van);
+  g_clear_pointer (&results, json_array_unref);
+  on_van = pm_store_get (f->van, PM_TYPE_CITIZEN, pm_record_get_id (graded), &error);
+  pm_record_set_string (on_van, "care_grade", "1");
+  g_assert_true (pm_store_save (f->van, on_van, &error));
+  results = push (f);
+  g_assert_cmpstr (outcome (results, 0), ==, "conflict");
+  g_clear_object (&after);
+  after = pm_store_get (f->server, PM_TYPE_CITIZEN, pm_record_get_id (graded), &error);
+  g_assert_cmpstr (pm_record_get_string (after, "care_grade"), ==, pm_record_get_string (graded, "care_grade"));
+
   /* Nor does the answer hand the van what its role may not hold. */
   g_assert_true (pm_store_outbox_settle (f->van, results, &error));
   g_clear_object (&after);
   after = pm_store_get (f->van, PM_TYPE_CITIZEN, pm_record_get_id (graded), &error);
   g_assert_null (pm_record_get_string (after, "care_grade"));
   g_assert_cmpint (pm_record_get_version (after), ==, pm_record_get_version (graded) + 1);
+  g_assert_cmpint (pm_store_outbox_count (f->van, NULL), ==, 0);
 }
 
 /* A pull never shows the user older data than their own unsent edit. */
@@ -585,6 +604,15 @@ test_malformed_batch (Fixture       *f,
   entries = pm_store_outbox_peek (f->van, 10, &error);
   json_object_set_string_member (bad, "uuid", "not-a-uuid");
   json_array_add_object_element (entries, bad);
+  results = pm_store_apply_push (f->server, DEVICE, PM_ROLE_FIELD, entries, &error);
+  g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
+  g_assert_null (results);
+  g_clear_error (&error);
+
+  /* An edit that does not say which fields it changed. */
+  json_array_remove_element (entries, 1);
+  json_object_set_int_member (json_array_get_object_element (entries, 0), "base_version", 1);
+  json_object_remove_member (json_array_get_object_element (entries, 0), "changes");
   results = pm_store_apply_push (f->server, DEVICE, PM_ROLE_FIELD, entries, &error);
   g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
   g_assert_null (results);
