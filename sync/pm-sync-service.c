@@ -78,15 +78,39 @@ update_state (PmSyncService *self)
 }
 
 static void
-refresh_pending (PmSyncService *self)
+set_pending (PmSyncService *self,
+             guint          pending)
 {
-  gint64 count = self->store ? pm_store_outbox_count (self->store, NULL) : 0;
-  guint pending = (guint) MAX (count, 0);
-
   if (pending == self->pending)
     return;
   self->pending = pending;
   g_object_notify (G_OBJECT (self), "pending");
+}
+
+static void
+pending_counted_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(PmSyncService) self = user_data;
+  gint64 count = pm_store_outbox_count_finish (PM_STORE (object), result, NULL);
+
+  /* A count from a store that was locked meanwhile is stale. */
+  if (count >= 0 && PM_STORE (object) == self->store)
+    set_pending (self, (guint) count);
+}
+
+/* Asked of the store's thread, which may be busy with a sync: the UI
+ * thread does not wait for it. */
+static void
+refresh_pending (PmSyncService *self)
+{
+  if (self->store == NULL)
+    {
+      set_pending (self, 0);
+      return;
+    }
+  pm_store_outbox_count_async (self->store, NULL, pending_counted_cb, g_object_ref (self));
 }
 
 static gboolean

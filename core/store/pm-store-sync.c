@@ -1498,6 +1498,36 @@ pm_store_outbox_peek_finish (PmStore       *self,
 }
 
 /**
+ * pm_store_outbox_count_async:
+ *
+ * Like pm_store_outbox_count(), without blocking the caller (the store's
+ * thread may be busy applying a pulled page).
+ */
+void
+pm_store_outbox_count_async (PmStore             *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (PM_IS_STORE (self));
+  _pm_store_run_async (self, outbox_count_job, NULL, NULL, g_free, pm_store_outbox_count_async,
+                       cancellable, callback, user_data);
+}
+
+gint64
+pm_store_outbox_count_finish (PmStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_autofree gint64 *count = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pm_store_outbox_count_async, -1);
+  count = g_task_propagate_pointer (G_TASK (result), error);
+  return count ? *count : -1;
+}
+
+/**
  * pm_store_list_sync_issues_async:
  *
  * Like pm_store_list_sync_issues(), without blocking the caller.

@@ -36,6 +36,13 @@ gboolean    pm_store_enrol               (PmStore      *self,
 gboolean    pm_store_is_enrolled         (PmStore      *self);
 gint64      pm_store_outbox_count        (PmStore      *self,
                                           GError      **error);
+void        pm_store_outbox_count_async  (PmStore      *self,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer      user_data);
+gint64      pm_store_outbox_count_finish (PmStore      *self,
+                                          GAsyncResult *result,
+                                          GError      **error);
 JsonArray  *pm_store_outbox_peek         (PmStore      *self,
                                           guint         limit,
                                           GError      **error);
