@@ -1,10 +1,10 @@
 /* pm-sync-client.c: one device's conversation with pepamo-server
  *
- * Synchronous, for pepamo-cli: the app's PmSyncService will drive the same
- * protocol asynchronously (see README.md). Push always runs before pull, so
+ * Synchronous: pepamo-cli calls it directly, the app's PmSyncService from
+ * a worker thread (see README.md). Push always runs before pull, so
  * the server has seen this device's edits before it answers with changes.
  *
- * Failures: a transport error or a 5xx answer is retried with the same body
+ * Failures: a transport error, a 5xx or a 429 answer is retried with the same body
  * (pushes are idempotent by entry UUID, pulls are reads), a 4xx is not,
  * because asking again cannot change the server's mind.
  *
@@ -26,6 +26,8 @@
 #define MAX_PULL_PAGES 100000
 #define MAX_RETRIES 3
 #define FIRST_BACKOFF_MS 200
+#define MAX_RETRY_AFTER_SECONDS 5
+#define HTTP_TOO_MANY_REQUESTS 429  /* libsoup 3.2 has no name for it */
 #define TIMEOUT_SECONDS 30
 
 struct _PmSyncClient
@@ -190,6 +192,19 @@ pm_sync_client_get_clock_skew (PmSyncClient *self)
   return self->clock_skew;
 }
 
+/* A busy server may say when to come back (Retry-After, in seconds); a
+ * sync waits for that, up to a bound, before its next try. */
+static guint
+retry_after_ms (SoupMessage *msg)
+{
+  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
+  guint64 seconds = 0;
+
+  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT32, &seconds, NULL))
+    return 0;
+  return (guint) MIN (seconds, MAX_RETRY_AFTER_SECONDS) * 1000;
+}
+
 static JsonObject *
 request (PmSyncClient  *self,
          const char    *method,
@@ -201,6 +216,7 @@ request (PmSyncClient  *self,
   g_autofree char *text = body ? json_to_string (body, FALSE) : NULL;
   g_autoptr(GError) last_error = NULL;
   guint backoff_ms = FIRST_BACKOFF_MS;
+  guint wait_ms = 0;
 
   for (guint attempt = 0; attempt <= MAX_RETRIES; attempt++)
     {
@@ -216,8 +232,9 @@ request (PmSyncClient  *self,
         }
       if (attempt > 0)
         {
-          g_usleep (backoff_ms * G_TIME_SPAN_MILLISECOND);
+          g_usleep (MAX (backoff_ms, wait_ms) * G_TIME_SPAN_MILLISECOND);
           backoff_ms *= 2;
+          wait_ms = 0;
         }
       /* Every request of the protocol may be repeated (pushes are answered
        * by entry UUID), so libsoup may reuse a kept-alive connection for a
@@ -243,9 +260,10 @@ request (PmSyncClient  *self,
         }
       note_clock_skew (self, msg);
       status = soup_message_get_status (msg);
-      if (SOUP_STATUS_IS_SERVER_ERROR (status))
+      if (SOUP_STATUS_IS_SERVER_ERROR (status) || status == HTTP_TOO_MANY_REQUESTS)
         {
           set_http_error (msg, answer, &last_error);
+          wait_ms = retry_after_ms (msg);
           continue;
         }
       if (!SOUP_STATUS_IS_SUCCESSFUL (status))

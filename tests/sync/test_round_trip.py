@@ -203,16 +203,19 @@ class FlakyServer(http.server.BaseHTTPRequestHandler):
     """Answers /v1/device with 503 for the first `failures` requests, an
     empty pull, and a Date header `clock_offset` seconds off."""
     failures = 0
+    failure_status = 503
     requests = 0
     clock_offset = 0
+    times = []
 
     def date_time_string(self, timestamp=None):
         return super().date_time_string(time.time() + FlakyServer.clock_offset)
 
     def do_GET(self):
         FlakyServer.requests += 1
+        FlakyServer.times.append(time.monotonic())
         if FlakyServer.requests <= FlakyServer.failures:
-            status, body = 503, {"error": "Service Unavailable", "reason": "busy"}
+            status, body = FlakyServer.failure_status, {"error": "Busy", "reason": "busy"}
         elif self.headers.get("Authorization") != "Bearer good":
             status, body = 401, {"error": "Unauthorized", "reason": "unknown token"}
         elif self.path.startswith("/v1/sync/pull"):
@@ -221,6 +224,8 @@ class FlakyServer(http.server.BaseHTTPRequestHandler):
             status, body = 200, {"device_id": "d1", "role": "field", "city": "halle"}
         data = json.dumps(body).encode()
         self.send_response(status)
+        if status == 429:
+            self.send_header("Retry-After", "1")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -241,6 +246,8 @@ class RetryTest(unittest.TestCase):
         self.thread.start()
         FlakyServer.requests = 0
         FlakyServer.clock_offset = 0
+        FlakyServer.failure_status = 503
+        FlakyServer.times = []
 
     def tearDown(self):
         self.httpd.shutdown()
@@ -260,6 +267,15 @@ class RetryTest(unittest.TestCase):
         r = run("--data-dir", self.store, "enrol", "--server", self.url, "--token", "good")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout, f"Enrolled as field device d1 at {self.url}\n")
+
+    def test_429_waits_as_asked(self):
+        FlakyServer.failures = 1
+        FlakyServer.failure_status = 429
+        r = run("--data-dir", self.store, "enrol", "--server", self.url, "--token", "good")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(FlakyServer.requests, 2)
+        # Retry-After: 1 — not the 200 ms of the first backoff.
+        self.assertGreaterEqual(FlakyServer.times[1] - FlakyServer.times[0], 0.9)
 
     def test_4xx_is_not_retried(self):
         FlakyServer.failures = 0
