@@ -76,3 +76,33 @@ pm_test_record_from_json (GType       type,
   g_assert_no_error (error);
   return record;
 }
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * pm_test_wait_until:
+ *
+ * Iterates the main loop until @done says so, for at most 20 s, then fails
+ * naming @what. Some conditions are polled (a draft written from the
+ * store's thread), so the loop also wakes every 50 ms.
+ */
+void
+pm_test_wait_until (gboolean   (*done) (gpointer data),
+                    gpointer     data,
+                    const char  *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, tick_cb, NULL);
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s did not happen within 20 s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}

@@ -30,30 +30,12 @@ typedef struct
   const char *expected;
 } Fixture;
 
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Iterates the main loop until @done says so, for at most 20 s. Some
- * conditions are polled (a draft in the store, written from a thread), so
- * the loop also wakes every 50 ms. */
 static void
 wait_for (gboolean  (*done) (Fixture *),
           Fixture    *f,
           const char *what)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, tick_cb, NULL);
-
-  while (!done (f))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("%s did not happen within 20 s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
+  pm_test_wait_until ((gboolean (*) (gpointer)) done, f, what);
 }
 
 /* Lets pending work (draws, idle callbacks) run without blocking. */

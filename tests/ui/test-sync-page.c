@@ -31,23 +31,12 @@ typedef struct
   guint          expected_issues;
 } Fixture;
 
-static gboolean
-give_up_cb (gpointer data)
-{
-  g_error ("%s did not happen within 20 s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 wait_for (gboolean  (*done) (Fixture *),
-          Fixture   *f,
+          Fixture    *f,
           const char *what)
 {
-  guint timeout = g_timeout_add_seconds (20, give_up_cb, (gpointer) what);
-
-  while (!done (f))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
+  pm_test_wait_until ((gboolean (*) (gpointer)) done, f, what);
 }
 
 static gboolean

@@ -26,24 +26,12 @@ typedef struct
   char     *today;
 } Fixture;
 
-static gboolean
-give_up_cb (gpointer data)
-{
-  g_error ("%s did not happen within 20 s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop until @done says so; bounded in time. */
 static void
 wait_for (gboolean  (*done) (Fixture *),
-          Fixture   *f,
+          Fixture    *f,
           const char *what)
 {
-  guint timeout = g_timeout_add_seconds (20, give_up_cb, (gpointer) what);
-
-  while (!done (f))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
+  pm_test_wait_until ((gboolean (*) (gpointer)) done, f, what);
 }
 
 static gboolean
@@ -286,11 +274,8 @@ wait_status (Fixture    *f,
              const char *status)
 {
   StatusWait wait = { f, visit_id, status };
-  guint timeout = g_timeout_add_seconds (20, give_up_cb, (gpointer) status);
 
-  while (!stored_status_is (&wait))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
+  pm_test_wait_until ((gboolean (*) (gpointer)) stored_status_is, &wait, status);
 }
 
 static gboolean
@@ -512,17 +497,21 @@ typedef struct
   gint64   count;
 } CountWait;
 
+static gboolean
+count_reached (CountWait *wait)
+{
+  return pm_store_count (wait->f->store, wait->type, NULL) >= wait->count;
+}
+
 static void
 wait_count (Fixture *f,
             GType    type,
             gint64   count)
 {
-  guint timeout = g_timeout_add_seconds (20, give_up_cb, (gpointer) g_type_name (type));
+  CountWait wait = { f, type, count };
 
   pm_store_set_actor (f->store, PM_TEST_STAFF_ID, PM_ROLE_ADMIN, "it");
-  while (pm_store_count (f->store, type, NULL) < count)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
+  pm_test_wait_until ((gboolean (*) (gpointer)) count_reached, &wait, g_type_name (type));
 }
 
 static gboolean
