@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "pm-application.h"
+#include "pm-cash-day.h"
 #include "pm-clock.h"
 #include "pm-crypt.h"
 #include "pm-demo.h"
@@ -464,7 +465,8 @@ acting_in (PmApplication *self,
   return FALSE;
 }
 
-/* The end of the day: every payment of today as a PDF for the office. */
+/* The end of the day: every payment of today, stored as the van's closure
+ * (which reaches the office by sync) and written as a PDF. */
 static void
 cash_closure_thread (GTask        *task,
                      gpointer      source,
@@ -474,25 +476,20 @@ cash_closure_thread (GTask        *task,
   PmStore *store = task_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *today = pm_clock_today ();
-  g_autoptr(GPtrArray) cases = pm_store_list (store, PM_TYPE_CASE, &error);
-  g_autoptr(GPtrArray) vans = cases ? pm_store_list (store, PM_TYPE_VAN, &error) : NULL;
-  g_autoptr(GPtrArray) of_today = g_ptr_array_new ();
+  g_autoptr(PmRecord) van = pm_cash_day_find_van (store, NULL, &error);
+  g_autoptr(PmCashClosure) closure = van ? pm_cash_day_close (store, van, today, &error) : NULL;
   const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
   g_autofree char *dir = g_build_filename (documents ? documents : g_get_home_dir (), "PePaMo", NULL);
   g_autofree char *name = g_strdup_printf ("Tagesabschluss-%s.pdf", today);
   g_autofree char *path = g_build_filename (dir, name, NULL);
 
-  if (vans == NULL)
+  if (closure == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  for (guint i = 0; i < cases->len; i++)
-    if (g_strcmp0 (pm_record_get_string (g_ptr_array_index (cases, i), "captured_on"), today) == 0)
-      g_ptr_array_add (of_today, g_ptr_array_index (cases, i));
   if (g_mkdir_with_parents (dir, 0700) != 0 ||
-      !pm_pdf_write_cash_closure (path, vans->len == 1 ? pm_record_get_string (g_ptr_array_index (vans, 0), "name") : "",
-                                  today, of_today, &error))
+      !pm_pdf_write_cash_closure (path, closure, &error))
     {
       if (error == NULL)
         g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno), "Cannot create %s: %s", dir, g_strerror (errno));
@@ -524,7 +521,7 @@ cash_closure_done_cb (GObject      *source,
       return;
     }
   /* Translators: %s is a file name */
-  message = g_strdup_printf (_("Cash closure saved as %s"), path);
+  message = g_strdup_printf (_("Cash closure saved as %s; the office receives it with the next sync"), path);
   uri = g_filename_to_uri (path, NULL, NULL);
   pm_window_notify (self->window, message, _("Open"), "app.open-uri", g_variant_new_string (uri));
 }

@@ -98,6 +98,8 @@ static const char * const counselling_topics[] = {
   "housing_adaptation", "aids", "dementia", "carer_relief", "prevention_heat_protection",
 };
 
+#define DEMO_VAN_NAME "Pflege- und Pass-Mobil 1"
+
 typedef struct
 {
   PmStore    *store;
@@ -203,7 +205,7 @@ make_staff (Demo *demo)
     }
   crew_ids = g_strv_builder_end (crew);
   g_object_set (van,
-                "name", "Pflege- und Pass-Mobil 1",
+                "name", DEMO_VAN_NAME,
                 "plate", "HAL-PM 101",
                 "staff-ids", crew_ids,
                 "skills", (const char * const[]) { "counselling", "id_capture", NULL },
@@ -565,6 +567,39 @@ make_case_history (Demo *demo)
     make_counselling (demo, g_ptr_array_index (demo->citizens, 40 + i), NULL, "final", -20 - (int) i);
 }
 
+/* The van's clerk closed every past day that took cases; today is still open. */
+static void
+make_cash_closures (Demo *demo)
+{
+  g_autofree char *today = date_string (&demo->today);
+  g_autoptr(GHashTable) days = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  guint n_records = demo->records->len;
+  GHashTableIter iter;
+  gpointer day, cases;
+
+  for (guint i = 0; i < n_records; i++)
+    {
+      PmRecord *record = g_ptr_array_index (demo->records, i);
+      const char *captured_on;
+
+      if (!PM_IS_CASE (record) || pm_record_get_string (record, "visit_id") == NULL)
+        continue;
+      captured_on = pm_record_get_string (record, "captured_on");
+      if (g_strcmp0 (captured_on, today) >= 0)
+        continue;
+      if (!g_hash_table_contains (days, captured_on))
+        g_hash_table_insert (days, (gpointer) captured_on, g_ptr_array_new ());
+      g_ptr_array_add (g_hash_table_lookup (days, captured_on), record);
+    }
+  g_hash_table_iter_init (&iter, days);
+  while (g_hash_table_iter_next (&iter, &day, &cases))
+    {
+      PmRecord *closure = add (demo, pm_cash_closure_new_for_day (demo->van_id, DEMO_VAN_NAME, day, cases));
+
+      pm_record_set_string (closure, "staff_id", demo->clerk_id);
+    }
+}
+
 gboolean
 pm_demo_fill (PmStore     *store,
               const char  *today,
@@ -591,6 +626,7 @@ pm_demo_fill (PmStore     *store,
   make_citizens (&demo);
   make_visits (&demo);
   make_case_history (&demo);
+  make_cash_closures (&demo);
 
   ok = pm_store_save_all (store, demo.records, error);
 

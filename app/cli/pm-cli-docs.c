@@ -11,12 +11,24 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "pm-cash-day.h"
 #include "pm-cli-common.h"
 #include "pm-cli-docs.h"
 #include "pm-cli-store.h"
 #include "pm-model.h"
 #include "pm-pdf-records.h"
 #include "pm-pdf.h"
+#include "pm-store-sync.h"
+
+/* An office store receives the vans' closures by sync; a van's store (or
+ * one not enrolled) closes its own day. */
+static gboolean
+is_office_store (PmStore *store)
+{
+  g_autofree char *role = pm_store_dup_meta (store, "sync.role", NULL);
+
+  return role != NULL && !g_str_equal (role, "field");
+}
 
 int
 pm_cli_cash_closure (const char  *data_dir,
@@ -25,20 +37,21 @@ pm_cli_cash_closure (const char  *data_dir,
 {
   g_autofree char *date = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *van_name = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
-  g_autoptr(GPtrArray) cases = NULL;
-  g_autoptr(GPtrArray) vans = NULL;
-  g_autoptr(GPtrArray) of_day = g_ptr_array_new ();
+  g_autoptr(PmRecord) van = NULL;
+  g_autoptr(PmCashClosure) closure = NULL;
   GOptionEntry entries[] = {
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day (default: today)"), N_("YYYY-MM-DD") },
+    { "van", 0, 0, G_OPTION_ARG_STRING, &van_name, N_("The van: name, number plate or id (default: the store's only van)"), N_("VAN") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PDF to write"), N_("FILE") },
     { NULL }
   };
   int rc;
 
-  if ((rc = pm_cli_parse_command (context, _("Write the van's cash closure of a day as PDF."),
+  if ((rc = pm_cli_parse_command (context, _("Close the van's day and write its cash closure as PDF; on an office store, write the closure a van sent."),
                                   entries, &argc, &argv)) != PM_CLI_OK)
     return rc;
   if (output == NULL)
@@ -49,17 +62,28 @@ pm_cli_cash_closure (const char  *data_dir,
   store = pm_cli_open_store (data_dir, &error);
   if (store == NULL)
     return pm_cli_fail ("%s", error->message);
-  cases = pm_store_list (store, PM_TYPE_CASE, &error);
-  vans = cases ? pm_store_list (store, PM_TYPE_VAN, &error) : NULL;
-  if (vans == NULL)
+  van = pm_cash_day_find_van (store, van_name, &error);
+  if (van == NULL)
     return pm_cli_fail ("%s", error->message);
-  for (guint i = 0; i < cases->len; i++)
-    if (g_strcmp0 (pm_record_get_string (g_ptr_array_index (cases, i), "captured_on"), date) == 0)
-      g_ptr_array_add (of_day, g_ptr_array_index (cases, i));
-  if (!pm_pdf_write_cash_closure (output, vans->len == 1 ? pm_record_get_string (g_ptr_array_index (vans, 0), "name") : "",
-                                  date, of_day, &error))
+  if (is_office_store (store))
+    {
+      closure = pm_cash_day_lookup (store, van, date, &error);
+      if (closure == NULL && error == NULL)
+        return pm_cli_fail (_("No cash closure of %s for %s has arrived yet"), pm_record_get_string (van, "name"), date);
+    }
+  else
+    closure = pm_cash_day_close (store, van, date, &error);
+  if (closure == NULL || !pm_pdf_write_cash_closure (output, closure, &error))
     return pm_cli_fail ("%s", error->message);
-  printf (_("Cash closure of %s written to %s (%u cases).\n"), date, output, of_day->len);
+  {
+    g_autofree char *total = pm_format_money (pm_record_get_int (PM_RECORD (closure), "total_cents"));
+    int paid = pm_record_get_int (PM_RECORD (closure), "paid_count");
+
+    /* Translators: cash closure of VAN on DATE written to FILE: N paid cases, TOTAL */
+    printf (ngettext ("Cash closure of %s on %s written to %s: %d paid case, %s.\n",
+                      "Cash closure of %s on %s written to %s: %d paid cases, %s.\n", paid),
+            pm_record_get_string (van, "name"), date, output, paid, total);
+  }
   return PM_CLI_OK;
 }
 

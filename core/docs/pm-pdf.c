@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "pm-case.h"
+#include "pm-cash-closure.h"
 #include "pm-catalogue.h"
 #include "pm-citizen.h"
 #include "pm-city.h"
@@ -128,6 +129,18 @@ format_timestamp_day (const char *timestamp)
   g_autofree char *day = local ? g_date_time_format (local, "%Y-%m-%d") : NULL;
 
   return format_date (day ? day : timestamp);
+}
+
+/* The local day and time of a UTC timestamp. */
+static char *
+format_date_time (const char *timestamp)
+{
+  g_autoptr(GDateTime) utc = timestamp ? g_date_time_new_from_iso8601 (timestamp, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+  g_autofree char *day = format_timestamp_day (timestamp);
+  g_autofree char *time = local ? g_date_time_format (local, "%H:%M") : NULL;
+
+  return time ? g_strdup_printf ("%s %s", day, time) : g_steal_pointer (&day);
 }
 
 static char *
@@ -423,12 +436,17 @@ typedef struct
 } Receipt;
 
 static const char *
-service_name (PmRecord *kase)
+service_label (const char *code)
 {
-  const char *code = pm_record_get_string (kase, "service");
   const PmService *service = pm_catalogue_lookup_service (pm_catalogue_get_default (), code);
 
   return service ? service->name : code;
+}
+
+static const char *
+service_name (PmRecord *kase)
+{
+  return service_label (pm_record_get_string (kase, "service"));
 }
 
 /* The catalogue's names of the case's options, comma-separated. */
@@ -601,40 +619,13 @@ pm_pdf_write_receipt (const char  *path,
   return pm_pdf_render (path, _("Receipt"), "einwohnerwesen", build_receipt, &receipt, error);
 }
 
-typedef struct
-{
-  const char *van_name;
-  const char *date;
-  GPtrArray  *cases;
-} Closure;
-
-/* The methods a day's takings are counted by, in the order of the totals. */
-static const char * const paid_methods[] = { "card", "cash", "invoice" };
-
-/* The index of the case's method in paid_methods, or -1 for a case that
- * brought no money: fee waived or 0, or paid by no method. */
-static int
-paid_method_index (PmRecord *kase)
-{
-  const char *method = pm_record_get_string (kase, "payment_method");
-
-  if (pm_record_get_boolean (kase, "fee_waived") || pm_record_get_int (kase, "fee_cents") <= 0)
-    return -1;
-  for (guint i = 0; i < G_N_ELEMENTS (paid_methods); i++)
-    if (g_strcmp0 (method, paid_methods[i]) == 0)
-      return i;
-  return -1;
-}
-
-static const char *
-unpaid_reason (PmRecord *kase)
-{
-  if (pm_record_get_boolean (kase, "fee_waived"))
-    return _("Fee waived");
-  if (pm_record_get_int (kase, "fee_cents") <= 0)
-    return _("Free of charge");
-  return _("Not paid");
-}
+/* Why a line of the closure brought no money, as the closure says it. */
+static const Label unpaid_labels[] = {
+  { "waived", N_("Fee waived") },
+  { "free", N_("Free of charge") },
+  { "not_paid", N_("Not paid") },
+  { NULL, NULL }
+};
 
 static void
 draw_closure_totals (PmPdfLayout *layout,
@@ -651,12 +642,12 @@ draw_closure_totals (PmPdfLayout *layout,
   guint all_count = 0;
   gint64 all_sum = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (paid_methods); i++)
+  for (guint i = 0; i < PM_CASH_CLOSURE_N_METHODS; i++)
     {
       g_autofree char *count = g_strdup_printf ("%u", counts[i]);
       g_autofree char *sum = pm_format_money (sums[i]);
 
-      pm_pdf_rows_add (rows, 3, lookup_label (payment_labels, paid_methods[i]), count, sum);
+      pm_pdf_rows_add (rows, 3, lookup_label (payment_labels, pm_cash_closure_methods[i]), count, sum);
       all_count += counts[i];
       all_sum += sums[i];
     }
@@ -689,40 +680,48 @@ build_cash_closure (PmPdfLayout  *layout,
     { N_("Why no payment"), 0.3, PANGO_ALIGN_LEFT },
   };
   PmPdfColumn translated[G_N_ELEMENTS (paid_columns)];
-  Closure *closure = data;
+  PmRecord *closure = data;
+  g_autoptr(JsonArray) lines = pm_cash_closure_dup_lines (PM_CASH_CLOSURE (closure));
   g_autoptr(GPtrArray) head = pm_pdf_rows_new ();
   g_autoptr(GPtrArray) paid = pm_pdf_rows_new ();
   g_autoptr(GPtrArray) unpaid = pm_pdf_rows_new ();
   g_autoptr(GPtrArray) sign = pm_pdf_rows_new ();
-  g_autofree char *day = format_date (closure->date);
-  guint counts[G_N_ELEMENTS (paid_methods)] = { 0 };
-  gint64 sums[G_N_ELEMENTS (paid_methods)] = { 0 };
+  g_autofree char *day = format_date (pm_record_get_string (closure, "day"));
+  g_autofree char *closed_at = format_date_time (pm_record_get_string (closure, "closed_at"));
+  guint counts[PM_CASH_CLOSURE_N_METHODS] = { 0 };
+  gint64 sums[PM_CASH_CLOSURE_N_METHODS] = { 0 };
 
-  for (guint i = 0; i < closure->cases->len; i++)
+  for (guint i = 0; i < json_array_get_length (lines); i++)
     {
-      PmRecord *kase = g_ptr_array_index (closure->cases, i);
-      int method = paid_method_index (kase);
-      gint64 fee = pm_record_get_int (kase, "fee_cents");
+      JsonObject *line = json_array_get_object_element (lines, i);
+      const char *method = pm_json_get_string (line, "method");
+      gint64 amount = pm_json_get_int (line, "amount_cents", 0);
+      guint m;
 
-      if (method < 0)
+      if (method == NULL)
         {
-          pm_pdf_rows_add (unpaid, 3, pm_record_get_string (kase, "registration_number"), service_name (kase),
-                           unpaid_reason (kase));
+          pm_pdf_rows_add (unpaid, 3, pm_json_get_string (line, "case_number"),
+                           service_label (pm_json_get_string (line, "service")),
+                           lookup_label (unpaid_labels, pm_json_get_string (line, "unpaid")));
           continue;
         }
       {
-        g_autofree char *amount = pm_format_money (fee);
+        g_autofree char *money = pm_format_money (amount);
 
-        pm_pdf_rows_add (paid, 4, pm_record_get_string (kase, "receipt_no"), service_name (kase),
-                         lookup_label (payment_labels, paid_methods[method]), amount);
+        pm_pdf_rows_add (paid, 4, pm_json_get_string (line, "receipt_no"),
+                         service_label (pm_json_get_string (line, "service")),
+                         lookup_label (payment_labels, method), money);
       }
-      counts[method]++;
-      sums[method] += fee;
+      for (m = 0; m < PM_CASH_CLOSURE_N_METHODS && !g_str_equal (pm_cash_closure_methods[m], method); m++)
+        ;
+      counts[m]++;
+      sums[m] += amount;
     }
 
   pm_pdf_layout_text (layout, PM_PDF_STYLE_TITLE, _("Daily cash closure"));
-  add_field (head, _("Van"), closure->van_name);
+  add_field (head, _("Van"), pm_record_get_string (closure, "van_name"));
   add_field (head, _("Day"), day);
+  add_field (head, _("Closed at"), closed_at);
   draw_fields (layout, head);
 
   pm_pdf_layout_heading (layout, _("Payments"));
@@ -753,32 +752,27 @@ build_cash_closure (PmPdfLayout  *layout,
 /**
  * pm_pdf_write_cash_closure:
  * @path: the PDF file to write; replaced only when the whole document is written
- * @van_name: the van's name
- * @date: the day, YYYY-MM-DD
- * @cases: (element-type PmCase): the van's cases of the day
+ * @closure: the van's closure of a day
  * @error: a #GError, %G_IO_ERROR when the file cannot be written
  *
  * Writes the van's daily cash closure (Tagesabschluss): every paid case
  * (receipt number, service, payment method, amount) and the totals per method
  * and overall. Cases that brought no money (fee waived, free of charge, or
- * payment "none") are listed separately and are not part of the totals.
+ * not paid) are listed separately and are not part of the totals.
  *
  * Returns: %TRUE on success
  */
 gboolean
-pm_pdf_write_cash_closure (const char  *path,
-                           const char  *van_name,
-                           const char  *date,
-                           GPtrArray   *cases,
-                           GError     **error)
+pm_pdf_write_cash_closure (const char     *path,
+                           PmCashClosure  *closure,
+                           GError        **error)
 {
-  Closure closure = { van_name, date, cases };
-
   g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (cases != NULL, FALSE);
+  g_return_val_if_fail (PM_IS_CASH_CLOSURE (closure), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-  for (guint i = 0; i < cases->len; i++)
-    g_return_val_if_fail (PM_IS_CASE (g_ptr_array_index (cases, i)), FALSE);
 
-  return pm_pdf_render (path, _("Daily cash closure"), "einwohnerwesen", build_cash_closure, &closure, error);
+  /* Validated lines only: the closure may come from another device. */
+  if (!pm_record_validate (PM_RECORD (closure), error))
+    return FALSE;
+  return pm_pdf_render (path, _("Daily cash closure"), "einwohnerwesen", build_cash_closure, closure, error);
 }

@@ -7,6 +7,7 @@
 
 #include <cairo.h>
 
+#include "pm-cash-closure.h"
 #include "pm-record.h"
 
 G_BEGIN_DECLS
@@ -21,11 +22,9 @@ gboolean  pm_pdf_write_receipt      (const char  *path,
                                      PmRecord    *citizen,
                                      PmRecord    *signature,
                                      GError     **error);
-gboolean  pm_pdf_write_cash_closure (const char  *path,
-                                     const char  *van_name,
-                                     const char  *date,
-                                     GPtrArray   *cases,
-                                     GError     **error);
+gboolean  pm_pdf_write_cash_closure (const char     *path,
+                                     PmCashClosure  *closure,
+                                     GError        **error);
 
 char     *pm_format_money           (gint64       cents);
 gboolean  pm_signature_draw         (cairo_t     *cr,

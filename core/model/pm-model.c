@@ -10,7 +10,7 @@
 const GType *
 pm_model_get_types (guint *n_types)
 {
-  static GType types[9];
+  static GType types[10];
   static gsize initialized;
 
   if (g_once_init_enter (&initialized))
@@ -18,7 +18,7 @@ pm_model_get_types (guint *n_types)
       GType t[] = {
         PM_TYPE_STAFF, PM_TYPE_VAN, PM_TYPE_CITIZEN, PM_TYPE_VISIT,
         PM_TYPE_COUNSELLING_RECORD, PM_TYPE_CASE, PM_TYPE_CONSENT,
-        PM_TYPE_SIGNATURE, PM_TYPE_AUDIT_ENTRY,
+        PM_TYPE_SIGNATURE, PM_TYPE_CASH_CLOSURE, PM_TYPE_AUDIT_ENTRY,
       };
 
       G_STATIC_ASSERT (G_N_ELEMENTS (t) == G_N_ELEMENTS (types));

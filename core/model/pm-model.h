@@ -7,6 +7,7 @@
 
 #include "pm-audit-entry.h"
 #include "pm-case.h"
+#include "pm-cash-closure.h"
 #include "pm-citizen.h"
 #include "pm-consent.h"
 #include "pm-counselling-record.h"

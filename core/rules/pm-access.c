@@ -98,6 +98,8 @@ pm_access_filter (PmRecord       *record,
     return in_department (viewer, domain_of_signature (record));
   if (PM_IS_AUDIT_ENTRY (record))
     return is_admin (viewer);
+  if (PM_IS_CASH_CLOSURE (record))
+    return in_department (viewer, "einwohnerwesen");
   if (PM_IS_CASE (record) && !in_department (viewer, "einwohnerwesen"))
     clear_all_but (record, case_summary_fields);
   if (PM_IS_CITIZEN (record) && !in_department (viewer, "soziales"))
@@ -134,7 +136,8 @@ pm_access_may_push (PmRecord *record,
       return TRUE;
     case PM_ROLE_FIELD:
       return PM_IS_VISIT (record) || PM_IS_CITIZEN (record) || PM_IS_COUNSELLING_RECORD (record) ||
-             PM_IS_CASE (record) || PM_IS_CONSENT (record) || PM_IS_SIGNATURE (record);
+             PM_IS_CASE (record) || PM_IS_CONSENT (record) || PM_IS_SIGNATURE (record) ||
+             PM_IS_CASH_CLOSURE (record);
     case PM_ROLE_DISPATCH:
       return PM_IS_VISIT (record) || PM_IS_CITIZEN (record) || PM_IS_VAN (record) || PM_IS_STAFF (record);
     case PM_ROLE_EINWOHNERWESEN:

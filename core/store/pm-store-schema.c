@@ -72,6 +72,10 @@ static const char * const migrations[] = {
   "  created_at TEXT NOT NULL);"
   "CREATE TABLE record_origins (kind TEXT NOT NULL, record_id TEXT NOT NULL,"
   "  device_id TEXT NOT NULL, PRIMARY KEY (kind, record_id));",
+
+  /* 5: the van's daily cash closures, which go to the registration office */
+  "CREATE TABLE cash_closures (" RECORD_COLUMNS ", van_id TEXT, day TEXT);"
+  "CREATE INDEX cash_closures_by_day ON cash_closures (day, van_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PM_STORE_SCHEMA_VERSION);

@@ -263,6 +263,16 @@ class CliTest(unittest.TestCase):
             self.assertIn(case["receipt_no"], text)
         total = sum(c["fee_cents"] for c in paid)
         self.assertIn(f"{total // 100},{total % 100:02d} €", text)
+        # The closure is stored for the office; closing again replaces it.
+        closures = [c for c in json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)
+                    ["cash_closures"] if c["day"] == "2026-11-20"]
+        self.assertEqual([(c["total_cents"], c["paid_count"], c["version"]) for c in closures],
+                         [(total, len(paid), 1)])
+        r = run("--data-dir", self.data, "cash-closure", "--date", "2026-11-20", "--output", closure)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        again = [c for c in json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)
+                 ["cash_closures"] if c["day"] == "2026-11-20"]
+        self.assertEqual([(c["id"], c["version"]) for c in again], [(closures[0]["id"], 2)])
 
         receipt = os.path.join(self.dir, "receipt.pdf")
         r = run("--data-dir", self.data, "receipt", paid[0]["id"], "--output", receipt)

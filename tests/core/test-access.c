@@ -1,8 +1,10 @@
-/* test-access.c: each department sees its own domain, through every core API
+/* test-access.c: each department sees its own domain, through every core API;
+ * the cash closure is the registration clerk's
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "pm-cash-day.h"
 #include "pm-demo.h"
 #include "pm-error.h"
 #include "pm-export.h"
@@ -13,6 +15,8 @@ typedef struct
   char    *dir;
   PmStore *store;
 } Fixture;
+
+#define DEMO_TODAY "2026-11-18"
 
 static const char *counsellor_id;
 static const char *clerk_id;
@@ -29,7 +33,7 @@ fixture_set_up (Fixture       *f,
   clerk_id = staff[1].id;
   f->dir = pm_test_make_dir ();
   f->store = pm_test_open_store (f->dir);
-  g_assert_true (pm_demo_fill (f->store, "2026-11-18", 11, &error));
+  g_assert_true (pm_demo_fill (f->store, DEMO_TODAY, 11, &error));
   g_assert_no_error (error);
 }
 
@@ -219,6 +223,131 @@ test_audit_only_for_admin (Fixture       *f,
   g_assert_cmpint (audit->len, ==, 0);
 }
 
+static guint
+count_closures (PmStore *store)
+{
+  g_autoptr(GPtrArray) closures = NULL;
+
+  pm_store_set_actor (store, PM_TEST_STAFF_ID, PM_ROLE_ADMIN, "it");
+  closures = pm_store_list (store, PM_TYPE_CASH_CLOSURE, NULL);
+  return closures->len;
+}
+
+/* What the closure counts is what the clerk took today, case by case. */
+static void
+test_close_day (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) van = NULL;
+  g_autoptr(PmCashClosure) closure = NULL;
+  g_autoptr(PmCashClosure) again = NULL;
+  g_autoptr(PmCashClosure) found = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(JsonArray) lines = NULL;
+  guint n_before = count_closures (f->store);
+  guint n_of_day = 0, n_paid = 0;
+  gint64 total = 0;
+
+  act_as_clerk (f);
+  cases = pm_store_list (f->store, PM_TYPE_CASE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      PmRecord *kase = g_ptr_array_index (cases, i);
+
+      if (g_strcmp0 (pm_record_get_string (kase, "captured_on"), DEMO_TODAY) != 0 ||
+          pm_record_get_string (kase, "visit_id") == NULL)
+        continue;
+      n_of_day++;
+      if (g_strcmp0 (pm_record_get_string (kase, "payment_method"), "none") != 0 &&
+          pm_record_get_int (kase, "fee_cents") > 0 && !pm_record_get_boolean (kase, "fee_waived"))
+        {
+          n_paid++;
+          total += pm_record_get_int (kase, "fee_cents");
+        }
+    }
+  g_assert_cmpuint (n_paid, >, 0);
+
+  van = pm_cash_day_find_van (f->store, NULL, &error);
+  g_assert_no_error (error);
+  closure = pm_cash_day_close (f->store, van, DEMO_TODAY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pm_record_get_string (PM_RECORD (closure), "staff_id"), ==, clerk_id);
+  g_assert_cmpint (pm_record_get_int (PM_RECORD (closure), "paid_count"), ==, n_paid);
+  g_assert_cmpint (pm_record_get_int (PM_RECORD (closure), "total_cents"), ==, total);
+  lines = pm_cash_closure_dup_lines (closure);
+  g_assert_cmpuint (json_array_get_length (lines), ==, n_of_day);
+  g_assert_cmpuint (count_closures (f->store), ==, n_before + 1);
+
+  /* Closing again after a late payment replaces the day's closure. */
+  act_as_clerk (f);
+  again = pm_cash_day_close (f->store, van, DEMO_TODAY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pm_record_get_id (PM_RECORD (again)), ==, pm_record_get_id (PM_RECORD (closure)));
+  g_assert_cmpint (pm_record_get_version (PM_RECORD (again)), ==, 2);
+  g_assert_cmpuint (count_closures (f->store), ==, n_before + 1);
+  found = pm_cash_day_lookup (f->store, van, DEMO_TODAY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pm_record_get_version (PM_RECORD (found)), ==, 2);
+}
+
+/* Fees are Einwohnerwesen data: the counsellor cannot close the day, and
+ * nothing is stored when they try. */
+static void
+test_only_the_clerk (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) van = pm_cash_day_find_van (f->store, NULL, &error);
+  g_autoptr(PmCashClosure) closure = NULL;
+  guint n_before = count_closures (f->store);
+
+  g_assert_no_error (error);
+  pm_store_set_actor (f->store, counsellor_id, PM_ROLE_FIELD, "soziales");
+  closure = pm_cash_day_close (f->store, van, DEMO_TODAY, &error);
+  g_assert_null (closure);
+  g_assert_error (error, PM_ERROR, PM_ERROR_DENIED);
+  g_assert_cmpuint (count_closures (f->store), ==, n_before);
+}
+
+static void
+test_find_van (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) only = pm_cash_day_find_van (f->store, NULL, &error);
+  g_autoptr(PmRecord) by_plate = pm_cash_day_find_van (f->store, "HAL-PM 101", &error);
+  g_autoptr(PmRecord) by_id = pm_cash_day_find_van (f->store, pm_record_get_id (only), &error);
+  g_autoptr(PmRecord) unknown = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (pm_record_get_id (by_plate), ==, pm_record_get_id (only));
+  g_assert_cmpstr (pm_record_get_id (by_id), ==, pm_record_get_id (only));
+  unknown = pm_cash_day_find_van (f->store, "Mobil 9", &error);
+  g_assert_null (unknown);
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+}
+
+/* A closure whose totals do not add up never enters the store. */
+static void
+test_bad_closure_refused (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) van = pm_cash_day_find_van (f->store, NULL, &error);
+  g_autoptr(GPtrArray) no_cases = g_ptr_array_new ();
+  g_autoptr(PmCashClosure) closure = NULL;
+  guint n_before = count_closures (f->store);
+
+  closure = pm_cash_closure_new_for_day (pm_record_get_id (van), "Mobil", DEMO_TODAY, no_cases);
+  pm_record_set_string (PM_RECORD (closure), "staff_id", clerk_id);
+  pm_record_set_int (PM_RECORD (closure), "total_cents", 5000);
+  g_assert_false (pm_store_save (f->store, PM_RECORD (closure), &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
+  g_assert_cmpuint (count_closures (f->store), ==, n_before);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -230,6 +359,10 @@ main (int    argc,
   ADD ("/access/own-domain-in-full", test_own_domain_in_full);
   ADD ("/access/opening-is-audited", test_opening_is_audited);
   ADD ("/access/audit-only-for-admin", test_audit_only_for_admin);
+  ADD ("/access/cash-closure/close", test_close_day);
+  ADD ("/access/cash-closure/only-the-clerk", test_only_the_clerk);
+  ADD ("/access/cash-closure/find-van", test_find_van);
+  ADD ("/access/cash-closure/bad-closure-refused", test_bad_closure_refused);
 #undef ADD
   return g_test_run ();
 }

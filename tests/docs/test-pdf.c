@@ -405,6 +405,26 @@ find_line (const char *text,
   g_error ("no line starts with “%s” in:\n%s", label, text);
 }
 
+#define VAN_ID "5a1e0c3e-5a4b-4c8e-9d1e-000000000001"
+
+static PmCashClosure *
+make_closure (GPtrArray *cases)
+{
+  PmCashClosure *closure = pm_cash_closure_new_for_day (VAN_ID, "Mobil 1", "2026-11-20", cases);
+
+  pm_record_set_string (PM_RECORD (closure), "staff_id", PM_TEST_STAFF_ID);
+  return closure;
+}
+
+static PmCashClosure *
+make_one_payment_closure (void)
+{
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_ptr_array_add (cases, make_case ("PA", 4600, "card", "PM1-2026-00001", NULL));
+  return make_closure (cases);
+}
+
 static void
 test_cash_closure (Fixture       *fixture,
                    gconstpointer  data)
@@ -416,6 +436,7 @@ test_cash_closure (Fixture       *fixture,
   g_autofree char *cash = NULL;
   g_autofree char *invoice = NULL;
   g_autofree char *total = NULL;
+  g_autoptr(PmCashClosure) closure = NULL;
   gint64 card_sum = 0, cash_sum = 0, invoice_sum = 0;
 
   g_ptr_array_add (cases, make_case ("PA", 4600, "card", "PM1-2026-00001", NULL));
@@ -441,7 +462,10 @@ test_cash_closure (Fixture       *fixture,
   g_assert_cmpint (invoice_sum, ==, 99900);
   g_assert_cmpint (card_sum + cash_sum + invoice_sum, ==, 116500);
 
-  g_assert_true (pm_pdf_write_cash_closure (fixture->path, "Mobil 1", "2026-11-20", cases, &error));
+  closure = make_closure (cases);
+  g_assert_cmpint (pm_record_get_int (PM_RECORD (closure), "paid_count"), ==, 5);
+  g_assert_cmpint (pm_record_get_int (PM_RECORD (closure), "total_cents"), ==, 116500);
+  g_assert_true (pm_pdf_write_cash_closure (fixture->path, closure, &error));
   g_assert_no_error (error);
   text = pdf_text (fixture->path);
   assert_contains (text, "Daily cash closure");
@@ -463,7 +487,36 @@ test_cash_closure (Fixture       *fixture,
   assert_contains (text, "V-200007");
   assert_contains (text, "Free of charge");
   assert_contains (text, "Fee waived");
+  assert_contains (text, "Closed at");
   assert_words_on_page (fixture->path);
+}
+
+/* A closure from another device whose totals do not add up is refused, and
+ * no document is written from it. */
+static void
+test_cash_closure_tampered (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmCashClosure) closure = make_one_payment_closure ();
+
+  pm_record_set_int (PM_RECORD (closure), "total_cents", 100);
+  g_assert_false (pm_pdf_write_cash_closure (fixture->path, closure, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  pm_record_set_int (PM_RECORD (closure), "total_cents", 4600);
+  pm_record_set_string (PM_RECORD (closure), "lines",
+                        "[{\"case_id\":\"" VAN_ID "\",\"service\":\"PA\",\"method\":\"gold\",\"amount_cents\":4600}]");
+  g_assert_false (pm_pdf_write_cash_closure (fixture->path, closure, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
+  g_clear_error (&error);
+
+  pm_record_set_string (PM_RECORD (closure), "lines", "{\"not\":\"a list\"}");
+  g_assert_false (pm_pdf_write_cash_closure (fixture->path, closure, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
+  g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
 }
 
 /* Money is German in the documents whatever LC_NUMERIC says. */
@@ -500,10 +553,9 @@ assert_write_fails (const char *path,
                     int         code)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(PmCashClosure) closure = make_one_payment_closure ();
 
-  g_ptr_array_add (cases, make_case ("PA", 4600, "card", "PM1-2026-00001", NULL));
-  g_assert_false (pm_pdf_write_cash_closure (path, "Mobil 1", "2026-11-20", cases, &error));
+  g_assert_false (pm_pdf_write_cash_closure (path, closure, &error));
   g_assert_error (error, G_IO_ERROR, code);
   g_assert_nonnull (strstr (error->message, path));
 }
@@ -577,6 +629,7 @@ main (int   argc,
   ADD ("/docs/receipt/waived", test_receipt_waived);
   ADD ("/docs/receipt/bad-strokes", test_receipt_bad_strokes);
   ADD ("/docs/cash-closure", test_cash_closure);
+  ADD ("/docs/cash-closure-tampered", test_cash_closure_tampered);
   ADD ("/docs/money/locale", test_money_locale);
   ADD ("/docs/bad-path", test_bad_path);
   g_test_add_func ("/docs/signature", test_signature_draw);

@@ -31,7 +31,7 @@
 #   design (rows written before enrolment; its own rows outside its view);
 # - no device holds a row outside its scope: a field device only the
 #   counselling records it wrote itself, no care grades and case summaries
-#   only for others' cases; dispatch no counselling, consents or signatures
+#   only for others' cases; dispatch no counselling, consents, signatures or cash closures
 #   beyond its own rejected demo rows.
 # Every loop is bounded in count and time (PEPAMO_SYNC_FAULTS_TIME_LIMIT).
 #
@@ -74,12 +74,13 @@ MAX_SYNCS_PER_ROUND = 40
 TIME_LIMIT = float(os.environ.get("PEPAMO_SYNC_FAULTS_TIME_LIMIT", str(max(150, FAULTS * 0.5))))
 FIELD_DEVICES = int(os.environ.get("PEPAMO_SYNC_FAULT_FIELD_DEVICES", "3"))
 SERIAL = os.environ.get("PEPAMO_SYNC_FAULTS_SERIAL") == "1"
-KINDS = ("staff", "vans", "citizens", "visits", "counselling", "cases", "consents", "signatures")
+KINDS = ("staff", "vans", "citizens", "visits", "counselling", "cases", "consents", "signatures",
+         "cash_closures")
 STAMPS = ("created_at", "updated_at")
 # What a device of a role may push (core/rules/pm-access.c, pm_access_may_push).
 PUSHABLE = {
     "dispatch": {"visits", "citizens", "vans", "staff"},
-    "field": {"visits", "citizens", "counselling", "cases", "consents", "signatures"},
+    "field": {"visits", "citizens", "counselling", "cases", "consents", "signatures", "cash_closures"},
 }
 CASE_SUMMARY = {"id", "version", "created_at", "updated_at", "visit_id", "citizen_id", "staff_id", "service",
                 "status", "captured_on"}
@@ -349,7 +350,7 @@ class FaultTest(unittest.TestCase):
         # The view that holds each kind whole.
         full = {"staff": "dispatch", "vans": "dispatch", "visits": "dispatch", "citizens": "soziales",
                 "counselling": "soziales", "cases": "einwohnerwesen", "consents": "soziales",
-                "signatures": "soziales"}
+                "signatures": "soziales", "cash_closures": "einwohnerwesen"}
 
         expected_rejected = set()
         for device in devices:
@@ -416,7 +417,8 @@ class FaultTest(unittest.TestCase):
                     if kind == "cases":
                         extra = {k for k, v in record.items() if k not in CASE_SUMMARY and not empty(v)}
                         self.assertEqual(extra, set(), f"{device.name} holds more than a summary of case {i}")
-                    self.assertNotIn(kind, ("counselling", "consents", "signatures"), f"{device.name} holds {kind} {i}")
+                    self.assertNotIn(kind, ("counselling", "consents", "signatures", "cash_closures"),
+                                     f"{device.name} holds {kind} {i}")
 
 class StrippedFieldTest(unittest.TestCase):
     """Not a fault: found while writing this test. A device receives rows with the fields

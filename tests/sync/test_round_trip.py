@@ -142,6 +142,58 @@ class RoundTripTest(unittest.TestCase):
         r = self.cli(field, "sync")
         self.assertTrue(r.stdout.startswith("Pushed 0 (0 applied"), r.stdout)
 
+    def test_cash_closure_reaches_the_office(self):
+        dispatch = self.device("dispatch", "dispatch", "Dora Disponentin", "dispatch")
+        self.cli(dispatch, "demo", "--date", DEMO_DATE)
+        self.cli(dispatch, "sync")
+        visit = json.loads(self.cli(dispatch, "visits", "--date", DEMO_DATE, "--json").stdout)[0]
+        van = next(v for v in self.export(dispatch)["vans"] if v["id"] == visit["van_id"])
+
+        # The van's clerk takes a paid case and closes the day.
+        field = self.device("field", "field", "Erika Feld", "einwohnerwesen")
+        self.cli(field, "sync")
+        clerk = next(s["id"] for s in self.export(field)["staff"] if s["display_name"] == "Erika Feld")
+        path = os.path.join(self.dir, "case.json")
+        with open(path, "w") as f:
+            json.dump({"cases": [{"id": str(uuid.uuid4()), "visit_id": visit["id"],
+                                  "citizen_id": visit["citizen_ids"][0], "staff_id": clerk, "service": "PA",
+                                  "status": "captured", "documents_presented": ["old_id"],
+                                  "photo_source": "on_site", "fingerprint_status": "captured",
+                                  "fee_cents": 4600, "fee_waived": False, "payment_method": "cash",
+                                  "captured_on": DEMO_DATE}]}, f)
+        self.cli(field, "import", path)
+        receipt_no = self.export(field)["cases"][0]["receipt_no"]
+        self.assertTrue(receipt_no)
+        van_pdf = os.path.join(self.dir, "van.pdf")
+        r = self.cli(field, "cash-closure", "--date", DEMO_DATE, "--output", van_pdf)
+        self.assertIn("1 paid case, 46,00\u00a0€", r.stdout)
+        r = self.cli(field, "sync")
+        self.assertRegex(r.stdout, r"^Pushed [1-9]\d* \([1-9]\d* applied, 0 duplicate, 0 conflicts, 0 rejected\)")
+
+        # The registration office receives the closure as the van made it.
+        office = self.device("einwohnerwesen", "einwohnerwesen", "Erik Einwohner", "einwohnerwesen")
+        self.cli(office, "sync")
+        closures = self.export(office)["cash_closures"]
+        self.assertEqual([(c["van_id"], c["day"], c["total_cents"]) for c in closures],
+                         [(van["id"], DEMO_DATE, 4600)])
+        office_pdf = os.path.join(self.dir, "office.pdf")
+        self.cli(office, "cash-closure", "--van", van["name"], "--date", DEMO_DATE, "--output", office_pdf)
+        text = subprocess.run(["pdftotext", "-layout", office_pdf, "-"], capture_output=True, text=True,
+                              timeout=30).stdout
+        self.assertIn(receipt_no, text)
+        self.assertIn("46,00 €", text)
+        self.assertIn(van["name"], text)
+        # A day the van has not closed is an error at the office, not an empty document.
+        r = self.cli(office, "cash-closure", "--van", van["name"], "--date", "2026-02-10",
+                     "--output", os.path.join(self.dir, "none.pdf"), code=1)
+        self.assertIn("No cash closure", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "none.pdf")))
+
+        # Fees are Einwohnerwesen data: Soziales never receives the closure.
+        soziales = self.device("soziales", "soziales", "Sina Sozial", "soziales")
+        self.cli(soziales, "sync")
+        self.assertEqual(self.export(soziales)["cash_closures"], [])
+
     def test_stopped_server(self):
         field = self.device("field", "field", "Frieda Feld", "soziales")
         self.cli(field, "demo", "--date", DEMO_DATE)
