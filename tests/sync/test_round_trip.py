@@ -2,7 +2,8 @@
 # test_round_trip.py: three devices and a real pepamo-server on 127.0.0.1:
 # dispatch plans the week, the van pulls it and records a case and a
 # counselling record, Einwohnerwesen pulls the case but never the counselling
-# record. Also: a sync against a stopped server fails and keeps the outbox.
+# record. Also: a sync against a stopped server fails and keeps the outbox, and
+# a sync killed (SIGKILL, through gdb) at named points loses and doubles nothing.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -193,6 +194,74 @@ class RoundTripTest(unittest.TestCase):
         soziales = self.device("soziales", "soziales", "Sina Sozial", "soziales")
         self.cli(soziales, "sync")
         self.assertEqual(self.export(soziales)["cash_closures"], [])
+
+    def sync_killed_at(self, store, function, skip=0):
+        """Runs `pepamo-cli sync` under gdb and kills it with SIGKILL when it
+        enters FUNCTION (after SKIP earlier entries): a crash at a named point."""
+        env = dict(os.environ, PEPAMO_PASSPHRASE=PASSPHRASE)
+        argv = ["gdb", "-q", "-batch", "-nx", "-ex", "set debuginfod enabled off", "-ex", f"break {function}"]
+        if skip:
+            argv += ["-ex", f"ignore 1 {skip}"]
+        argv += ["-ex", "run", "-ex", "kill", "--args", CLI, "--data-dir", store, "sync"]
+        r = subprocess.run(argv, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=300)
+        self.assertIn("Breakpoint 1,", r.stdout, r.stdout + r.stderr)
+        self.assertRegex(r.stdout, r"\[Inferior 1 \(process \d+\) killed\]")
+
+    def versions(self, store):
+        document = self.export(store)
+        return {kind: {r["id"]: r["version"] for r in document[kind]} for kind in ("vans", "citizens", "visits")}
+
+    def test_killed_at_named_points(self):
+        dispatch = self.device("dispatch", "dispatch", "Dora Disponentin", "dispatch")
+        self.cli(dispatch, "demo", "--date", DEMO_DATE)
+        # More than one pull page (500 changes) for the van.
+        template = self.export(dispatch)["citizens"][0]
+        extra = [dict(template, id=str(uuid.uuid4()), family_name=f"Beispiel-{i}") for i in range(450)]
+        for record in extra:
+            for stamp in ("version", "created_at", "updated_at"):
+                record.pop(stamp, None)
+        path = os.path.join(self.dir, "citizens.json")
+        with open(path, "w") as f:
+            json.dump({"citizens": extra}, f)
+        self.cli(dispatch, "import", path)
+
+        # 1. Killed after the server answered a push, before the answer was
+        # stored: the next sync sends the same entries, which the server
+        # recognises; each record is there once, at version 1.
+        self.sync_killed_at(dispatch, "pm_store_outbox_settle")
+        self.assertNotIn("Unsent changes: 0\n", self.status(dispatch))
+        r = self.cli(dispatch, "sync")
+        self.assertRegex(r.stdout, r"^Pushed \d+ \(\d+ applied, [1-9]\d* duplicate, 0 conflicts, ")
+        self.assertIn("Unsent changes: 0\n", self.status(dispatch))
+        written = self.versions(dispatch)
+        self.assertGreater(sum(len(records) for records in written.values()), 500)
+        server = self.device("server-view", "dispatch", "Vera Sicht", "dispatch")
+        self.cli(server, "sync")
+        at_server = self.versions(server)
+        for kind, records in written.items():
+            self.assertEqual({i: at_server[kind].get(i) for i in records}, records, kind)
+            self.assertEqual(set(records.values()), {1}, kind)
+
+        # 2. Killed in the middle of applying a pull page: nothing of the page
+        # stays, the cursor did not move, and the next sync takes it whole.
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        self.sync_killed_at(field, "_pm_store_write_record", skip=20)
+        self.assertIn("Pull cursor: 0\n", self.status(field))
+        self.assertEqual(self.versions(field)["visits"], {})
+        self.cli(field, "sync")
+        self.assertEqual(self.versions(field), at_server)
+
+        # 3. Killed right after a page and its cursor were committed: the
+        # next sync goes on from that cursor and ends equal.
+        van = self.device("van-2", "field", "Fritz Feld", "soziales")
+        self.sync_killed_at(van, "pm_store_get_pull_cursor", skip=1)
+        status = self.status(van)
+        self.assertRegex(status, r"Pull cursor: [1-9]\d*\n")
+        self.assertNotEqual(self.versions(van), at_server)
+        r = self.cli(van, "sync")
+        self.assertRegex(r.stdout, r"pulled [1-9]\d* changes")
+        self.assertEqual(self.versions(van), at_server)
+        self.assertIn("Sync issues: 0\n", self.status(van))
 
     def test_stopped_server(self):
         field = self.device("field", "field", "Frieda Feld", "soziales")
