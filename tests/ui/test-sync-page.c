@@ -89,6 +89,30 @@ count_rows (Fixture *f)
   return rows->len;
 }
 
+/* What the header's sync indicator shows, its lines joined by "|". */
+static char *
+indicator_text (Fixture *f)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
+  g_auto(GStrv) text = NULL;
+
+  collect (find_by_type (GTK_WIDGET (f->window), PM_TYPE_SYNC_INDICATOR), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    g_strv_builder_add (lines, gtk_label_get_label (labels->pdata[i]));
+  text = g_strv_builder_end (lines);
+  return g_strjoinv ("|", text);
+}
+
+static gboolean
+indicator_counts_unsent (Fixture *f)
+{
+  g_autofree char *text = indicator_text (f);
+  g_autofree char *unsent = g_strdup_printf ("|%" G_GINT64_FORMAT " not sent", f->expected_unsent);
+
+  return g_str_has_suffix (text, unsent);
+}
+
 static GtkWidget *
 find_button (Fixture    *f,
              const char *label)
@@ -247,6 +271,21 @@ test_dismiss_twice (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* The header says how many changes wait, on the line under the state. The
+ * service gets the store now, so it counts (and tries the unreachable
+ * loopback port, which fails at once and changes nothing). */
+static void
+test_header_counts_unsent (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+
+  pm_sync_service_set_store (f->sync, f->store);
+  wait_for (indicator_counts_unsent, f, "the header counting the unsent entries");
+  text = indicator_text (f);
+  g_assert_false (g_str_has_prefix (text, "Online"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -264,5 +303,7 @@ main (int   argc,
   g_test_add ("/ui/sync-page/unsent-issue-dismiss", Fixture, NULL, fixture_set_up, test_unsent_issue_dismiss,
               fixture_tear_down);
   g_test_add ("/ui/sync-page/dismiss-twice", Fixture, NULL, fixture_set_up, test_dismiss_twice, fixture_tear_down);
+  g_test_add ("/ui/sync-page/header-counts-unsent", Fixture, NULL, fixture_set_up, test_header_counts_unsent,
+              fixture_tear_down);
   return g_test_run ();
 }
