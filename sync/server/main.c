@@ -56,7 +56,10 @@ main (int    argc,
                                     "Admin commands (run on the store, then exit):\n"
                                     "  admin enrol --role ROLE --city CITY   add a device, print its token last\n"
                                     "  admin devices                         list the devices\n"
-                                    "  admin revoke DEVICE_ID                refuse the device from now on\n");
+                                    "  admin revoke DEVICE_ID                refuse the device from now on\n"
+                                    "  admin export                          every record as JSON\n"
+                                    "  admin backup FILE                     an encrypted copy, also while the server runs\n"
+                                    "  admin restore [--force] FILE          put a backup back (server stopped)\n");
   /* Options after "admin" belong to the admin command. */
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_add_main_entries (context, entries, NULL);
@@ -119,6 +122,12 @@ main (int    argc,
     return pm_server_admin_main (argc - 1, argv + 1, config->data_dir, key_path);
   if (config->data_dir)
     {
+      /* Held until exit: admin restore must not replace the store under us. */
+      if (pm_server_store_lock (config->data_dir, FALSE, &error) < 0)
+        {
+          fprintf (stderr, "pepamo-server: %s\n", error->message);
+          return 1;
+        }
       store = pm_server_store_open (config->data_dir, key_path, &error);
       if (store == NULL)
         {

@@ -1,0 +1,213 @@
+#!/usr/bin/python3
+# test_server_ops.py: operating the real pepamo-server: backups taken while
+# it takes writes and restored into a fresh data dir, and the refusals that
+# keep a data dir intact (bad backups, wrong key, a running server).
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+import unittest
+
+from pm_server import ServerClient, citizen, entry, run_server, start_server, stop_server
+
+# A family name no other test data uses: found in no backup byte.
+CANARY = "Backupkanarienvogel"
+BACKUPS = 4
+WRITER_SECONDS = 60
+
+
+def snapshot(directory):
+    """Every file in a directory with its SHA-256: what "untouched" means."""
+    if not os.path.isdir(directory):
+        return None
+    files = {}
+    for name in sorted(os.listdir(directory)):
+        with open(os.path.join(directory, name), "rb") as f:
+            files[name] = hashlib.sha256(f.read()).hexdigest()
+    return files
+
+
+class Writer(threading.Thread):
+    """Pushes one new citizen per request until stopped; remembers when each
+    one was acknowledged."""
+
+    def __init__(self, client, token):
+        super().__init__(daemon=True)
+        self.client = client
+        self.token = token
+        self.acknowledged = []  # (monotonic time of the answer, record id)
+        self.failure = None
+        self.stopping = threading.Event()
+
+    def run(self):
+        deadline = time.monotonic() + WRITER_SECONDS
+        try:
+            while not self.stopping.is_set() and time.monotonic() < deadline:
+                person = dict(citizen(), family_name=CANARY)
+                status, answer = self.client.push(self.token, [entry("citizen", person, "add_citizen")])
+                if status != 200 or answer["results"][0]["outcome"] != "applied":
+                    raise AssertionError("push failed: %d %r" % (status, answer))
+                self.acknowledged.append((time.monotonic(), person["id"]))
+        except Exception as e:  # reported by the test's thread
+            self.failure = e
+
+
+class BackupTest(ServerClient, unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="pepamo-server-ops-")
+        self.data = os.path.join(self.dir, "data")
+        self.key = self.data + ".key"
+        self.log = open(os.path.join(self.dir, "server.log"), "w")
+        self.server = None
+        # The store and its key, as the first start makes them.
+        self.assertEqual(run_server("--data-dir", self.data, "admin", "devices").returncode, 0)
+
+    def tearDown(self):
+        if self.server is not None:
+            stop_server(self.server)
+        self.log.close()
+        with open(self.log.name) as log:
+            text = log.read()
+        shutil.rmtree(self.dir)
+        self.assertNotIn("CRITICAL", text)
+
+    def start(self, data, *args):
+        self.server, self.port = start_server("--data-dir", data, *args, log=self.log)
+
+    def stop(self):
+        stop_server(self.server)
+        self.server = None
+
+    def admin(self, data, *args, code=0):
+        r = run_server("--data-dir", data, "--key-file", self.key, "admin", *args)
+        self.assertEqual(r.returncode, code, r.stderr)
+        if code:
+            self.assertTrue(r.stderr.startswith("pepamo-server: admin"), r.stderr)
+            self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
+        return r
+
+    def exported_citizens(self, data):
+        return {c["id"] for c in json.loads(self.admin(data, "export").stdout)["citizens"]}
+
+    def test_backup_while_writing_then_restore(self):
+        self.start(self.data)
+        token = self.admin(self.data, "enrol", "--role", "dispatch", "--city", "halle").stdout.splitlines()[-1]
+        backup = os.path.join(self.dir, "server.backup")
+        writer = Writer(self, token)
+        writer.start()
+        try:
+            # Backups while the server takes pushes; the last one counts.
+            for _ in range(BACKUPS):
+                while len(writer.acknowledged) < 200 and writer.is_alive():
+                    time.sleep(0.01)
+                count_before = len(writer.acknowledged)
+                started = time.monotonic()
+                self.admin(self.data, "backup", backup)
+                finished = time.monotonic()
+                self.assertGreater(len(writer.acknowledged), count_before, "no push while the backup ran")
+        finally:
+            writer.stopping.set()
+            writer.join(timeout=20)
+        self.assertIsNone(writer.failure)
+        self.assertFalse(os.path.exists(backup + ".partial"))
+        before = {i for t, i in writer.acknowledged if t < started}
+        after = {i for t, i in writer.acknowledged if t > finished}
+        self.assertGreater(len(before), 20)
+        self.stop()
+
+        # Never plaintext: neither the records nor SQLite's own header.
+        with open(backup, "rb") as f:
+            raw = f.read()
+        self.assertNotIn(CANARY.encode(), raw)
+        self.assertNotIn(b"SQLite format 3", raw)
+        self.assertEqual(os.stat(backup).st_mode & 0o777, 0o600)
+
+        # A fresh data dir with the server's key: a working server.
+        fresh = os.path.join(self.dir, "fresh")
+        r = self.admin(fresh, "restore", backup)
+        self.assertIn("Restored", r.stdout)
+        self.start(fresh, "--key-file", self.key)
+        status, device = self.request("GET", "/v1/device", token)
+        self.assertEqual(status, 200, device)
+        restored = self.exported_citizens(fresh)
+        self.assertEqual(before - restored, set(), "acknowledged before the backup, missing after restore")
+        # The backup is one moment: what came after it is not there.
+        self.assertEqual(after & restored, set())
+        # The restored server takes writes again.
+        person = citizen()
+        status, answer = self.push(token, [entry("citizen", person, "add_citizen")])
+        self.assertEqual(answer["results"][0]["outcome"], "applied", answer)
+
+        # Restoring under a running server is refused; it goes on serving its store.
+        r = self.admin(fresh, "restore", "--force", backup, code=1)
+        self.assertIn("in use by a running pepamo-server", r.stderr)
+        self.assertEqual(self.request("GET", "/v1/device", token)[0], 200)
+        self.stop()
+        self.assertIn(person["id"], self.exported_citizens(fresh))
+
+    def test_bad_backups_leave_the_data_dir_untouched(self):
+        self.admin(self.data, "enrol", "--role", "field", "--city", "halle")
+        backup = os.path.join(self.dir, "good.backup")
+        self.admin(self.data, "backup", backup)
+        with open(backup, "rb") as f:
+            good = f.read()
+        target = os.path.join(self.dir, "target")
+        self.admin(target, "restore", backup)
+        self.admin(target, "enrol", "--role", "soziales", "--city", "halle")
+        untouched = snapshot(target)
+
+        def write(name, data):
+            path = os.path.join(self.dir, name)
+            with open(path, "wb") as f:
+                f.write(data)
+            return path
+
+        flipped = bytearray(good)
+        flipped[4096 + 3 * 4096 + 700] ^= 0x01
+        other_key = write("other.key", os.urandom(32))
+        cases = [
+            (write("flipped.backup", bytes(flipped)), self.key, "damaged or was tampered with"),
+            (write("short.backup", good[:len(good) // 2]), self.key, "pepamo-server: admin restore:"),
+            (write("page-short.backup", good[:len(good) - 4096 - 100]), self.key, "damaged or was tampered with"),
+            (write("plain.backup", b"SQLite format 3\0" + bytes(8192)), self.key, "not an encrypted PePaMo store"),
+            (backup, other_key, "does not open this backup"),
+            (os.path.join(self.dir, "missing.backup"), self.key, "missing.backup"),
+        ]
+        for path, key, message in cases:
+            r = run_server("--data-dir", target, "--key-file", key, "admin", "restore", "--force", path)
+            self.assertEqual(r.returncode, 1, (path, r.stderr))
+            self.assertIn(message, r.stderr, path)
+            self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
+            self.assertEqual(snapshot(target), untouched, path)
+
+        # Without --force an existing store stays; into a fresh dir nothing is left behind.
+        r = self.admin(target, "restore", backup, code=1)
+        self.assertIn("--force", r.stderr)
+        self.assertEqual(snapshot(target), untouched)
+        empty = os.path.join(self.dir, "empty")
+        self.admin(empty, "restore", os.path.join(self.dir, "flipped.backup"), code=1)
+        self.assertEqual(snapshot(empty), {})
+
+        # --force does replace it: the soziales device is gone again.
+        self.admin(target, "restore", "--force", backup)
+        roles = [line.split("\t")[1] for line in self.admin(target, "devices").stdout.splitlines()]
+        self.assertEqual(roles, ["field"])
+
+    def test_usage(self):
+        for args in (["backup"], ["restore"], ["backup", "a", "b"], ["devices", "--force"],
+                     ["backup", "--force", "x"]):
+            r = run_server("--data-dir", self.data, "admin", *args)
+            self.assertEqual(r.returncode, 2, (args, r.stderr))
+        r = self.admin(os.path.join(self.dir, "none"), "backup", os.path.join(self.dir, "x"), code=1)
+        self.assertIn("no store", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "x")))
+
+
+if __name__ == "__main__":
+    unittest.main()
