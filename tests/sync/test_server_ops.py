@@ -1,20 +1,29 @@
 #!/usr/bin/python3
 # test_server_ops.py: operating the real pepamo-server: backups taken while
 # it takes writes and restored into a fresh data dir, and the refusals that
-# keep a data dir intact (bad backups, wrong key, a running server).
+# keep a data dir intact (bad backups, wrong key, a running server); schema
+# upgrades from every older version with data, and the refusal of a newer
+# schema. Argument: the pm-make-old-server-store program.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import hashlib
 import json
 import os
+import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 import unittest
 
 from pm_server import ServerClient, citizen, entry, run_server, start_server, stop_server
+
+with open(os.path.join(os.environ["PEPAMO_SOURCE_ROOT"], "core", "store", "pm-store.h")) as header:
+    SCHEMA_VERSION = int(re.search(r"#define PM_STORE_SCHEMA_VERSION (\d+)", header.read()).group(1))
+MAKE_OLD_STORE = None  # set from the command line
 
 # A family name no other test data uses: found in no backup byte.
 CANARY = "Backupkanarienvogel"
@@ -209,5 +218,82 @@ class BackupTest(ServerClient, unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(self.dir, "x")))
 
 
+class UpgradeTest(ServerClient, unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="pepamo-server-upgrade-")
+        self.log = open(os.path.join(self.dir, "server.log"), "w")
+
+    def tearDown(self):
+        self.log.close()
+        shutil.rmtree(self.dir)
+
+    def make_old_store(self, data, version):
+        r = subprocess.run([MAKE_OLD_STORE, data, str(version)], capture_output=True, text=True,
+                           stdin=subprocess.DEVNULL, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def enrol(self, data, role):
+        r = run_server("--data-dir", data, "admin", "enrol", "--role", role, "--city", "halle")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout.splitlines()[-1]
+
+    def test_upgrade_from_every_older_schema(self):
+        for version in range(1, SCHEMA_VERSION):
+            with self.subTest(version=version):
+                data = os.path.join(self.dir, "v%d" % version)
+                expected = self.make_old_store(data, version)
+                self.assertGreater(len(expected["visits"]), 0)
+                server, self.port = start_server("--data-dir", data, log=self.log)
+                try:
+                    self.check_upgraded(data, expected)
+                finally:
+                    stop_server(server)
+
+    def check_upgraded(self, data, expected):
+        # Devices exist from schema 4 on: enrolling works on the upgraded store.
+        dispatch = self.enrol(data, "dispatch")
+        soziales = self.enrol(data, "soziales")
+        r = run_server("--data-dir", data, "admin", "export")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        exported = json.loads(r.stdout)
+        for table, versions in expected.items():
+            held = {record["id"]: record["version"] for record in exported[table]}
+            # The export's own reads add audit entries; every old one stays.
+            self.assertEqual({i: held.get(i) for i in versions}, versions, table)
+            if table != "audit":
+                self.assertEqual(len(held), len(versions), table)
+
+        # The server edits an old record and serves the result.
+        person = exported["citizens"][0]
+        edited = dict(person, phone="0345 0123999")
+        change = dict(entry("citizen", edited, "update_citizen", base_version=person["version"]),
+                      changes={"phone": {"from": person.get("phone"), "to": "0345 0123999"}})
+        status, answer = self.push(dispatch, [change])
+        self.assertEqual(status, 200, answer)
+        self.assertEqual(answer["results"][0]["outcome"], "applied", answer)
+        self.assertEqual(answer["results"][0]["version"], person["version"] + 1)
+        changes, _ = self.pull_all(soziales)
+        pulled = {c["record"]["id"]: c["record"] for c in changes}
+        self.assertEqual(pulled[person["id"]]["phone"], "0345 0123999")
+        self.assertEqual(pulled[person["id"]]["family_name"], person["family_name"])
+
+    def test_refuses_a_newer_schema(self):
+        data = os.path.join(self.dir, "newer")
+        self.make_old_store(data, SCHEMA_VERSION + 1)
+        before = snapshot(data)
+        r = run_server("--listen", "127.0.0.1:0", "--data-dir", data)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("written by a newer PePaMo (schema %d; this version knows up to %d)"
+                      % (SCHEMA_VERSION + 1, SCHEMA_VERSION), r.stderr)
+        self.assertNotIn("Listening", r.stdout)
+        self.assertEqual(snapshot(data), before)
+        r = run_server("--data-dir", data, "admin", "devices")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("newer PePaMo", r.stderr)
+        self.assertEqual(snapshot(data), before)
+
+
 if __name__ == "__main__":
+    MAKE_OLD_STORE = sys.argv.pop(1)
     unittest.main()
