@@ -24,6 +24,70 @@ quit_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* What a running server can change: the body limit and the certificate
+ * (new connections get it). Retention is kept in the config. */
+static gboolean
+apply_config (PmServer        *server,
+              PmServerConfig  *config,
+              GError         **error)
+{
+  if (config->tls_cert)
+    {
+      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (config->tls_cert, config->tls_key, error);
+
+      if (certificate == NULL)
+        {
+          g_prefix_error (error, "tls-cert, tls-key: ");
+          return FALSE;
+        }
+      pm_server_set_tls_certificate (server, certificate);
+    }
+  pm_server_set_max_body_bytes (server, config->max_body_bytes);
+  return TRUE;
+}
+
+typedef struct
+{
+  PmServer        *server;
+  PmServerConfig **config;   /* the one that runs */
+  const char      *path;
+  PmServerConfig  *overrides;
+} Reload;
+
+/* SIGHUP (systemctl reload): the file again, with the same command line
+ * over it. A file that does not load, or a certificate that does not,
+ * changes nothing; a value only a restart can change keeps running. */
+static gboolean
+reload_cb (gpointer data)
+{
+  Reload *reload = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmServerConfig) fresh = NULL;
+  g_autoptr(GString) retention = g_string_new (NULL);
+
+  if (reload->path == NULL)
+    {
+      g_warning ("Reload: the server was started without --config; nothing to re-read");
+      return G_SOURCE_CONTINUE;
+    }
+  fresh = pm_server_config_load (reload->path, reload->overrides, &error);
+  if (fresh != NULL)
+    pm_server_config_keep_restart_values (fresh, *reload->config);
+  if (fresh == NULL || !apply_config (reload->server, fresh, &error))
+    {
+      g_warning ("Reload refused, the running configuration stays: %s", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+  for (guint i = 0; i < PM_SERVER_N_RETENTION; i++)
+    g_string_append_printf (retention, " %s=%d", pm_server_retention_key (i), fresh->retention_days[i]);
+  g_message ("Reloaded %s: max-body-bytes=%" G_GUINT64_FORMAT "%s, retention days (-1: the city profile's):%s",
+             reload->path, fresh->max_body_bytes, fresh->tls_cert ? ", TLS certificate read again" : "",
+             retention->str);
+  pm_server_config_free (*reload->config);
+  *reload->config = g_steal_pointer (&fresh);
+  return G_SOURCE_CONTINUE;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -43,7 +107,9 @@ main (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PmServerConfig) config = pm_server_config_new ();
+  g_autoptr(PmServerConfig) config = NULL;
+  PmServerConfig overrides = { NULL };
+  Reload reload = { NULL };
   g_autoptr(PmStore) store = NULL;
   g_autoptr(PmServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -79,32 +145,21 @@ main (int    argc,
       return 2;
     }
 
-  /* The file first, then the command line over it. */
-  if (config_path && !pm_server_config_load_file (config, config_path, &error))
-    {
-      fprintf (stderr, "pepamo-server: %s\n", error->message);
-      return 1;
-    }
-  if (listen)
-    {
-      g_free (config->listen);
-      config->listen = g_steal_pointer (&listen);
-    }
-  if (data_dir)
-    {
-      g_free (config->data_dir);
-      config->data_dir = g_steal_pointer (&data_dir);
-    }
+  /* A relative name in the config file is a systemd credential; on the
+   * command line it is a path from here. */
   if (key_file)
     {
-      /* A relative name in the config file is a systemd credential; on the
-       * command line it is a path from here. */
-      g_free (config->key_file);
-      config->key_file = g_canonicalize_filename (key_file, NULL);
+      g_autofree char *relative = g_steal_pointer (&key_file);
+
+      key_file = g_canonicalize_filename (relative, NULL);
     }
-  if (!pm_server_config_check (config, &error))
+  overrides.listen = listen;
+  overrides.data_dir = data_dir;
+  overrides.key_file = key_file;
+  config = pm_server_config_load (config_path, &overrides, &error);
+  if (config == NULL)
     {
-      fprintf (stderr, "pepamo-server: %s%s%s\n", config_path ? config_path : "", config_path ? ": " : "", error->message);
+      fprintf (stderr, "pepamo-server: %s\n", error->message);
       return 1;
     }
   key_path = pm_server_config_get_key_path (config, g_getenv ("CREDENTIALS_DIRECTORY"), &error);
@@ -143,18 +198,16 @@ main (int    argc,
 
   server = pm_server_new ();
   pm_server_set_store (server, store);
-  pm_server_set_max_body_bytes (server, config->max_body_bytes);
-  if (config->tls_cert)
+  if (!apply_config (server, config, &error))
     {
-      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (config->tls_cert, config->tls_key, &error);
-
-      if (certificate == NULL)
-        {
-          fprintf (stderr, "pepamo-server: tls-cert, tls-key: %s\n", error->message);
-          return 1;
-        }
-      pm_server_set_tls_certificate (server, certificate);
+      fprintf (stderr, "pepamo-server: %s\n", error->message);
+      return 1;
     }
+  reload.server = server;
+  reload.config = &config;
+  reload.path = config_path;
+  reload.overrides = &overrides;
+  g_unix_signal_add (SIGHUP, reload_cb, &reload);
   if (!pm_server_listen (server, config->listen, &error))
     {
       fprintf (stderr, "pepamo-server: cannot listen on %s: %s\n", config->listen, error->message);

@@ -62,6 +62,11 @@ gboolean        pm_server_config_load_data   (PmServerConfig    *self,
                                               GError           **error);
 gboolean        pm_server_config_check       (PmServerConfig    *self,
                                               GError           **error);
+PmServerConfig *pm_server_config_load        (const char            *path,
+                                              const PmServerConfig  *overrides,
+                                              GError               **error);
+void            pm_server_config_keep_restart_values (PmServerConfig       *self,
+                                                      const PmServerConfig *running);
 char           *pm_server_config_get_key_path (PmServerConfig   *self,
                                                const char       *credentials_dir,
                                                GError          **error);

@@ -8,6 +8,7 @@
 import http.client
 import json
 import os
+import re
 import selectors
 import subprocess
 import uuid
@@ -33,12 +34,12 @@ def start_server(*args, log):
             server.wait()
             raise AssertionError("pepamo-server did not start within %d s" % STARTUP_SECONDS)
     line = server.stdout.readline().decode()
-    prefix = "Listening on http://127.0.0.1:"
-    if not line.startswith(prefix):
+    match = re.fullmatch(r"Listening on https?://127\.0\.0\.1:(\d+)/\n", line)
+    if not match:
         server.kill()
         server.wait()
         raise AssertionError("unexpected first line: %r" % line)
-    return server, int(line[len(prefix):].rstrip("/\n"))
+    return server, int(match.group(1))
 
 
 def stop_server(server):

@@ -3,7 +3,8 @@
 # it takes writes and restored into a fresh data dir, and the refusals that
 # keep a data dir intact (bad backups, wrong key, a running server); schema
 # upgrades from every older version with data, and the refusal of a newer
-# schema. Argument: the pm-make-old-server-store program.
+# schema; systemctl reload (SIGHUP) re-reading the configuration file.
+# Argument: the pm-make-old-server-store program.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -12,6 +13,9 @@ import json
 import os
 import re
 import shutil
+import signal
+import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -292,6 +296,112 @@ class UpgradeTest(ServerClient, unittest.TestCase):
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("newer PePaMo", r.stderr)
         self.assertEqual(snapshot(data), before)
+
+
+class ReloadTest(ServerClient, unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="pepamo-server-reload-")
+        self.config = os.path.join(self.dir, "server.conf")
+        self.data = os.path.join(self.dir, "data")
+        self.log_path = os.path.join(self.dir, "server.log")
+        self.log = open(self.log_path, "w")
+        self.server = None
+
+    def tearDown(self):
+        if self.server is not None:
+            stop_server(self.server)
+        self.log.close()
+        shutil.rmtree(self.dir)
+
+    def write_config(self, text):
+        # A new file renamed over the old one, as an editor saves it.
+        with open(self.config + ".new", "w") as f:
+            f.write(text)
+        os.replace(self.config + ".new", self.config)
+
+    def reload(self, expected):
+        """Sends SIGHUP and waits for the log line that answers it."""
+        with open(self.log_path) as log:
+            seen = log.read().count(expected)
+        self.server.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with open(self.log_path) as log:
+                text = log.read()
+            if text.count(expected) > seen:
+                return text
+            time.sleep(0.05)
+        self.fail("no %r in the log within 10 s of SIGHUP:\n%s" % (expected, text))
+
+    def push_size(self, token, size):
+        """A push of about SIZE bytes: several new citizens."""
+        people = []
+        while len(json.dumps({"protocol": 1, "entries": people})) < size:
+            people.append(entry("citizen", dict(citizen(), notes="x" * 400), "add_citizen"))
+        return self.push(token, people)[0]
+
+    def test_reload_applies_the_body_limit(self):
+        self.write_config("[server]\nmax-body-bytes = 2048\n")
+        self.server, self.port = start_server("--config", self.config, "--data-dir", self.data, log=self.log)
+        r = run_server("--data-dir", self.data, "admin", "enrol", "--role", "dispatch", "--city", "halle")
+        token = r.stdout.splitlines()[-1]
+        self.assertEqual(self.push_size(token, 3000), 413)
+
+        self.write_config("[server]\nmax-body-bytes = 65536\n[retention]\naudit = 400\n")
+        text = self.reload("Reloaded")
+        self.assertIn("max-body-bytes=65536", text)
+        self.assertIn("audit=400", text)
+        self.assertEqual(self.push_size(token, 3000), 200)
+        self.assertEqual(self.push_size(token, 70000), 413)
+
+        # An invalid file changes nothing: 65536 stays (not 10, not the default).
+        for bad in ("[server]\nmax-body-bytes = 10\n", "[server]\nmax-body-bytes 4096\n",
+                    "[server]\nmaximum = 1\n", "[server]\ntls-cert = /nonexistent.pem\n"):
+            self.write_config(bad)
+            text = self.reload("Reload refused")
+            self.assertIn(self.config, text.splitlines()[-1])
+            self.assertEqual(self.push_size(token, 3000), 200)
+            self.assertEqual(self.push_size(token, 70000), 413)
+        os.remove(self.config)
+        self.reload("Reload refused")
+        self.assertEqual(self.push_size(token, 70000), 413)
+
+        # What only a restart changes keeps running, with a warning.
+        cert, key = self.make_certificate("a")
+        self.write_config("[server]\nmax-body-bytes = 131072\ntls-cert = %s\ntls-key = %s\n" % (cert, key))
+        text = self.reload("Reloaded")
+        self.assertIn("switch TLS on; that takes effect at the next restart", text)
+        self.assertEqual(self.push_size(token, 70000), 200)
+        self.assertEqual(self.request("GET", "/v1/health")[0], 200)
+
+    def make_certificate(self, name):
+        if not shutil.which("openssl"):
+            self.skipTest("needs openssl to make a certificate")
+        cert, key = os.path.join(self.dir, name + ".pem"), os.path.join(self.dir, name + ".key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "2", "-subj", "/CN=" + name, "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True, timeout=30)
+        return cert, key
+
+    def test_reload_reads_the_tls_certificate_again(self):
+        first = self.make_certificate("first")
+        second = self.make_certificate("second")
+        self.write_config("[server]\ntls-cert = %s\ntls-key = %s\n" % first)
+        self.server, self.port = start_server("--config", self.config, log=self.log)
+        self.assertIn("CN=first", self.served_certificate())
+        self.write_config("[server]\ntls-cert = %s\ntls-key = %s\n" % second)
+        self.reload("TLS certificate read again")
+        self.assertIn("CN=second", self.served_certificate())
+
+    def served_certificate(self):
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as raw:
+            with context.wrap_socket(raw) as tls:
+                der = tls.getpeercert(binary_form=True)
+        return subprocess.run(["openssl", "x509", "-inform", "DER", "-noout", "-subject", "-nameopt", "compat"],
+                              input=der, capture_output=True, check=True, timeout=30).stdout.decode()
 
 
 if __name__ == "__main__":
