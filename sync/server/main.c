@@ -24,8 +24,8 @@ quit_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* What a running server can change: the body limit and the certificate
- * (new connections get it). Retention is kept in the config. */
+/* What a running server can change: the body limit, the request log and
+ * the certificate (new connections get it). Retention is kept in the config. */
 static gboolean
 apply_config (PmServer        *server,
               PmServerConfig  *config,
@@ -43,6 +43,7 @@ apply_config (PmServer        *server,
       pm_server_set_tls_certificate (server, certificate);
     }
   pm_server_set_max_body_bytes (server, config->max_body_bytes);
+  pm_server_set_log_requests (server, config->log_requests);
   return TRUE;
 }
 
@@ -80,9 +81,10 @@ reload_cb (gpointer data)
     }
   for (guint i = 0; i < PM_SERVER_N_RETENTION; i++)
     g_string_append_printf (retention, " %s=%d", pm_server_retention_key (i), fresh->retention_days[i]);
-  g_message ("Reloaded %s: max-body-bytes=%" G_GUINT64_FORMAT "%s, retention days (-1: the city profile's):%s",
-             reload->path, fresh->max_body_bytes, fresh->tls_cert ? ", TLS certificate read again" : "",
-             retention->str);
+  g_message ("Reloaded %s: max-body-bytes=%" G_GUINT64_FORMAT ", log-requests=%s%s, "
+             "retention days (-1: the city profile's):%s",
+             reload->path, fresh->max_body_bytes, fresh->log_requests ? "true" : "false",
+             fresh->tls_cert ? ", TLS certificate read again" : "", retention->str);
   pm_server_config_free (*reload->config);
   *reload->config = g_steal_pointer (&fresh);
   return G_SOURCE_CONTINUE;

@@ -33,11 +33,13 @@ typedef enum
   KEY_TLS_KEY,
   KEY_ALLOW_PLAIN_HTTP,
   KEY_MAX_BODY_BYTES,
+  KEY_LOG_REQUESTS,
   N_SERVER_KEYS
 } ServerKey;
 
 static const char * const server_keys[N_SERVER_KEYS] = {
   "listen", "data-dir", "key-file", "tls-cert", "tls-key", "allow-plain-http", "max-body-bytes",
+  "log-requests",
 };
 
 /* Key in the file (kebab-case like the [server] keys), rule in the city profile. */
@@ -276,10 +278,11 @@ load_server_key (PmServerConfig  *self,
       break;
 
     case KEY_ALLOW_PLAIN_HTTP:
+    case KEY_LOG_REQUESTS:
       if (strcmp (value, "true") != 0 && strcmp (value, "false") != 0)
         return fail_key (error, PM_SERVER_CONFIG_ERROR_VALUE, origin, data, "server", key,
                          "“%s” is not true or false", value);
-      self->allow_plain_http = strcmp (value, "true") == 0;
+      *(which == KEY_ALLOW_PLAIN_HTTP ? &self->allow_plain_http : &self->log_requests) = strcmp (value, "true") == 0;
       break;
 
     case KEY_MAX_BODY_BYTES:
@@ -328,8 +331,9 @@ load_retention_key (PmServerConfig  *self,
  * pm_server_config_new:
  *
  * The defaults: listen on 127.0.0.1:8645, no data directory, key or TLS
- * files, plain HTTP only on loopback, 8 MiB request bodies, and the city
- * profile's deletion periods (-1 in @retention_days).
+ * files, plain HTTP only on loopback, 8 MiB request bodies, request lines
+ * at info level only, and the city profile's deletion periods (-1 in
+ * @retention_days).
  */
 PmServerConfig *
 pm_server_config_new (void)
@@ -410,7 +414,7 @@ pm_server_config_load_data (PmServerConfig  *self,
           if (which == N_SERVER_KEYS)
             return fail_key (error, PM_SERVER_CONFIG_ERROR_UNKNOWN, origin, data, "server", names[k],
                              "unknown key (known: listen, data-dir, key-file, tls-cert, tls-key, "
-                             "allow-plain-http, max-body-bytes)");
+                             "allow-plain-http, max-body-bytes, log-requests)");
           if (!load_server_key (self, keys, which, data, origin, error))
             return FALSE;
         }
@@ -563,8 +567,8 @@ keep_string (const char  *key,
  *
  * A running server keeps its address, data dir, key and whether it speaks
  * TLS at all: @self gets @running's values for those, with a warning for
- * each that differed. Body limit, retention and the TLS files (when TLS
- * stays on) stay as @self has them.
+ * each that differed. Body limit, request log, retention and the TLS files
+ * (when TLS stays on) stay as @self has them.
  */
 void
 pm_server_config_keep_restart_values (PmServerConfig       *self,

@@ -43,6 +43,7 @@ typedef struct
   char     *tls_key;          /* absolute PEM file, or NULL */
   gboolean  allow_plain_http; /* plain HTTP on a non-loopback address */
   guint64   max_body_bytes;
+  gboolean  log_requests;     /* request lines at message level, not info */
   int       retention_days[PM_SERVER_N_RETENTION]; /* -1: the city profile's value */
 } PmServerConfig;
 

@@ -24,6 +24,7 @@ test_defaults (void)
   g_assert_null (config->data_dir);
   g_assert_null (config->key_file);
   g_assert_false (config->allow_plain_http);
+  g_assert_false (config->log_requests);
   g_assert_cmpuint (config->max_body_bytes, ==, 8 * 1024 * 1024);
   for (guint i = 0; i < PM_SERVER_N_RETENTION; i++)
     g_assert_cmpint (config->retention_days[i], ==, -1);
@@ -111,6 +112,7 @@ test_full_file (void)
     "tls-key = /etc/pepamo/tls/server.key\n"
     "allow-plain-http = false\n"
     "max-body-bytes = 1048576\n"
+    "log-requests = true\n"
     "\n"
     "[retention]\n"
     "case-after-closed = 60\n"
@@ -125,6 +127,7 @@ test_full_file (void)
   g_assert_cmpstr (config->tls_cert, ==, "/etc/pepamo/tls/server.crt");
   g_assert_cmpstr (config->tls_key, ==, "/etc/pepamo/tls/server.key");
   g_assert_cmpuint (config->max_body_bytes, ==, 1048576);
+  g_assert_true (config->log_requests);
   g_assert_cmpint (config->retention_days[PM_SERVER_RETENTION_CASE_AFTER_CLOSED], ==, 60);
   g_assert_cmpint (config->retention_days[PM_SERVER_RETENTION_AUDIT], ==, 0);
   g_assert_cmpint (config->retention_days[PM_SERVER_RETENTION_VISIT_AFTER_ENDED], ==, -1);
@@ -169,6 +172,8 @@ static const BadFile bad_files[] = {
     "bad.conf:2: [server] key-file: “../key” is neither" },
   { "bool", "[server]\nallow-plain-http = yes\n", PM_SERVER_CONFIG_ERROR_VALUE,
     "bad.conf:2: [server] allow-plain-http: “yes” is not true or false" },
+  { "bool-log", "[server]\nlog-requests = 1\n", PM_SERVER_CONFIG_ERROR_VALUE,
+    "bad.conf:2: [server] log-requests: “1” is not true or false" },
   { "body-text", "[server]\nmax-body-bytes = 8M\n", PM_SERVER_CONFIG_ERROR_VALUE,
     "bad.conf:2: [server] max-body-bytes: “8M” is not a number of bytes" },
   { "body-small", "[server]\nmax-body-bytes = 10\n", PM_SERVER_CONFIG_ERROR_VALUE,

@@ -347,12 +347,21 @@ class ReloadTest(ServerClient, unittest.TestCase):
         token = r.stdout.splitlines()[-1]
         self.assertEqual(self.push_size(token, 3000), 413)
 
-        self.write_config("[server]\nmax-body-bytes = 65536\n[retention]\naudit = 400\n")
+        self.request("GET", "/v1/health?before-reload")
+        self.write_config("[server]\nmax-body-bytes = 65536\nlog-requests = true\n[retention]\naudit = 400\n")
         text = self.reload("Reloaded")
-        self.assertIn("max-body-bytes=65536", text)
+        self.assertIn("max-body-bytes=65536, log-requests=true", text)
         self.assertIn("audit=400", text)
         self.assertEqual(self.push_size(token, 3000), 200)
         self.assertEqual(self.push_size(token, 70000), 413)
+        # Request lines from now on (path and status, no query, body or token).
+        self.request("GET", "/v1/health?after-reload")
+        with open(self.log_path) as log:
+            text = log.read()
+        self.assertIn("POST /v1/sync/push 413", text)
+        self.assertIn("GET /v1/health 200", text)
+        self.assertNotIn("GET /v1/health 200", text[:text.index("Reloaded")])
+        self.assertNotIn(token, text)
 
         # An invalid file changes nothing: 65536 stays (not 10, not the default).
         for bad in ("[server]\nmax-body-bytes = 10\n", "[server]\nmax-body-bytes 4096\n",
