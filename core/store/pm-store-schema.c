@@ -151,6 +151,11 @@ _pm_store_migrate (sqlite3     *db,
   if (!_pm_store_check_schema_known (version, error))
     return FALSE;
 
+  if (version > 0 && version < target)
+    {
+      /* Once per upgrade, for the server's journal and the app's log. */
+      g_message ("Upgrading the store from schema %d to %d", version, target);
+    }
   for (; version < target; version++)
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);

@@ -253,6 +253,8 @@ class UpgradeTest(ServerClient, unittest.TestCase):
                     self.check_upgraded(data, expected)
                 finally:
                     stop_server(server)
+                with open(self.log.name) as log:
+                    self.assertIn("Upgrading the store from schema %d to %d" % (version, SCHEMA_VERSION), log.read())
 
     def check_upgraded(self, data, expected):
         # Devices exist from schema 4 on: enrolling works on the upgraded store.
