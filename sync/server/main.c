@@ -177,6 +177,13 @@ main (int    argc,
     }
   if (argc > 1)
     return pm_server_admin_main (argc - 1, argv + 1, config->data_dir, key_path);
+
+  /* Caught from here on (an upgrade of the store may take a while), handled
+   * once the main loop runs, when the server exists. */
+  reload.config = &config;
+  reload.path = config_path;
+  reload.overrides = &overrides;
+  g_unix_signal_add (SIGHUP, reload_cb, &reload);
   if (config->data_dir)
     {
       /* Held until exit: admin restore must not replace the store under us. */
@@ -206,10 +213,6 @@ main (int    argc,
       return 1;
     }
   reload.server = server;
-  reload.config = &config;
-  reload.path = config_path;
-  reload.overrides = &overrides;
-  g_unix_signal_add (SIGHUP, reload_cb, &reload);
   if (!pm_server_listen (server, config->listen, &error))
     {
       fprintf (stderr, "pepamo-server: cannot listen on %s: %s\n", config->listen, error->message);
