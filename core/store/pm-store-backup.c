@@ -22,8 +22,9 @@
 #include "pm-store-backup.h"
 #include "pm-store-private.h"
 
-/* A writer holds the WAL's write lock only briefly; 50 tries 100 ms apart
- * get past any of its transactions. */
+/* In WAL mode a reader is busy only while another connection briefly holds
+ * an exclusive lock (WAL recovery, a restarting checkpoint): 50 tries 100 ms
+ * apart outlast that. */
 #define BUSY_TRIES    50
 #define BUSY_SLEEP_MS 100
 
