@@ -660,6 +660,52 @@ has_companion (const char *path,
   return g_file_test (name, G_FILE_TEST_EXISTS);
 }
 
+/* An empty store at copy_path with the key slots of path (the same
+ * secrets open it) and a new data key; returns the copy's keys. */
+PmCryptKeys *
+pm_crypt_create_copy (const char   *path,
+                      PmCryptKeys  *keys,
+                      const char   *copy_path,
+                      GError      **error)
+{
+  g_autofree PmCryptHeader *header = NULL;
+  g_autoptr(PmCryptKeys) fresh = NULL;
+
+  g_return_val_if_fail (path != NULL && keys != NULL && copy_path != NULL, NULL);
+
+  header = load_header_for (path, keys, error);
+  if (header == NULL)
+    return NULL;
+  fresh = keys_copy (keys);
+  crypto_aead_xchacha20poly1305_ietf_keygen (fresh->data);
+  pm_crypt_header_set_data_key (header, fresh);
+  if (!pm_crypt_header_write_new (copy_path, header, fresh, error))
+    return NULL;
+  g_chmod (copy_path, 0600);
+  return g_steal_pointer (&fresh);
+}
+
+/* Makes a finished temp file the new path, crash-safe: the file's data
+ * reaches the disk before the rename, the rename before we return. */
+gboolean
+pm_crypt_replace_file (const char  *temp,
+                       const char  *path,
+                       GError     **error)
+{
+  g_return_val_if_fail (temp != NULL && path != NULL, FALSE);
+
+  if (!sync_file (temp, error))
+    return FALSE;
+  if (g_rename (temp, path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, PM_CRYPT_ERROR, PM_CRYPT_ERROR_IO, "Cannot replace %s: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return sync_directory_of (path, error);
+}
+
 /* VACUUM INTO a new store sealed with a new data key, then an atomic
  * rename. The caller guarantees that no other connection is open. */
 gboolean
@@ -667,7 +713,6 @@ pm_crypt_rekey (const char   *path,
                 PmCryptKeys  *keys,
                 GError      **error)
 {
-  g_autofree PmCryptHeader *header = NULL;
   g_autoptr(PmCryptKeys) fresh = NULL;
   g_autofree char *temp = NULL;
   char full[4096];
@@ -677,18 +722,11 @@ pm_crypt_rekey (const char   *path,
 
   g_return_val_if_fail (path != NULL && keys != NULL, FALSE);
 
-  header = load_header_for (path, keys, error);
-  if (header == NULL)
-    return FALSE;
-  fresh = keys_copy (keys);
-  crypto_aead_xchacha20poly1305_ietf_keygen (fresh->data);
-  pm_crypt_header_set_data_key (header, fresh);
-
   temp = g_strconcat (path, ".rekey", NULL);
   g_unlink (temp);
-  if (!pm_crypt_header_write_new (temp, header, fresh, error))
+  fresh = pm_crypt_create_copy (path, keys, temp, error);
+  if (fresh == NULL)
     return FALSE;
-  g_chmod (temp, 0600);
 
   db = open_connection (path, keys, NULL, error);
   ok = db != NULL && exec (db, "PRAGMA wal_checkpoint(TRUNCATE);", error);
@@ -709,19 +747,15 @@ pm_crypt_rekey (const char   *path,
                    "Another connection still has the store open; rekey needs it closed");
       ok = FALSE;
     }
-  ok = ok && sync_file (temp, error);
-  if (ok && g_rename (temp, path) != 0)
-    {
-      g_set_error (error, PM_CRYPT_ERROR, PM_CRYPT_ERROR_IO, "Cannot replace %s: %s", path, g_strerror (errno));
-      ok = FALSE;
-    }
-  if (!ok)
+  ok = ok && pm_crypt_replace_file (temp, path, error);
+  if (g_file_test (temp, G_FILE_TEST_EXISTS))
     {
       g_unlink (temp);
       return FALSE;
     }
+  /* Renamed: the file needs the new key even if the directory sync failed. */
   memcpy (keys->data, fresh->data, PM_CRYPT_KEY_SIZE);
-  return sync_directory_of (path, error);
+  return ok;
 }
 
 static gboolean

@@ -133,6 +133,13 @@ gboolean       pm_crypt_change_passphrase     (const char            *path,
 PmCryptSecret *pm_crypt_set_recovery_key      (const char            *path,
                                                PmCryptKeys           *keys,
                                                GError               **error);
+PmCryptKeys   *pm_crypt_create_copy           (const char            *path,
+                                               PmCryptKeys           *keys,
+                                               const char            *copy_path,
+                                               GError               **error);
+gboolean       pm_crypt_replace_file          (const char            *temp,
+                                               const char            *path,
+                                               GError               **error);
 gboolean       pm_crypt_rekey                 (const char            *path,
                                                PmCryptKeys           *keys,
                                                GError               **error);

@@ -39,6 +39,8 @@ void     _pm_store_set_sql_error  (GError        **error,
                                    sqlite3        *db,
                                    const char     *what);
 int      _pm_store_schema_version (sqlite3        *db);
+gboolean _pm_store_check_schema_known (int         version,
+                                       GError    **error);
 gboolean _pm_store_migrate        (sqlite3        *db,
                                    int             target,
                                    GError        **error);

@@ -125,6 +125,20 @@ _pm_store_schema_version (sqlite3 *db)
 }
 
 gboolean
+_pm_store_check_schema_known (int       version,
+                              GError  **error)
+{
+  if (version > PM_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_SCHEMA_TOO_NEW,
+                   _("This data was written by a newer PePaMo (schema %d; this version knows up to %d). Please update PePaMo."),
+                   version, PM_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 _pm_store_migrate (sqlite3     *db,
                    int          target,
                    GError     **error)
@@ -138,14 +152,14 @@ _pm_store_migrate (sqlite3     *db,
       _pm_store_set_sql_error (error, db, "Reading the schema version");
       return FALSE;
     }
-  if (version > PM_STORE_SCHEMA_VERSION)
-    {
-      g_set_error (error, PM_ERROR, PM_ERROR_SCHEMA_TOO_NEW,
-                   _("This data was written by a newer PePaMo (schema %d; this version knows up to %d). Please update PePaMo."),
-                   version, PM_STORE_SCHEMA_VERSION);
-      return FALSE;
-    }
+  if (!_pm_store_check_schema_known (version, error))
+    return FALSE;
 
+  if (version > 0 && version < target)
+    {
+      /* Once per upgrade, for the server's journal and the app's log. */
+      g_message ("Upgrading the store from schema %d to %d", version, target);
+    }
   for (; version < target; version++)
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);

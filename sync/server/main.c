@@ -24,6 +24,72 @@ quit_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* What a running server can change: the body limit, the request log and
+ * the certificate (new connections get it). Retention is kept in the config. */
+static gboolean
+apply_config (PmServer        *server,
+              PmServerConfig  *config,
+              GError         **error)
+{
+  if (config->tls_cert)
+    {
+      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (config->tls_cert, config->tls_key, error);
+
+      if (certificate == NULL)
+        {
+          g_prefix_error (error, "tls-cert, tls-key: ");
+          return FALSE;
+        }
+      pm_server_set_tls_certificate (server, certificate);
+    }
+  pm_server_set_max_body_bytes (server, config->max_body_bytes);
+  pm_server_set_log_requests (server, config->log_requests);
+  return TRUE;
+}
+
+typedef struct
+{
+  PmServer        *server;
+  PmServerConfig **config;   /* the one that runs */
+  const char      *path;
+  PmServerConfig  *overrides;
+} Reload;
+
+/* SIGHUP (systemctl reload): the file again, with the same command line
+ * over it. A file that does not load, or a certificate that does not,
+ * changes nothing; a value only a restart can change keeps running. */
+static gboolean
+reload_cb (gpointer data)
+{
+  Reload *reload = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmServerConfig) fresh = NULL;
+  g_autoptr(GString) retention = g_string_new (NULL);
+
+  if (reload->path == NULL)
+    {
+      g_warning ("Reload: the server was started without --config; nothing to re-read");
+      return G_SOURCE_CONTINUE;
+    }
+  fresh = pm_server_config_load (reload->path, reload->overrides, &error);
+  if (fresh != NULL)
+    pm_server_config_keep_restart_values (fresh, *reload->config);
+  if (fresh == NULL || !apply_config (reload->server, fresh, &error))
+    {
+      g_warning ("Reload refused, the running configuration stays: %s", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+  for (guint i = 0; i < PM_SERVER_N_RETENTION; i++)
+    g_string_append_printf (retention, " %s=%d", pm_server_retention_key (i), fresh->retention_days[i]);
+  g_message ("Reloaded %s: max-body-bytes=%" G_GUINT64_FORMAT ", log-requests=%s%s, "
+             "retention days (-1: the city profile's):%s",
+             reload->path, fresh->max_body_bytes, fresh->log_requests ? "true" : "false",
+             fresh->tls_cert ? ", TLS certificate read again" : "", retention->str);
+  pm_server_config_free (*reload->config);
+  *reload->config = g_steal_pointer (&fresh);
+  return G_SOURCE_CONTINUE;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -43,7 +109,9 @@ main (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(PmServerConfig) config = pm_server_config_new ();
+  g_autoptr(PmServerConfig) config = NULL;
+  PmServerConfig overrides = { NULL };
+  Reload reload = { NULL };
   g_autoptr(PmStore) store = NULL;
   g_autoptr(PmServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -56,7 +124,10 @@ main (int    argc,
                                     "Admin commands (run on the store, then exit):\n"
                                     "  admin enrol --role ROLE --city CITY   add a device, print its token last\n"
                                     "  admin devices                         list the devices\n"
-                                    "  admin revoke DEVICE_ID                refuse the device from now on\n");
+                                    "  admin revoke DEVICE_ID                refuse the device from now on\n"
+                                    "  admin export                          every record as JSON\n"
+                                    "  admin backup FILE                     an encrypted copy, also while the server runs\n"
+                                    "  admin restore [--force] FILE          put a backup back (server stopped)\n");
   /* Options after "admin" belong to the admin command. */
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_add_main_entries (context, entries, NULL);
@@ -76,32 +147,21 @@ main (int    argc,
       return 2;
     }
 
-  /* The file first, then the command line over it. */
-  if (config_path && !pm_server_config_load_file (config, config_path, &error))
-    {
-      fprintf (stderr, "pepamo-server: %s\n", error->message);
-      return 1;
-    }
-  if (listen)
-    {
-      g_free (config->listen);
-      config->listen = g_steal_pointer (&listen);
-    }
-  if (data_dir)
-    {
-      g_free (config->data_dir);
-      config->data_dir = g_steal_pointer (&data_dir);
-    }
+  /* A relative name in the config file is a systemd credential; on the
+   * command line it is a path from here. */
   if (key_file)
     {
-      /* A relative name in the config file is a systemd credential; on the
-       * command line it is a path from here. */
-      g_free (config->key_file);
-      config->key_file = g_canonicalize_filename (key_file, NULL);
+      g_autofree char *relative = g_steal_pointer (&key_file);
+
+      key_file = g_canonicalize_filename (relative, NULL);
     }
-  if (!pm_server_config_check (config, &error))
+  overrides.listen = listen;
+  overrides.data_dir = data_dir;
+  overrides.key_file = key_file;
+  config = pm_server_config_load (config_path, &overrides, &error);
+  if (config == NULL)
     {
-      fprintf (stderr, "pepamo-server: %s%s%s\n", config_path ? config_path : "", config_path ? ": " : "", error->message);
+      fprintf (stderr, "pepamo-server: %s\n", error->message);
       return 1;
     }
   key_path = pm_server_config_get_key_path (config, g_getenv ("CREDENTIALS_DIRECTORY"), &error);
@@ -117,8 +177,21 @@ main (int    argc,
     }
   if (argc > 1)
     return pm_server_admin_main (argc - 1, argv + 1, config->data_dir, key_path);
+
+  /* Caught from here on (an upgrade of the store may take a while), handled
+   * once the main loop runs, when the server exists. */
+  reload.config = &config;
+  reload.path = config_path;
+  reload.overrides = &overrides;
+  g_unix_signal_add (SIGHUP, reload_cb, &reload);
   if (config->data_dir)
     {
+      /* Held until exit: admin restore must not replace the store under us. */
+      if (pm_server_store_lock (config->data_dir, FALSE, &error) < 0)
+        {
+          fprintf (stderr, "pepamo-server: %s\n", error->message);
+          return 1;
+        }
       store = pm_server_store_open (config->data_dir, key_path, &error);
       if (store == NULL)
         {
@@ -134,18 +207,12 @@ main (int    argc,
 
   server = pm_server_new ();
   pm_server_set_store (server, store);
-  pm_server_set_max_body_bytes (server, config->max_body_bytes);
-  if (config->tls_cert)
+  if (!apply_config (server, config, &error))
     {
-      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (config->tls_cert, config->tls_key, &error);
-
-      if (certificate == NULL)
-        {
-          fprintf (stderr, "pepamo-server: tls-cert, tls-key: %s\n", error->message);
-          return 1;
-        }
-      pm_server_set_tls_certificate (server, certificate);
+      fprintf (stderr, "pepamo-server: %s\n", error->message);
+      return 1;
     }
+  reload.server = server;
   if (!pm_server_listen (server, config->listen, &error))
     {
       fprintf (stderr, "pepamo-server: cannot listen on %s: %s\n", config->listen, error->message);

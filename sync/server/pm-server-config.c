@@ -33,11 +33,13 @@ typedef enum
   KEY_TLS_KEY,
   KEY_ALLOW_PLAIN_HTTP,
   KEY_MAX_BODY_BYTES,
+  KEY_LOG_REQUESTS,
   N_SERVER_KEYS
 } ServerKey;
 
 static const char * const server_keys[N_SERVER_KEYS] = {
   "listen", "data-dir", "key-file", "tls-cert", "tls-key", "allow-plain-http", "max-body-bytes",
+  "log-requests",
 };
 
 /* Key in the file (kebab-case like the [server] keys), rule in the city profile. */
@@ -276,10 +278,11 @@ load_server_key (PmServerConfig  *self,
       break;
 
     case KEY_ALLOW_PLAIN_HTTP:
+    case KEY_LOG_REQUESTS:
       if (strcmp (value, "true") != 0 && strcmp (value, "false") != 0)
         return fail_key (error, PM_SERVER_CONFIG_ERROR_VALUE, origin, data, "server", key,
                          "“%s” is not true or false", value);
-      self->allow_plain_http = strcmp (value, "true") == 0;
+      *(which == KEY_ALLOW_PLAIN_HTTP ? &self->allow_plain_http : &self->log_requests) = strcmp (value, "true") == 0;
       break;
 
     case KEY_MAX_BODY_BYTES:
@@ -328,8 +331,9 @@ load_retention_key (PmServerConfig  *self,
  * pm_server_config_new:
  *
  * The defaults: listen on 127.0.0.1:8645, no data directory, key or TLS
- * files, plain HTTP only on loopback, 8 MiB request bodies, and the city
- * profile's deletion periods (-1 in @retention_days).
+ * files, plain HTTP only on loopback, 8 MiB request bodies, request lines
+ * at info level only, and the city profile's deletion periods (-1 in
+ * @retention_days).
  */
 PmServerConfig *
 pm_server_config_new (void)
@@ -410,7 +414,7 @@ pm_server_config_load_data (PmServerConfig  *self,
           if (which == N_SERVER_KEYS)
             return fail_key (error, PM_SERVER_CONFIG_ERROR_UNKNOWN, origin, data, "server", names[k],
                              "unknown key (known: listen, data-dir, key-file, tls-cert, tls-key, "
-                             "allow-plain-http, max-body-bytes)");
+                             "allow-plain-http, max-body-bytes, log-requests)");
           if (!load_server_key (self, keys, which, data, origin, error))
             return FALSE;
         }
@@ -500,4 +504,93 @@ pm_server_config_get_key_path (PmServerConfig  *self,
       return NULL;
     }
   return g_build_filename (credentials_dir, self->key_file, NULL);
+}
+
+static void
+override_string (char       **field,
+                 const char  *value)
+{
+  if (value == NULL)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+/**
+ * pm_server_config_load:
+ * @path: (nullable): the configuration file; %NULL for the defaults
+ * @overrides: what the command line sets over the file: listen, data_dir
+ *   and key_file, %NULL where it sets nothing (other fields are ignored)
+ *
+ * The defaults, the file over them, the command line over that, checked.
+ * Used at start and again on SIGHUP with the same @overrides.
+ */
+PmServerConfig *
+pm_server_config_load (const char            *path,
+                       const PmServerConfig  *overrides,
+                       GError               **error)
+{
+  g_autoptr(PmServerConfig) self = pm_server_config_new ();
+
+  g_return_val_if_fail (overrides != NULL, NULL);
+
+  if (path != NULL && !pm_server_config_load_file (self, path, error))
+    return NULL;
+  override_string (&self->listen, overrides->listen);
+  override_string (&self->data_dir, overrides->data_dir);
+  override_string (&self->key_file, overrides->key_file);
+  if (!pm_server_config_check (self, error))
+    {
+      if (path != NULL)
+        g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+static void
+keep_string (const char  *key,
+             char       **fresh,
+             const char  *running)
+{
+  if (g_strcmp0 (*fresh, running) == 0)
+    return;
+  g_warning ("Reload: %s changed; it takes effect at the next restart, the running value stays", key);
+  g_free (*fresh);
+  *fresh = g_strdup (running);
+}
+
+/**
+ * pm_server_config_keep_restart_values:
+ * @self: a configuration read again (SIGHUP)
+ * @running: the one the server runs with
+ *
+ * A running server keeps its address, data dir, key and whether it speaks
+ * TLS at all: @self gets @running's values for those, with a warning for
+ * each that differed. Body limit, request log, retention and the TLS files
+ * (when TLS stays on) stay as @self has them.
+ */
+void
+pm_server_config_keep_restart_values (PmServerConfig       *self,
+                                      const PmServerConfig *running)
+{
+  g_return_if_fail (self != NULL && running != NULL);
+
+  keep_string ("listen", &self->listen, running->listen);
+  keep_string ("data-dir", &self->data_dir, running->data_dir);
+  keep_string ("key-file", &self->key_file, running->key_file);
+  if (self->allow_plain_http != running->allow_plain_http)
+    {
+      g_warning ("Reload: allow-plain-http changed; it takes effect at the next restart, the running value stays");
+      self->allow_plain_http = running->allow_plain_http;
+    }
+  if ((self->tls_cert == NULL) != (running->tls_cert == NULL))
+    {
+      g_warning ("Reload: tls-cert and tls-key switch TLS %s; that takes effect at the next restart",
+                 self->tls_cert ? "on" : "off");
+      g_free (self->tls_cert);
+      g_free (self->tls_key);
+      self->tls_cert = g_strdup (running->tls_cert);
+      self->tls_key = g_strdup (running->tls_key);
+    }
 }

@@ -43,6 +43,7 @@ typedef struct
   char     *tls_key;          /* absolute PEM file, or NULL */
   gboolean  allow_plain_http; /* plain HTTP on a non-loopback address */
   guint64   max_body_bytes;
+  gboolean  log_requests;     /* request lines at message level, not info */
   int       retention_days[PM_SERVER_N_RETENTION]; /* -1: the city profile's value */
 } PmServerConfig;
 
@@ -62,6 +63,11 @@ gboolean        pm_server_config_load_data   (PmServerConfig    *self,
                                               GError           **error);
 gboolean        pm_server_config_check       (PmServerConfig    *self,
                                               GError           **error);
+PmServerConfig *pm_server_config_load        (const char            *path,
+                                              const PmServerConfig  *overrides,
+                                              GError               **error);
+void            pm_server_config_keep_restart_values (PmServerConfig       *self,
+                                                      const PmServerConfig *running);
 char           *pm_server_config_get_key_path (PmServerConfig   *self,
                                                const char       *credentials_dir,
                                                GError          **error);

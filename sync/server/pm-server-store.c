@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sodium.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "pm-server-store.h"
@@ -32,6 +33,69 @@ pm_server_store_default_key_path (const char *data_dir)
   while (len > 1 && trimmed[len - 1] == G_DIR_SEPARATOR)
     trimmed[--len] = '\0';
   return g_strconcat (trimmed, ".key", NULL);
+}
+
+char *
+pm_server_store_path (const char *data_dir)
+{
+  return g_build_filename (data_dir, PM_SERVER_STORE_FILE_NAME, NULL);
+}
+
+static gboolean
+make_data_dir (const char  *data_dir,
+               GError     **error)
+{
+  int saved_errno;
+
+  if (g_mkdir_with_parents (data_dir, 0700) == 0)
+    return TRUE;
+  saved_errno = errno;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               "cannot create the data dir %s: %s", data_dir, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/**
+ * pm_server_store_lock:
+ * @exclusive: %TRUE to replace the store (admin restore), %FALSE to use it
+ *
+ * Locks the data dir itself (flock on the directory: no lock file whose
+ * owner could keep the service user out). The server and the admin commands
+ * share the lock for as long as they run; admin restore needs it alone.
+ * Never waits.
+ *
+ * Returns: a descriptor to close to release the lock, or -1 with @error set
+ */
+int
+pm_server_store_lock (const char  *data_dir,
+                      gboolean     exclusive,
+                      GError     **error)
+{
+  int fd;
+  int saved_errno;
+
+  g_return_val_if_fail (data_dir != NULL, -1);
+
+  if (!make_data_dir (data_dir, error))
+    return -1;
+  fd = g_open (data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd >= 0 && flock (fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
+    return fd;
+  saved_errno = errno;
+  if (fd >= 0)
+    close (fd);
+  if (saved_errno == EWOULDBLOCK && exclusive)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                 "the store in %s is in use by a running pepamo-server or admin command; "
+                 "stop the server first (systemctl stop pepamo-server)", data_dir);
+  else if (saved_errno == EWOULDBLOCK)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                 "the store in %s is being restored (admin restore); try again when that has finished",
+                 data_dir);
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 "cannot lock the data dir %s: %s", data_dir, g_strerror (saved_errno));
+  return -1;
 }
 
 /* O_EXCL: two servers started at once must not overwrite each other's key. */
@@ -84,7 +148,7 @@ pm_server_store_open (const char  *data_dir,
                       const char  *key_path,
                       GError     **error)
 {
-  g_autofree char *db_path = g_build_filename (data_dir, PM_SERVER_STORE_FILE_NAME, NULL);
+  g_autofree char *db_path = pm_server_store_path (data_dir);
   g_autofree char *default_key_path = NULL;
   gboolean db_exists = g_file_test (db_path, G_FILE_TEST_EXISTS);
   PmCryptKeys *keys;
@@ -113,14 +177,8 @@ pm_server_store_open (const char  *data_dir,
         }
     }
 
-  if (g_mkdir_with_parents (data_dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "cannot create the data dir %s: %s", data_dir, g_strerror (saved_errno));
-      return NULL;
-    }
+  if (!make_data_dir (data_dir, error))
+    return NULL;
   if (db_exists)
     keys = pm_crypt_unlock_key_file (db_path, key_path, error);
   else

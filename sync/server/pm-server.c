@@ -28,6 +28,7 @@ struct _PmServer
 
   SoupServer      *soup;
   guint64          max_body_bytes;
+  gboolean         log_requests;
   GTlsCertificate *tls_certificate;
   PmStore         *store;
 };
@@ -404,10 +405,11 @@ request_finished_cb (SoupServer        *server,
                      SoupServerMessage *msg,
                      gpointer           user_data)
 {
+  PmServer *self = user_data;
   GUri *uri = soup_server_message_get_uri (msg);
 
-  g_info ("%s %s %u", soup_server_message_get_method (msg), g_uri_get_path (uri),
-          soup_server_message_get_status (msg));
+  g_log (G_LOG_DOMAIN, self->log_requests ? G_LOG_LEVEL_MESSAGE : G_LOG_LEVEL_INFO, "%s %s %u",
+         soup_server_message_get_method (msg), g_uri_get_path (uri), soup_server_message_get_status (msg));
 }
 
 static void
@@ -454,6 +456,16 @@ pm_server_set_max_body_bytes (PmServer *self,
 {
   g_return_if_fail (PM_IS_SERVER (self));
   self->max_body_bytes = max_body_bytes;
+}
+
+/* Request lines go to the journal always (TRUE) or only when
+ * G_MESSAGES_DEBUG asks for info messages (FALSE). */
+void
+pm_server_set_log_requests (PmServer *self,
+                            gboolean  log_requests)
+{
+  g_return_if_fail (PM_IS_SERVER (self));
+  self->log_requests = log_requests;
 }
 
 /* The store behind the sync endpoints; without one they answer 503. */

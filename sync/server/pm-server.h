@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (PmServer, pm_server, PM, SERVER, GObject)
 PmServer *pm_server_new    (void);
 void      pm_server_set_max_body_bytes  (PmServer        *self,
                                          guint64          max_body_bytes);
+void      pm_server_set_log_requests    (PmServer        *self,
+                                         gboolean         log_requests);
 void      pm_server_set_store            (PmServer        *self,
                                          PmStore         *store);
 void      pm_server_set_tls_certificate (PmServer        *self,

@@ -7,6 +7,7 @@
 
 #include "pm-error.h"
 #include "pm-store-private.h"
+#include "pm-test-old-store.h"
 #include "pm-test-utils.h"
 
 typedef struct
@@ -48,8 +49,9 @@ test_from_empty (Fixture       *f,
   g_assert_true (g_uuid_string_is_valid (pm_store_get_device_id (store)));
 }
 
-/* A store written by an older PePaMo, with a staff member in it, opens
- * with the current one; the record survives and the schema is current. */
+/* A store written by an older PePaMo, with the data of a demo week in every
+ * table it has, opens with the current one: the schema is current, every
+ * old row is as it was, and the current code reads and writes the data. */
 static void
 test_from_version (Fixture       *f,
                    gconstpointer  data)
@@ -58,25 +60,59 @@ test_from_version (Fixture       *f,
   sqlite3 *db = raw_open (f->path);
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
-  g_autoptr(PmRecord) staff = NULL;
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GPtrArray) visits = NULL;
+  g_autoptr(GPtrArray) citizens = NULL;
+  g_autoptr(PmRecord) saved = NULL;
+  g_auto(GStrv) drafts = NULL;
+  GHashTableIter iter;
+  const char *table;
+  const char *rows;
+  PmRecord *citizen;
+  gint64 old_version;
 
-  g_assert_true (_pm_store_migrate (db, version, &error));
-  g_assert_no_error (error);
+  pm_test_make_old_store (db, version);
   g_assert_cmpint (_pm_store_schema_version (db), ==, version);
-  g_assert_true (_pm_store_exec (db,
-    "INSERT INTO staff (id, version, created_at, updated_at, data, department) VALUES"
-    " ('0d5e4c5e-1b2a-4c3d-8e9f-001122334455', 3, '2026-01-01T08:00:00Z', '2026-01-02T08:00:00Z',"
-    "  '{\"display_name\":\"Erika Test\",\"department\":\"soziales\",\"role\":\"field\"}', 'soziales')",
-    &error));
-  g_assert_no_error (error);
+  before = pm_test_dump_tables (db);
+  g_assert_cmpstr (g_hash_table_lookup (before, "visits"), !=, "");
+  g_assert_cmpstr (g_hash_table_lookup (before, "audit"), !=, "");
+  if (version >= 2)
+    g_assert_cmpstr (g_hash_table_lookup (before, "drafts"), !=, "");
+  if (version >= 3)
+    g_assert_cmpstr (g_hash_table_lookup (before, "counters"), !=, "");
   sqlite3_close (db);
 
   store = pm_test_open_store (f->dir);
   g_assert_cmpint (pm_store_get_schema_version (store), ==, PM_STORE_SCHEMA_VERSION);
-  staff = pm_store_get (store, PM_TYPE_STAFF, "0d5e4c5e-1b2a-4c3d-8e9f-001122334455", &error);
+  g_clear_object (&store);
+  db = raw_open (f->path);
+  g_assert_cmpint (_pm_store_schema_version (db), ==, PM_STORE_SCHEMA_VERSION);
+  after = pm_test_dump_tables (db);
+  sqlite3_close (db);
+  g_hash_table_iter_init (&iter, before);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &table, (gpointer *) &rows))
+    g_assert_cmpstr (g_hash_table_lookup (after, table), ==, rows);
+
+  store = pm_test_open_store (f->dir);
+  pm_store_set_actor (store, PM_TEST_STAFF_ID, PM_ROLE_ADMIN, "it");
+  visits = pm_store_list_visits_for_day (store, PM_TEST_OLD_STORE_DAY, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (pm_record_get_string (staff, "display_name"), ==, "Erika Test");
-  g_assert_cmpint (pm_record_get_version (staff), ==, 3);
+  g_assert_cmpuint (visits->len, >, 0);
+  drafts = pm_store_list_drafts (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (version < 2 || g_strv_contains ((const char * const *) drafts, "counselling-new"));
+  citizens = pm_store_list (store, PM_TYPE_CITIZEN, &error);
+  g_assert_no_error (error);
+  citizen = g_ptr_array_index (citizens, 0);
+  old_version = pm_record_get_version (citizen);
+  pm_record_set_string (citizen, "phone", "0345 0777777");
+  g_assert_true (pm_store_save (store, citizen, &error));
+  g_assert_no_error (error);
+  saved = pm_store_get (store, PM_TYPE_CITIZEN, pm_record_get_id (citizen), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pm_record_get_version (saved), ==, old_version + 1);
+  g_assert_cmpstr (pm_record_get_string (saved, "phone"), ==, "0345 0777777");
 }
 
 static void

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "pm-server-config.h"
@@ -23,6 +24,7 @@ test_defaults (void)
   g_assert_null (config->data_dir);
   g_assert_null (config->key_file);
   g_assert_false (config->allow_plain_http);
+  g_assert_false (config->log_requests);
   g_assert_cmpuint (config->max_body_bytes, ==, 8 * 1024 * 1024);
   for (guint i = 0; i < PM_SERVER_N_RETENTION; i++)
     g_assert_cmpint (config->retention_days[i], ==, -1);
@@ -110,6 +112,7 @@ test_full_file (void)
     "tls-key = /etc/pepamo/tls/server.key\n"
     "allow-plain-http = false\n"
     "max-body-bytes = 1048576\n"
+    "log-requests = true\n"
     "\n"
     "[retention]\n"
     "case-after-closed = 60\n"
@@ -124,6 +127,7 @@ test_full_file (void)
   g_assert_cmpstr (config->tls_cert, ==, "/etc/pepamo/tls/server.crt");
   g_assert_cmpstr (config->tls_key, ==, "/etc/pepamo/tls/server.key");
   g_assert_cmpuint (config->max_body_bytes, ==, 1048576);
+  g_assert_true (config->log_requests);
   g_assert_cmpint (config->retention_days[PM_SERVER_RETENTION_CASE_AFTER_CLOSED], ==, 60);
   g_assert_cmpint (config->retention_days[PM_SERVER_RETENTION_AUDIT], ==, 0);
   g_assert_cmpint (config->retention_days[PM_SERVER_RETENTION_VISIT_AFTER_ENDED], ==, -1);
@@ -168,6 +172,8 @@ static const BadFile bad_files[] = {
     "bad.conf:2: [server] key-file: “../key” is neither" },
   { "bool", "[server]\nallow-plain-http = yes\n", PM_SERVER_CONFIG_ERROR_VALUE,
     "bad.conf:2: [server] allow-plain-http: “yes” is not true or false" },
+  { "bool-log", "[server]\nlog-requests = 1\n", PM_SERVER_CONFIG_ERROR_VALUE,
+    "bad.conf:2: [server] log-requests: “1” is not true or false" },
   { "body-text", "[server]\nmax-body-bytes = 8M\n", PM_SERVER_CONFIG_ERROR_VALUE,
     "bad.conf:2: [server] max-body-bytes: “8M” is not a number of bytes" },
   { "body-small", "[server]\nmax-body-bytes = 10\n", PM_SERVER_CONFIG_ERROR_VALUE,
@@ -208,6 +214,50 @@ test_missing_file (void)
   g_assert_false (pm_server_config_load_file (config, "/nonexistent/server.conf", &error));
   g_assert_error (error, PM_SERVER_CONFIG_ERROR, PM_SERVER_CONFIG_ERROR_READ);
   g_assert_nonnull (strstr (error->message, "/nonexistent/server.conf"));
+}
+
+/* SIGHUP: the file again with the command line over it; what only a
+ * restart can change keeps its running value. */
+static void
+test_reload_keeps_restart_values (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("pepamo-config-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "server.conf", NULL);
+  PmServerConfig overrides = { .data_dir = "/srv/from-command-line" };
+  g_autoptr(PmServerConfig) running = NULL;
+  g_autoptr(PmServerConfig) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, "[server]\nlisten = 127.0.0.1:9000\ndata-dir = /srv/file\n"
+                                      "tls-cert = /etc/a.pem\ntls-key = /etc/a.key\nmax-body-bytes = 4096\n", -1, NULL));
+  running = pm_server_config_load (path, &overrides, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (running->data_dir, ==, "/srv/from-command-line");
+
+  g_assert_true (g_file_set_contents (path, "[server]\nlisten = 127.0.0.1:9001\nkey-file = /etc/other.key\n"
+                                      "max-body-bytes = 2048\n[retention]\naudit = 10\n", -1, NULL));
+  fresh = pm_server_config_load (path, &overrides, &error);
+  g_assert_no_error (error);
+  g_test_expect_message ("pm-server-config", G_LOG_LEVEL_WARNING, "Reload: listen changed*");
+  g_test_expect_message ("pm-server-config", G_LOG_LEVEL_WARNING, "Reload: key-file changed*");
+  g_test_expect_message ("pm-server-config", G_LOG_LEVEL_WARNING, "Reload: tls-cert and tls-key switch TLS off*");
+  pm_server_config_keep_restart_values (fresh, running);
+  g_test_assert_expected_messages ();
+  g_assert_cmpstr (fresh->listen, ==, "127.0.0.1:9000");
+  g_assert_cmpstr (fresh->data_dir, ==, "/srv/from-command-line");
+  g_assert_null (fresh->key_file);
+  g_assert_cmpstr (fresh->tls_cert, ==, "/etc/a.pem");
+  g_assert_cmpstr (fresh->tls_key, ==, "/etc/a.key");
+  g_assert_cmpuint (fresh->max_body_bytes, ==, 2048);
+  g_assert_cmpint (fresh->retention_days[PM_SERVER_RETENTION_AUDIT], ==, 10);
+
+  /* A file that does not load gives no configuration at all. */
+  g_assert_true (g_file_set_contents (path, "[server]\nmax-body-bytes = 1\n", -1, NULL));
+  g_assert_null (pm_server_config_load (path, &overrides, &error));
+  g_assert_error (error, PM_SERVER_CONFIG_ERROR, PM_SERVER_CONFIG_ERROR_VALUE);
+  g_assert_true (g_str_has_prefix (error->message, path));
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -292,6 +342,7 @@ main (int    argc,
     }
   g_test_add_func ("/server-config/missing-file", test_missing_file);
   g_test_add_func ("/server-config/check", test_check);
+  g_test_add_func ("/server-config/reload-keeps-restart-values", test_reload_keeps_restart_values);
   g_test_add_func ("/server-config/key-path", test_key_path);
 
   return g_test_run ();

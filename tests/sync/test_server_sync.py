@@ -8,114 +8,16 @@
 import http.client
 import json
 import os
-import selectors
 import shutil
 import stat
-import subprocess
 import tempfile
-import time
 import unittest
 import uuid
 
-SERVER = os.environ["PEPAMO_SERVER"]
-STARTUP_SECONDS = 10
+from pm_server import ServerClient, citizen, entry, run_server, start_server, stop_server, visit
 
 
-def run_server(*args):
-    return subprocess.run([SERVER, *args], capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=30)
-
-
-def start_server(*args, log):
-    """Starts pepamo-server on a free port; returns (process, port)."""
-    server = subprocess.Popen([SERVER, "--listen", "127.0.0.1:0", *args], stdout=subprocess.PIPE,
-                              stderr=log, stdin=subprocess.DEVNULL)
-    # It prints "Listening on http://127.0.0.1:PORT/" once it listens.
-    with selectors.DefaultSelector() as selector:
-        selector.register(server.stdout, selectors.EVENT_READ)
-        if not selector.select(timeout=STARTUP_SECONDS):
-            server.kill()
-            server.wait()
-            raise AssertionError("pepamo-server did not start within %d s" % STARTUP_SECONDS)
-    line = server.stdout.readline().decode()
-    prefix = "Listening on http://127.0.0.1:"
-    if not line.startswith(prefix):
-        server.kill()
-        server.wait()
-        raise AssertionError("unexpected first line: %r" % line)
-    return server, int(line[len(prefix):].rstrip("/\n"))
-
-
-def stop_server(server):
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-        raise AssertionError("pepamo-server did not stop within 10 s of SIGTERM")
-    server.stdout.close()
-
-
-def visit(citizen_id, **changes):
-    record = {
-        "id": str(uuid.uuid4()),
-        "version": 1,
-        "created_at": "2026-11-20T08:00:00Z",
-        "updated_at": "2026-11-20T08:00:00Z",
-        "citizen_ids": [citizen_id],
-        "location_type": "home",
-        "street": "Leipziger Straße",
-        "house_number": "12",
-        "postcode": "06108",
-        "stadtteil": "altstadt",
-        "lat": 51.4797,
-        "lon": 11.9769,
-        "services": ["PB"],
-        "duration_min": 40,
-        "priority": 1,
-        "source": "phone",
-        "status": "requested",
-    }
-    record.update(changes)
-    return record
-
-
-def citizen():
-    return {
-        "id": str(uuid.uuid4()),
-        "version": 1,
-        "created_at": "2026-11-20T08:00:00Z",
-        "updated_at": "2026-11-20T08:00:00Z",
-        "family_name": "Lange",
-        "given_names": "Klaus",
-        "birth_date": "1949-05-04",
-        "street": "Leipziger Straße",
-        "house_number": "12",
-        "postcode": "06108",
-        "city": "Halle (Saale)",
-        "stadtteil": "altstadt",
-        "lat": 51.4797,
-        "lon": 11.9769,
-        "care_grade": "5",
-    }
-
-
-def entry(kind, record, intent, base_version=0):
-    return {
-        "uuid": str(uuid.uuid4()),
-        "seq": 1,
-        "kind": kind,
-        "record_id": record["id"],
-        "intent": intent,
-        "base_version": base_version,
-        "actor_id": "d0000000-0000-4000-8000-000000000001",
-        "device_time": record["updated_at"],
-        "record": record,
-    }
-
-
-class ServerSyncTest(unittest.TestCase):
+class ServerSyncTest(ServerClient, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="pepamo-server-sync-")
@@ -143,43 +45,6 @@ class ServerSyncTest(unittest.TestCase):
         r = run_server("--data-dir", cls.data, "admin", "enrol", "--role", role, "--city", city)
         assert r.returncode == 0, r.stderr
         return r.stdout.splitlines()[-1]
-
-    def request(self, method, path, token=None, body=None):
-        """Returns (status, JSON object); every answer must be JSON."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        headers = {"Content-Type": "application/json"}
-        if token is not None:
-            headers["Authorization"] = "Bearer " + token
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            self.assertEqual(response.getheader("Content-Type"), "application/json")
-            self.assertIsNotNone(response.getheader("Date"))
-            answer = json.loads(response.read())
-        finally:
-            connection.close()
-        self.assertIsInstance(answer, dict)
-        if response.status >= 400:
-            self.assertEqual(set(answer), {"error", "reason"}, answer)
-        return response.status, answer
-
-    def push(self, token, entries):
-        return self.request("POST", "/v1/sync/push", token, {"protocol": 1, "entries": entries})
-
-    def pull_all(self, token):
-        """Every change the device may see, page by page (bounded)."""
-        changes, cursor = [], 0
-        for _ in range(100):
-            status, page = self.request("GET", "/v1/sync/pull?after=%d&limit=2" % cursor, token)
-            self.assertEqual(status, 200, page)
-            changes += page["changes"]
-            self.assertGreaterEqual(page["cursor"], cursor)
-            cursor = page["cursor"]
-            if page["complete"]:
-                return changes, cursor
-        self.fail("pull did not complete in 100 pages")
 
     def test_key_file_beside_data_dir(self):
         key = self.data + ".key"
