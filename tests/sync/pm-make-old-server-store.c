@@ -28,6 +28,8 @@ check (gboolean      ok,
     g_error ("%s", error ? error->message : "failed");
 }
 
+/* The ids and versions of a kind's records; none for a kind that came
+ * after the old schema. */
 static JsonObject *
 record_versions (sqlite3    *db,
                  const char *table)
@@ -36,6 +38,8 @@ record_versions (sqlite3    *db,
   JsonObject *versions = json_object_new ();
   sqlite3_stmt *stmt = NULL;
 
+  if (sqlite3_table_column_metadata (db, NULL, table, "id", NULL, NULL, NULL, NULL, NULL) != SQLITE_OK)
+    return versions;
   check (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK, NULL);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     json_object_set_int_member (versions, (const char *) sqlite3_column_text (stmt, 0),
