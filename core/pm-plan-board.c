@@ -20,6 +20,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "pm-clock.h"
 #include "pm-error.h"
 #include "pm-model.h"
 #include "pm-plan-board.h"
@@ -51,6 +52,7 @@ struct _PmPlanBoard
   PmBoardRoute *routes;
   GArray      **stops;       /* PmBoardStop per route */
   GPtrArray    *reasons;     /* per unplanned visit; NULL until asked */
+  int           today;       /* day index of today: -1 before the days, n_days after */
   gboolean      optimising;
 };
 
@@ -369,6 +371,13 @@ pm_plan_board_new (GPtrArray   *visits,
   if (self->week == NULL)
     return NULL;
 
+  {
+    g_autofree char *today = pm_clock_today ();
+
+    self->today = g_strcmp0 (today, from) < 0 ? -1
+                  : g_strcmp0 (today, until) >= 0 ? days
+                  : pm_week_model_day_of (self->week, today);
+  }
   n_routes = self->week->model.n_vans * days;
   self->layout = layout_new (n_routes, (int) taken->len);
   self->routes = g_new0 (PmBoardRoute, n_routes);
@@ -403,6 +412,15 @@ pm_plan_board_get_n_days (PmPlanBoard *self)
 {
   g_return_val_if_fail (PM_IS_PLAN_BOARD (self), 0);
   return self->week->model.n_days;
+}
+
+/* The index of today among the days: -1 before them, n_days after.  Days
+ * before it are over (nothing moves there); optimising starts after it. */
+int
+pm_plan_board_get_today (PmPlanBoard *self)
+{
+  g_return_val_if_fail (PM_IS_PLAN_BOARD (self), 0);
+  return self->today;
 }
 
 int
@@ -544,7 +562,7 @@ fits_somewhere (PmPlanBoard *self,
 {
   int n_vans = self->week->model.n_vans;
 
-  for (int r = 0; r < self->layout->n_routes; r++)
+  for (int r = MAX (self->today, 0) * n_vans; r < self->layout->n_routes; r++)
     {
       GArray *seq = self->layout->routes[r];
       g_autofree int *trial = g_new (int, seq->len + 1);
@@ -697,6 +715,11 @@ pm_plan_board_move (PmPlanBoard  *self,
   if (r < 0)
     {
       g_set_error (error, PM_ERROR, PM_ERROR_INVALID, _("There is no such van or day on the board"));
+      return FALSE;
+    }
+  if (day < self->today)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, _("This day is over; plan on today or later"));
       return FALSE;
     }
   remember (self);
@@ -890,8 +913,9 @@ prepare (PmPlanBoard                  *self,
   Job *job = g_new0 (Job, 1);
 
   job->days = g_new0 (gboolean, n_days);
+  /* Today's route is the van's own by now: optimising starts tomorrow. */
   for (int d = 0; d < n_days; d++)
-    job->days[d] = days == NULL || days[d];
+    job->days[d] = (days == NULL || days[d]) && d > self->today;
   job->model = self->week->model;
   job->visits = g_new0 (PmPlanVisit, MAX (n, 1));
   job->board_index = g_new0 (int, MAX (n, 1));
@@ -1072,9 +1096,9 @@ apply (PmPlanBoard     *self,
  * pm_plan_board_optimise:
  * @days: (nullable): which days to plan (n_days flags); NULL: all
  *
- * Plans the selected days again with the planner, starting from the
- * board; pinned visits keep their van and day, other days stay as they
- * are.  One undo step.  @progress is called from this thread.
+ * Plans the selected days after today again with the planner, starting
+ * from the board; pinned visits keep their van and day, other days stay as
+ * they are.  One undo step.  @progress is called from this thread.
  */
 gboolean
 pm_plan_board_optimise (PmPlanBoard                   *self,

@@ -70,6 +70,7 @@ PmPlanBoard        *pm_plan_board_new                 (GPtrArray                
                                                        GError                      **error);
 int                 pm_plan_board_get_n_days          (PmPlanBoard                  *self);
 int                 pm_plan_board_get_n_vans          (PmPlanBoard                  *self);
+int                 pm_plan_board_get_today           (PmPlanBoard                  *self);
 char               *pm_plan_board_get_date            (PmPlanBoard                  *self,
                                                        int                           day);
 PmRecord           *pm_plan_board_get_van             (PmPlanBoard                  *self,

@@ -5,6 +5,8 @@
  * it.  The address is looked up in the demo gazetteer (the city's backend
  * geocodes in production) unless the place was pinned on the map.
  *
+ * Windows may be given as on the phone ("24.11.2026 09:00-12:00").
+ *
  * Duplicates are flagged, not refused (two people may share a name):
  * - the same family name, first given name and date of birth;
  * - a similar name at the same address: family names at most two letters
@@ -72,6 +74,24 @@ pm_visit_request_free (PmVisitRequest *request)
   g_free (request);
 }
 
+/* "24.11.2026 09:00-12:00" as said on the phone, in the visit's form
+ * "2026-11-24T09:00/2026-11-24T12:00"; NULL if it is not written so. */
+static char *
+iso_window (const char *text)
+{
+  /* An en dash is what a word processor makes of "-". */
+  g_auto(GStrv) parts = g_strsplit (text, "–", -1);
+  g_autofree char *plain = g_strjoinv ("-", parts);
+  int d, m, y, h1, m1, h2, m2;
+  char end;
+
+  if (sscanf (plain, "%d.%d.%d %d:%d-%d:%d%c", &d, &m, &y, &h1, &m1, &h2, &m2, &end) != 7 ||
+      !g_date_valid_dmy (d, m, y) || h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59 || h1 < 0 || h2 < 0 ||
+      m1 < 0 || m2 < 0)
+    return NULL;
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d/%04d-%02d-%02dT%02d:%02d", y, m, d, h1, m1, y, m, d, h2, m2);
+}
+
 /* Callers' strings are owned by the request: trimmed in place. */
 static void
 tidy (PmVisitRequest *request)
@@ -85,6 +105,16 @@ tidy (PmVisitRequest *request)
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     if (texts[i])
       g_strstrip (texts[i]);
+  for (guint i = 0; request->windows && request->windows[i]; i++)
+    {
+      char *iso = iso_window (g_strstrip (request->windows[i]));
+
+      if (iso)
+        {
+          g_free (request->windows[i]);
+          request->windows[i] = iso;
+        }
+    }
 }
 
 static gboolean

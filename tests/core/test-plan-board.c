@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "pm-clock.h"
 #include "pm-demo.h"
 #include "pm-error.h"
 #include "pm-plan-board.h"
@@ -454,18 +455,61 @@ test_optimise (void)
   pm_test_remove_dir (dir);
 }
 
+/* Wednesday morning: Monday and Tuesday are over, today is the van's. */
+static void
+test_past_days (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GDateTime) wednesday = g_date_time_new_utc (2026, 11, 25, 9, 0, 0);
+  g_autoptr(GDateTime) friday = g_date_time_new_utc (2026, 11, 20, 9, 0, 0);
+  g_autoptr(PmPlanBoard) board = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *monday = NULL;
+  g_autofree char *today = NULL;
+  PmBoardOptimiseOptions options = { .iterations = 300, .seed = 1 };
+  PmBoardSummary summary;
+
+  pm_clock_set_override (wednesday);
+  board = pm_plan_board_new (f->visits, f->vans, FROM, 5, &error);
+  pm_clock_set_override (friday);
+  g_assert_no_error (error);
+  g_assert_cmpint (pm_plan_board_get_today (board), ==, 2);
+  g_assert_false (pm_plan_board_move (board, id_of (f, 3), 0, 1, -1, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (pm_plan_board_get_route (board, 0, 1)->n_stops, ==, 1);
+  /* Moving onto today is the dispatcher's call; optimising leaves it. */
+  g_assert_true (pm_plan_board_move (board, id_of (f, 3), 0, 2, -1, NULL));
+  monday = route_ids (board, 0, 0);
+  today = route_ids (board, 0, 2);
+  g_assert_true (pm_plan_board_optimise (board, NULL, &options, NULL, NULL, &summary, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *monday_after = route_ids (board, 0, 0);
+    g_autofree char *today_after = route_ids (board, 0, 2);
+
+    g_assert_cmpstr (monday_after, ==, monday);
+    g_assert_cmpstr (today_after, ==, today);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   setlocale (LC_ALL, "C.UTF-8");
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 11, 20, 9, 0, 0);
+
   g_setenv ("TZ", "Europe/Berlin", TRUE);
   g_test_init (&argc, &argv, NULL);
+  /* The Friday before the week: every day of it is still to come. */
+  pm_clock_set_override (now);
 
   g_test_add ("/plan-board/load", Fixture, NULL, fixture_set_up, test_load, fixture_tear_down);
   g_test_add ("/plan-board/move-retimes", Fixture, NULL, fixture_set_up, test_move_retimes, fixture_tear_down);
   g_test_add ("/plan-board/violations", Fixture, NULL, fixture_set_up, test_violations, fixture_tear_down);
   g_test_add ("/plan-board/undo-redo", Fixture, NULL, fixture_set_up, test_undo_redo, fixture_tear_down);
+  g_test_add ("/plan-board/past-days", Fixture, NULL, fixture_set_up, test_past_days, fixture_tear_down);
   g_test_add_func ("/plan-board/shift-end-and-break", test_shift_end_and_break);
   g_test_add_func ("/plan-board/optimise", test_optimise);
   return g_test_run ();

@@ -25,7 +25,7 @@ good_request (void)
   request->street = g_strdup ("Reilstr.");
   request->house_number = g_strdup ("12a");
   request->services = g_strsplit ("PB PA", " ", -1);
-  request->windows = g_strsplit ("2026-11-24T09:00/2026-11-24T12:00 2026-11-26T13:00/2026-11-26T15:00", " ", -1);
+  request->windows = g_strsplit ("2026-11-24T09:00/2026-11-24T12:00|26.11.2026 13:00–15:00", "|", -1);
   request->priority = 2;
   request->priority_reason = g_strdup ("Personalausweis läuft am 30.11. ab");
   request->notes = g_strdup ("Klingel defekt, bitte anrufen");
@@ -53,6 +53,8 @@ test_good_request (void)
   /* Counselling and an ID card: the catalogue's times added up. */
   g_assert_cmpint (pm_record_get_int (visit, "duration_min"), >=, 45);
   g_assert_cmpstr (pm_record_get_string (citizen, "birth_date"), ==, "1938-04-03");
+  /* A window as said on the phone is written in the visit's form. */
+  g_assert_cmpstr (pm_record_get_strv (visit, "windows")[1], ==, "2026-11-26T13:00/2026-11-26T15:00");
   g_assert_cmpstr (pm_record_get_string (citizen, "street"), ==, "Reilstraße");
 
   /* A known care home brings its address; a pin is taken as it is. */
