@@ -6,6 +6,8 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
+#include <string.h>
+
 #include "pm-test-utils.h"
 
 /* Argon2id at its minimum: tests are about the store, not the KDF. */
@@ -105,4 +107,53 @@ pm_test_wait_until (gboolean   (*done) (gpointer data),
       g_main_context_iteration (NULL, TRUE);
     }
   g_source_remove (tick);
+}
+
+static gboolean
+flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop (blocking, so a display connection is read and the
+ * frame clock draws) for `ms` milliseconds. */
+void
+pm_test_settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/**
+ * pm_test_screenshot:
+ * @suffix: (nullable): put before the extension of the file named by
+ *   PEPAMO_TEST_SCREENSHOT, for a second picture
+ *
+ * With PEPAMO_TEST_SCREENSHOT=FILE.png, lets the screen settle and saves it
+ * (ImageMagick's import); otherwise does nothing.
+ */
+void
+pm_test_screenshot (const char *suffix)
+{
+  const char *path = g_getenv ("PEPAMO_TEST_SCREENSHOT");
+  g_autofree char *file = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (path == NULL)
+    return;
+  file = suffix && g_str_has_suffix (path, ".png")
+         ? g_strdup_printf ("%.*s%s.png", (int) strlen (path) - 4, path, suffix)
+         : g_strdup (path);
+  pm_test_settle (1500);
+  {
+    const char *argv[] = { "import", "-window", "root", file, NULL };
+
+    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error))
+      g_test_message ("No screenshot: %s", error->message);
+  }
 }

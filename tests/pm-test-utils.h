@@ -27,4 +27,7 @@ void     pm_test_wait_until    (gboolean   (*done) (gpointer data),
                                 gpointer     data,
                                 const char  *what);
 
+void     pm_test_settle        (guint        ms);
+void     pm_test_screenshot    (const char  *suffix);
+
 G_END_DECLS
