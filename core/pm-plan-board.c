@@ -1199,7 +1199,8 @@ schedule_differs (PmRecord *a,
  *
  * Returns: (transfer container) (element-type PmRecord): the board's
  * copies of the visits whose schedule (date, van, order, start, status)
- * differs from how the board first timed them, ready to save.
+ * differs from how the board first timed them, ready to save; those the
+ * vans already had (published before) are marked "rescheduled".
  */
 GPtrArray *
 pm_plan_board_get_changes (PmPlanBoard *self)
@@ -1208,7 +1209,17 @@ pm_plan_board_get_changes (PmPlanBoard *self)
 
   g_return_val_if_fail (PM_IS_PLAN_BOARD (self), changes);
   for (guint i = 0; i < self->copies->len; i++)
-    if (schedule_differs (g_ptr_array_index (self->copies, i), g_ptr_array_index (self->baseline, i)))
-      g_ptr_array_add (changes, g_object_ref (g_ptr_array_index (self->copies, i)));
+    {
+      PmRecord *copy = g_ptr_array_index (self->copies, i);
+      PmRecord *original = g_ptr_array_index (self->originals, i);
+
+      if (!schedule_differs (copy, g_ptr_array_index (self->baseline, i)))
+        continue;
+      /* The vans had this one: they are told it changed. */
+      if (pm_record_get_string (original, "van_id") &&
+          g_strcmp0 (pm_record_get_string (original, "status"), "requested") != 0)
+        pm_record_set_boolean (copy, "rescheduled", TRUE);
+      g_ptr_array_add (changes, g_object_ref (copy));
+    }
   return changes;
 }

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
+#include <signal.h>
 #include <string.h>
 
 #include "pm-test-utils.h"
@@ -156,4 +157,70 @@ pm_test_screenshot (const char *suffix)
     if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error))
       g_test_message ("No screenshot: %s", error->message);
   }
+}
+
+/**
+ * pm_test_server_token:
+ *
+ * Enrols a device of @role with the pepamo-server ($PEPAMO_SERVER) whose
+ * data is in @data_dir (`admin enrol`); returns the token it printed.
+ */
+char *
+pm_test_server_token (const char *data_dir,
+                      const char *role)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GSubprocess) admin = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                                   &error, g_getenv ("PEPAMO_SERVER"), "--data-dir", data_dir,
+                                                   "admin", "enrol", "--role", role, "--city", "halle", NULL);
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (admin, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (admin));
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  return g_strdup (lines[g_strv_length (lines) - 1]);
+}
+
+/**
+ * pm_test_server_start:
+ * @base: (out): the URL it listens on
+ *
+ * Starts pepamo-server on a free port of 127.0.0.1 with its data in
+ * @data_dir and waits (at most 20 lines) until it says where it listens.
+ */
+GSubprocess *
+pm_test_server_start (const char  *data_dir,
+                      char       **base)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  GSubprocess *server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                          g_getenv ("PEPAMO_SERVER"), "--data-dir", data_dir,
+                                          "--listen", "127.0.0.1:0", NULL);
+
+  g_assert_no_error (error);
+  *base = NULL;
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  for (guint i = 0; i < 20 && *base == NULL; i++)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (g_str_has_prefix (line, "Listening on http://127.0.0.1:"))
+        *base = g_strdup (line + strlen ("Listening on "));
+    }
+  g_assert_nonnull (*base);
+  return server;
+}
+
+void
+pm_test_server_stop (GSubprocess *server)
+{
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  g_object_unref (server);
 }
