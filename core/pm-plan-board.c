@@ -572,9 +572,8 @@ fits_somewhere (PmPlanBoard *self,
         {
           PmPlanRouteTimes rt;
 
-          memcpy (trial, seq->data, sizeof (int) * pos);
-          trial[pos] = v;
-          memcpy (trial + pos + 1, (int *) seq->data + pos, sizeof (int) * (seq->len - pos));
+          for (guint k = 0; k <= seq->len; k++)
+            trial[k] = k < pos ? g_array_index (seq, int, k) : k == pos ? v : g_array_index (seq, int, k - 1);
           if (pm_plan_route_times (&self->week->model, r % n_vans, r / n_vans, trial, (int) seq->len + 1,
                                    times, &rt, NULL, 0) == PM_PLAN_OK && rt.violations == 0)
             {
