@@ -2,8 +2,8 @@
  *
  * Names are drawn at random from common first and family names, so nobody
  * real is described. Phone numbers start with 0 after the area code, which
- * German numbering never assigns. Streets are real (DOMAIN.md section 4);
- * their coordinates are approximate. The week is the five days around
+ * German numbering never assigns. Streets and facilities come from the
+ * demo gazetteer (pm-gazetteer.c). The week is the five days around
  * "today", so the first screen is never empty.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,62 +14,8 @@
 #include "config.h"
 
 #include "pm-demo.h"
+#include "pm-gazetteer.h"
 #include "pm-model.h"
-
-typedef struct
-{
-  const char *street;
-  const char *area;
-  const char *postcode;
-  double      lat;
-  double      lon;
-} Street;
-
-typedef struct
-{
-  const char *name;
-  const char *type;
-  const char *street;
-  const char *number;
-  const char *area;
-  const char *postcode;
-  double      lat;
-  double      lon;
-} Facility;
-
-static const Street streets[] = {
-  { "Leipziger Straße", "altstadt", "06108", 51.4812, 11.9755 },
-  { "Hansering", "altstadt", "06108", 51.4818, 11.9742 },
-  { "Große Ulrichstraße", "altstadt", "06108", 51.4845, 11.9683 },
-  { "Franckestraße", "suedliche-innenstadt", "06110", 51.4783, 11.9760 },
-  { "Böllberger Weg", "suedliche-innenstadt", "06110", 51.4690, 11.9560 },
-  { "Merseburger Straße", "suedstadt", "06110", 51.4650, 11.9830 },
-  { "Ernst-Kamieth-Straße", "suedliche-innenstadt", "06112", 51.4765, 11.9855 },
-  { "Reilstraße", "paulusviertel", "06114", 51.4950, 11.9640 },
-  { "Ludwig-Wucherer-Straße", "paulusviertel", "06108", 51.4925, 11.9715 },
-  { "Wolfensteinstraße", "giebichenstein", "06114", 51.4935, 11.9655 },
-  { "Tiergartenstraße", "trotha", "06114", 51.5030, 11.9570 },
-  { "Trothaer Straße", "trotha", "06118", 51.5080, 11.9560 },
-  { "Seebener Straße", "trotha", "06114", 51.5045, 11.9590 },
-  { "Delitzscher Straße", "freiimfelde-kanenaer-weg", "06112", 51.4870, 12.0000 },
-  { "Freyburger Straße", "silberhoehe", "06132", 51.4485, 11.9680 },
-  { "Karlsruher Allee", "silberhoehe", "06132", 51.4420, 11.9700 },
-  { "Kasseler Straße", "silberhoehe", "06132", 51.4440, 11.9760 },
-  { "Beesener Straße", "ammendorf-beesen", "06132", 51.4340, 11.9750 },
-  { "An der Magistrale", "suedliche-neustadt", "06124", 51.4830, 11.9200 },
-  { "Zollrain", "suedliche-neustadt", "06124", 51.4745, 11.9310 },
-  { "Eislebener Chaussee", "westliche-neustadt", "06126", 51.4760, 11.9000 },
-  { "Nordstraße", "heide-nord-blumenau", "06120", 51.5190, 11.9110 },
-};
-
-static const Facility facilities[] = {
-  { "AWO Seniorenzentrum Lindenhof", "care_home", "Beesener Straße", "227", "ammendorf-beesen", "06132", 51.4345, 11.9748 },
-  { "Wohnbereich Lindenblüte", "care_home", "Ernst-Kamieth-Straße", "11", "suedliche-innenstadt", "06112", 51.4768, 11.9851 },
-  { "Senioren-Service-Zentrum Freiimfelde", "care_home", "Verlängerte Freiimfelder Straße", "1", "freiimfelde-kanenaer-weg", "06112", 51.4862, 12.0021 },
-  { "Universitätsklinikum Halle", "hospital", "Ernst-Grube-Straße", "40", "kroellwitz", "06120", 51.5030, 11.9430 },
-  { "BG Klinikum Bergmannstrost", "hospital", "Merseburger Straße", "165", "suedstadt", "06112", 51.4580, 11.9880 },
-  { "Krankenhaus Martha-Maria Dölau", "hospital", "Röntgenstraße", "1", "doelau", "06120", 51.5080, 11.8870 },
-};
 
 static const char * const given_female[] = {
   "Gertrud", "Helga", "Ingrid", "Ursula", "Erika", "Renate", "Brigitte", "Hannelore",
@@ -216,10 +162,13 @@ make_staff (Demo *demo)
 static void
 make_citizens (Demo *demo)
 {
+  guint n_streets;
+  const PmGazetteerStreet *streets = pm_gazetteer_get_streets (&n_streets);
+
   for (guint i = 0; i < PM_DEMO_CITIZENS; i++)
     {
       PmRecord *citizen = add (demo, pm_citizen_new ());
-      const Street *street = &streets[i % G_N_ELEMENTS (streets)];
+      const PmGazetteerStreet *street = &streets[i % n_streets];
       gboolean female = g_rand_int_range (demo->rand, 0, 3) > 0;
       g_autofree char *birth = g_strdup_printf ("%04d-%02d-%02d",
                                                 g_rand_int_range (demo->rand, 1929, 1962),
@@ -302,7 +251,9 @@ place_visit (Demo      *demo,
   /* Every fourth visit is at a care home or hospital. */
   if (g_rand_int_range (demo->rand, 0, 4) == 0)
     {
-      const Facility *f = &facilities[g_rand_int_range (demo->rand, 0, G_N_ELEMENTS (facilities))];
+      guint n_facilities;
+      const PmGazetteerFacility *facilities = pm_gazetteer_get_facilities (&n_facilities);
+      const PmGazetteerFacility *f = &facilities[g_rand_int_range (demo->rand, 0, (gint32) n_facilities)];
       g_autofree char *contact = g_strdup_printf ("Stationsleitung, %s", "Tel. über Zentrale");
 
       g_object_set (visit,

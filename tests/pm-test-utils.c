@@ -6,6 +6,9 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
+#include <signal.h>
+#include <string.h>
+
 #include "pm-test-utils.h"
 
 /* Argon2id at its minimum: tests are about the store, not the KDF. */
@@ -105,4 +108,119 @@ pm_test_wait_until (gboolean   (*done) (gpointer data),
       g_main_context_iteration (NULL, TRUE);
     }
   g_source_remove (tick);
+}
+
+static gboolean
+flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop (blocking, so a display connection is read and the
+ * frame clock draws) for `ms` milliseconds. */
+void
+pm_test_settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/**
+ * pm_test_screenshot:
+ * @suffix: (nullable): put before the extension of the file named by
+ *   PEPAMO_TEST_SCREENSHOT, for a second picture
+ *
+ * With PEPAMO_TEST_SCREENSHOT=FILE.png, lets the screen settle and saves it
+ * (ImageMagick's import); otherwise does nothing.
+ */
+void
+pm_test_screenshot (const char *suffix)
+{
+  const char *path = g_getenv ("PEPAMO_TEST_SCREENSHOT");
+  g_autofree char *file = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (path == NULL)
+    return;
+  file = suffix && g_str_has_suffix (path, ".png")
+         ? g_strdup_printf ("%.*s%s.png", (int) strlen (path) - 4, path, suffix)
+         : g_strdup (path);
+  pm_test_settle (1500);
+  {
+    const char *argv[] = { "import", "-window", "root", file, NULL };
+
+    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error))
+      g_test_message ("No screenshot: %s", error->message);
+  }
+}
+
+/**
+ * pm_test_server_token:
+ *
+ * Enrols a device of @role with the pepamo-server ($PEPAMO_SERVER) whose
+ * data is in @data_dir (`admin enrol`); returns the token it printed.
+ */
+char *
+pm_test_server_token (const char *data_dir,
+                      const char *role)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GSubprocess) admin = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                                   &error, g_getenv ("PEPAMO_SERVER"), "--data-dir", data_dir,
+                                                   "admin", "enrol", "--role", role, "--city", "halle", NULL);
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (admin, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (admin));
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  return g_strdup (lines[g_strv_length (lines) - 1]);
+}
+
+/**
+ * pm_test_server_start:
+ * @base: (out): the URL it listens on
+ *
+ * Starts pepamo-server on a free port of 127.0.0.1 with its data in
+ * @data_dir and waits (at most 20 lines) until it says where it listens.
+ */
+GSubprocess *
+pm_test_server_start (const char  *data_dir,
+                      char       **base)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  GSubprocess *server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                          g_getenv ("PEPAMO_SERVER"), "--data-dir", data_dir,
+                                          "--listen", "127.0.0.1:0", NULL);
+
+  g_assert_no_error (error);
+  *base = NULL;
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  for (guint i = 0; i < 20 && *base == NULL; i++)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (g_str_has_prefix (line, "Listening on http://127.0.0.1:"))
+        *base = g_strdup (line + strlen ("Listening on "));
+    }
+  g_assert_nonnull (*base);
+  return server;
+}
+
+void
+pm_test_server_stop (GSubprocess *server)
+{
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  g_object_unref (server);
 }

@@ -27,4 +27,12 @@ void     pm_test_wait_until    (gboolean   (*done) (gpointer data),
                                 gpointer     data,
                                 const char  *what);
 
+char        *pm_test_server_token (const char  *data_dir,
+                                   const char  *role);
+GSubprocess *pm_test_server_start (const char  *data_dir,
+                                   char       **base);
+void         pm_test_server_stop  (GSubprocess *server);
+void     pm_test_settle        (guint        ms);
+void     pm_test_screenshot    (const char  *suffix);
+
 G_END_DECLS

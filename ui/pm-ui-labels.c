@@ -69,3 +69,22 @@ pm_ui_unparent_children (GtkWidget *widget)
   while ((child = gtk_widget_get_first_child (widget)))
     gtk_widget_unparent (child);
 }
+
+/* The header's person button: the menu of the people signed in, the
+ * acting person's first name (the full name is in the menu).  `content`
+ * is the button's AdwButtonContent. */
+void
+pm_ui_show_person (GtkMenuButton *button,
+                   GtkWidget     *content,
+                   GMenuModel    *menu,
+                   const char    *acting_name)
+{
+  g_autofree char *accessible = NULL;
+  g_auto(GStrv) words = g_strsplit (acting_name ? acting_name : "", " ", 2);
+
+  gtk_menu_button_set_menu_model (button, menu);
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (content), words[0] ? words[0] : "");
+  /* Translators: accessible name of the person button; %s is a name */
+  accessible = g_strdup_printf (_("Acting person: %s"), acting_name ? acting_name : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}

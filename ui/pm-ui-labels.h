@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "pm-record.h"
 
@@ -17,5 +17,9 @@ char       *pm_ui_format_day_short (const char *date);
 const char *pm_ui_location_label   (const char *location_type);
 
 void        pm_ui_unparent_children (GtkWidget  *widget);
+void        pm_ui_show_person       (GtkMenuButton *button,
+                                     GtkWidget     *content,
+                                     GMenuModel    *menu,
+                                     const char    *acting_name);
 
 G_END_DECLS

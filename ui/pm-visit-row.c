@@ -55,6 +55,7 @@ show_visit (PmVisitRow *self)
   g_autofree char *place = NULL;
   g_autofree char *accessible = NULL;
   g_autofree char *status_class = NULL;
+  g_autofree char *status_text = NULL;
   const char * const *services;
 
   clear_services (self);
@@ -69,7 +70,17 @@ show_visit (PmVisitRow *self)
   gtk_label_set_label (self->time_label, pm_record_get_string (visit, "planned_start"));
   gtk_label_set_label (self->persons_label, pm_record_get_string (visit, "persons"));
   gtk_label_set_label (self->place_label, place);
-  gtk_label_set_label (self->status_label, pm_visit_status_get_label (status));
+  /* Dispatch changed it after the van had the plan: the van must see that. */
+  if (pm_record_get_boolean (visit, "rescheduled") &&
+      g_strv_contains ((const char * const[]) { "scheduled", "confirmed", NULL }, status))
+    {
+      /* Translators: a visit's status, then that dispatch changed it after publishing */
+      status_text = g_strdup_printf (_("%s · changed"), pm_visit_status_get_label (status));
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "rescheduled");
+    }
+  else
+    status_text = g_strdup (pm_visit_status_get_label (status));
+  gtk_label_set_label (self->status_label, status_text);
   status_class = g_strconcat ("status-", status, NULL);
   gtk_widget_add_css_class (GTK_WIDGET (self->status_label), status_class);
 
@@ -89,8 +100,7 @@ show_visit (PmVisitRow *self)
   /* Translators: accessible description of a visit: time, persons, place, status */
   accessible = g_strdup_printf (_("%s, %s, %s, %s"),
                                 pm_record_get_string (visit, "planned_start"),
-                                pm_record_get_string (visit, "persons"), place,
-                                pm_visit_status_get_label (status));
+                                pm_record_get_string (visit, "persons"), place, status_text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 

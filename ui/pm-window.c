@@ -14,6 +14,7 @@
 #include "pm-case-page.h"
 #include "pm-clock.h"
 #include "pm-counselling-page.h"
+#include "pm-dispatch-desk.h"
 #include "pm-form-page.h"
 #include "pm-model.h"
 #include "pm-pdf-records.h"
@@ -54,6 +55,7 @@ struct _PmWindow
   GtkLabel             *next_place;
   guint                 next_position;
   AdwButtonContent     *person_content;
+  PmDispatchDesk       *dispatch_desk;
 };
 
 G_DEFINE_FINAL_TYPE (PmWindow, pm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -593,6 +595,25 @@ pm_window_new (GtkApplication *application,
   return self;
 }
 
+/* The dispatch office plans the week at its desk instead of the route. */
+static void
+show_role_desk (PmWindow *self)
+{
+  gboolean dispatch = self->store && pm_store_get_actor_role (self->store) == PM_ROLE_DISPATCH;
+
+  if (dispatch && self->dispatch_desk == NULL)
+    {
+      self->dispatch_desk = pm_dispatch_desk_new ();
+      gtk_stack_add_named (self->lock_stack, GTK_WIDGET (self->dispatch_desk), "dispatch");
+      pm_dispatch_desk_set_people (self->dispatch_desk, gtk_menu_button_get_menu_model (self->person_button),
+                                   adw_button_content_get_label (self->person_content));
+    }
+  if (self->dispatch_desk)
+    pm_dispatch_desk_set_store (self->dispatch_desk, dispatch ? self->store : NULL);
+  if (self->store)
+    gtk_stack_set_visible_child_name (self->lock_stack, dispatch ? "dispatch" : "main");
+}
+
 /* With a store, the route shows; without one, the unlock page. */
 void
 pm_window_set_store (PmWindow *self,
@@ -606,7 +627,7 @@ pm_window_set_store (PmWindow *self,
       return;
     }
   pm_sync_page_set_store (self->sync_page, store);
-  gtk_stack_set_visible_child_name (self->lock_stack, "main");
+  show_role_desk (self);
   reload (self);
 }
 
@@ -623,6 +644,7 @@ pm_window_lock (PmWindow *self)
   set_visits (self, NULL);
   pm_visit_page_clear (self->visit_page);
   pm_sync_page_set_store (self->sync_page, NULL);
+  show_role_desk (self);
   gtk_stack_set_visible_child_name (self->detail_stack, "none");
   adw_leaflet_set_visible_child (self->leaflet, self->route_pane);
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
@@ -659,17 +681,11 @@ pm_window_set_people (PmWindow   *self,
                       GMenuModel *menu,
                       const char *acting_name)
 {
-  g_autofree char *accessible = NULL;
-  g_auto(GStrv) words = g_strsplit (acting_name ? acting_name : "", " ", 2);
-
   g_return_if_fail (PM_IS_WINDOW (self));
-  gtk_menu_button_set_menu_model (self->person_button, menu);
-  /* The first name fits the header; the full name is in the menu. */
-  adw_button_content_set_label (self->person_content, words[0] ? words[0] : "");
-  /* Translators: accessible name of the person button; %s is a name */
-  accessible = g_strdup_printf (_("Acting person: %s"), acting_name ? acting_name : "");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->person_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible, -1);
+  pm_ui_show_person (self->person_button, GTK_WIDGET (self->person_content), menu, acting_name);
+  if (self->dispatch_desk)
+    pm_dispatch_desk_set_people (self->dispatch_desk, menu, acting_name);
+  show_role_desk (self);
   if (self->store)
     reload (self);
 }

@@ -902,6 +902,25 @@ pm_record_new (GType type)
   return g_object_new (type, NULL);
 }
 
+/* A separate object with the same fields, id and version, and the
+ * transient (joined) string fields a list filled in. */
+PmRecord *
+pm_record_copy (PmRecord *self)
+{
+  PmRecordClass *klass;
+  g_autoptr(JsonObject) json = NULL;
+  PmRecord *copy;
+
+  g_return_val_if_fail (PM_IS_RECORD (self), NULL);
+  klass = PM_RECORD_GET_CLASS (self);
+  json = pm_record_to_json (self);
+  copy = pm_record_new_from_json (G_OBJECT_TYPE (self), json, NULL);
+  for (guint i = 0; copy && i < klass->n_fields; i++)
+    if ((klass->fields[i].flags & PM_FIELD_TRANSIENT) && klass->fields[i].type == PM_FIELD_STRING)
+      pm_record_set_string (copy, klass->fields[i].name, pm_record_get_string (self, klass->fields[i].name));
+  return copy;
+}
+
 PmRecord *
 pm_record_new_from_json (GType        type,
                          JsonObject  *object,

@@ -121,6 +121,7 @@ PmRecord          *pm_record_new_from_json        (GType              type,
                                                    JsonObject        *object,
                                                    GError           **error);
 PmRecord          *pm_record_new                  (GType              type);
+PmRecord          *pm_record_copy                 (PmRecord          *self);
 
 void               pm_set_field_error             (GError           **error,
                                                    PmRecord          *self,

@@ -40,6 +40,7 @@ struct _PmVisit
   gint64     route_order;
   char      *van_id;
   char      *notes;
+  gboolean   rescheduled;
   char      *persons;
 };
 
@@ -71,6 +72,7 @@ static const PmFieldSpec fields[] = {
   FIELD (route_order, N_("Position in route"), PM_FIELD_INT, PM_FIELD_COLUMN),
   FIELD (van_id, N_("Van"), PM_FIELD_STRING, PM_FIELD_COLUMN),
   FIELD (notes, N_("Notes"), PM_FIELD_STRING, 0),
+  FIELD (rescheduled, N_("Changed after publishing"), PM_FIELD_BOOLEAN, 0),
   FIELD (persons, N_("Persons"), PM_FIELD_STRING, PM_FIELD_TRANSIENT),
 };
 

@@ -10,6 +10,7 @@
  * O(n).
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -403,6 +404,87 @@ pm_plan_tour_can_insert (const PmPlanProblem *P,
   return false;
 }
 
+/* The earliest schedule of `seq`, the break taken before stop
+ * `*break_after` (-1: none; n: after the last stop).  With `diagnose` the
+ * route need not be feasible: the break goes where it is due, a missed
+ * window is served late, and the violations are returned.  `stops` and
+ * `starts` may be NULL; `*home` is the time back at the end location.
+ */
+static unsigned int
+replay (const PmPlanProblem *P,
+        int                  shift,
+        const int           *seq,
+        int                  n,
+        bool                 diagnose,
+        int                 *break_after,
+        double              *break_start,
+        PmPlanStopTimes     *stops,
+        double              *starts,
+        double              *home)
+{
+  const PmPlanShift *s = &P->shifts[shift];
+  bool pending = diagnose && s->has_break;
+  unsigned int violations = 0;
+  int prev = s->start_loc;
+  double t = s->t_start;
+
+  if (diagnose)
+    *break_after = -1;
+  *break_start = -1;
+  for (int p = 0; p <= n; p++)
+    {
+      const PmPlanJob *j = p < n ? &P->jobs[seq[p]] : NULL;
+      double leg = pm_plan_travel (P, prev, j ? j->loc : s->end_loc);
+      double arrival, start;
+
+      /* Due once its window opens, or before a stop that would end after
+       * the window closes; a van back before it opens needs none.  A
+       * break that would make the next stop miss its window waits: the
+       * stop keeps its time and the break is what is violated. */
+      if (pending && (t + PM_PLAN_EPS >= s->b_open
+                      || (j ? t + leg + j->service > s->b_close : t + leg > s->b_open))
+          && !(j && t <= s->b_close + PM_PLAN_EPS
+               && pm_plan_job_earliest (j, t + leg) < PM_PLAN_INF
+               && pm_plan_job_earliest (j, pm_plan_shift_take_break (s, t) + leg) >= PM_PLAN_INF))
+        {
+          *break_after = p;
+          pending = false;
+          if (t > s->b_close + PM_PLAN_EPS)
+            violations |= PM_PLAN_VIOLATION_BREAK;
+        }
+      if (p == *break_after)
+        {
+          *break_start = t > s->b_open ? t : s->b_open;
+          t = *break_start + s->b_dur;
+        }
+      if (j == NULL)
+        {
+          t += leg;
+          break;
+        }
+      arrival = t + leg;
+      start = pm_plan_job_earliest (j, arrival);
+      if (stops)
+        stops[p] = (PmPlanStopTimes) { arrival, start, leg, 0 };
+      if (start >= PM_PLAN_INF)
+        {
+          start = arrival;
+          violations |= PM_PLAN_VIOLATION_WINDOW;
+          if (stops)
+            {
+              stops[p].start = arrival;
+              stops[p].violations |= PM_PLAN_VIOLATION_WINDOW;
+            }
+        }
+      if (starts)
+        starts[p] = start;
+      t = start + j->service;
+      prev = j->loc;
+    }
+  *home = t;
+  return violations;
+}
+
 void
 pm_plan_evaluate (const PmPlanProblem *P,
                   int                  shift,
@@ -411,9 +493,7 @@ pm_plan_evaluate (const PmPlanProblem *P,
                   double              *starts,
                   PmPlanEval          *eval)
 {
-  const PmPlanShift *s = &P->shifts[shift];
-  int prev = s->start_loc;
-  double t = s->t_start;
+  double home;
 
   forward (P, shift, seq, n, eval);
   if (n == 0)
@@ -421,23 +501,84 @@ pm_plan_evaluate (const PmPlanProblem *P,
   eval->break_start = -1;
   if (starts == NULL || !eval->feasible)
     return;
-
   /* Replay the earliest schedule with the break where the pass put it. */
-  for (int p = 0; p <= n; p++)
-    {
-      if (p == eval->break_after)
-        {
-          eval->break_start = t > s->b_open ? t : s->b_open;
-          t = eval->break_start + s->b_dur;
-        }
-      if (p == n)
-        break;
-      const PmPlanJob *j = &P->jobs[seq[p]];
+  replay (P, shift, seq, n, false, &eval->break_after, &eval->break_start, NULL, starts, &home);
+}
 
-      starts[p] = pm_plan_job_earliest (j, t + pm_plan_travel (P, prev, j->loc));
-      t = starts[p] + j->service;
-      prev = j->loc;
+PmPlanStatus
+pm_plan_route_times (const PmPlanModel *model,
+                     int                van,
+                     int                day,
+                     const int         *visits,
+                     int                n,
+                     PmPlanStopTimes   *stops,
+                     PmPlanRouteTimes  *times,
+                     char              *error,
+                     int                error_size)
+{
+  PmPlanProblem *P;
+  const PmPlanShift *s;
+  PmPlanEval eval;
+  double home;
+  int shift;
+
+  if (error != NULL && error_size > 0)
+    error[0] = '\0';
+  memset (times, 0, sizeof *times);
+  P = pm_plan_problem_new (model, error, error_size);
+  if (P == NULL)
+    return error != NULL && error_size > 0 && error[0] ? PM_PLAN_ERROR_INVALID : PM_PLAN_ERROR_NO_MEMORY;
+  if (van < 0 || van >= model->n_vans || day < 0 || day >= model->n_days || n < 0)
+    {
+      if (error != NULL && error_size > 0)
+        snprintf (error, (size_t) error_size, "no van %d on day %d", van, day);
+      pm_plan_problem_free (P);
+      return PM_PLAN_ERROR_INVALID;
     }
+  for (int p = 0; p < n; p++)
+    if (visits[p] < 0 || visits[p] >= model->n_visits)
+      {
+        if (error != NULL && error_size > 0)
+          snprintf (error, (size_t) error_size, "stop %d: no visit %d", p, visits[p]);
+        pm_plan_problem_free (P);
+        return PM_PLAN_ERROR_INVALID;
+      }
+
+  shift = day * model->n_vans + van;
+  s = &P->shifts[shift];
+  pm_plan_evaluate (P, shift, visits, n, NULL, &eval);
+  times->feasible = eval.feasible;
+  times->break_after = eval.break_after;
+  times->violations = replay (P, shift, visits, n, !eval.feasible, &times->break_after,
+                              &times->break_start, stops, NULL, &home);
+  times->depart = s->t_start;
+  times->arrive = home;
+  if (home > s->t_deadline + PM_PLAN_EPS)
+    times->violations |= PM_PLAN_VIOLATION_SHIFT_END;
+  times->overtime = home > s->t_end ? home - s->t_end : 0;
+  for (int p = 0; p < n; p++)
+    {
+      times->travel += stops[p].travel;
+      times->service += P->jobs[visits[p]].service;
+      times->waiting += stops[p].start - stops[p].arrival;
+      if (model->visits[visits[p]].skills & ~model->vans[van].skills)
+        {
+          stops[p].violations |= PM_PLAN_VIOLATION_SKILLS;
+          times->violations |= PM_PLAN_VIOLATION_SKILLS;
+          times->feasible = false;
+        }
+    }
+  times->travel += n > 0 ? pm_plan_travel (P, P->jobs[visits[n - 1]].loc, s->end_loc)
+                         : 0;
+  /* The van leaves as late as the first stop allows, as in a plan. */
+  if (n > 0 && times->break_after != 0)
+    {
+      times->waiting -= stops[0].start - stops[0].arrival;
+      times->depart = stops[0].start - stops[0].travel;
+      stops[0].arrival = stops[0].start;
+    }
+  pm_plan_problem_free (P);
+  return PM_PLAN_OK;
 }
 
 /* Exact ordering of a short route: labels (travel, time) per (set of

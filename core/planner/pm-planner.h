@@ -153,6 +153,37 @@ typedef enum
   PM_PLAN_ERROR_NO_MEMORY,
 } PmPlanStatus;
 
+/* What is wrong with a route the planner did not make (a person's edit). */
+typedef enum
+{
+  PM_PLAN_VIOLATION_WINDOW    = 1 << 0,  /* a stop starts after its window closed */
+  PM_PLAN_VIOLATION_SHIFT_END = 1 << 1,  /* back after work end + allowed overtime */
+  PM_PLAN_VIOLATION_BREAK     = 1 << 2,  /* the break cannot start inside its window */
+  PM_PLAN_VIOLATION_SKILLS    = 1 << 3,  /* the van lacks a skill a stop needs */
+} PmPlanViolation;
+
+typedef struct
+{
+  double       arrival;     /* at the door */
+  double       start;       /* service start: arrival plus waiting */
+  double       travel;      /* from the previous place */
+  unsigned int violations;  /* WINDOW and SKILLS, for this stop */
+} PmPlanStopTimes;
+
+typedef struct
+{
+  bool         feasible;    /* as pm_plan_solve would judge it */
+  unsigned int violations;  /* PmPlanViolation bits */
+  int          break_after; /* as in PmPlanRoute */
+  double       break_start;
+  double       depart;
+  double       arrive;
+  double       travel;
+  double       service;
+  double       waiting;
+  double       overtime;
+} PmPlanRouteTimes;
+
 void            pm_plan_weights_init_default (PmPlanWeights      *weights);
 void            pm_plan_params_init          (PmPlanParams       *params);
 
@@ -177,6 +208,22 @@ PmPlanStatus    pm_plan_solve                (const PmPlanModel  *model,
                                               char               *error,
                                               int                 error_size);
 void            pm_plan_solution_free        (PmPlanSolution     *solution);
+
+/* Times of a given sequence of visits on van `van`, day `day` of `model`,
+ * in that order (nothing is reordered): the planner's own evaluation for a
+ * feasible route; for one that is not, the earliest schedule that serves
+ * every stop anyway (late where a window is missed, the break where it can
+ * still be had) with what is violated.  `stops` holds `n` entries.
+ */
+PmPlanStatus    pm_plan_route_times          (const PmPlanModel  *model,
+                                              int                 van,
+                                              int                 day,
+                                              const int          *visits,
+                                              int                 n,
+                                              PmPlanStopTimes    *stops,
+                                              PmPlanRouteTimes   *times,
+                                              char               *error,
+                                              int                 error_size);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,7 @@ struct _PmCity
   char       *id;
   char       *name;
   char       *depot_name;
+  char       *tile_server;
   double      depot_lat;
   double      depot_lon;
   char      **postcode_prefixes;
@@ -63,6 +64,7 @@ pm_city_finalize (GObject *object)
   g_free (self->id);
   g_free (self->name);
   g_free (self->depot_name);
+  g_free (self->tile_server);
   g_strfreev (self->postcode_prefixes);
   g_clear_pointer (&self->area_index, g_hash_table_unref);
   g_clear_pointer (&self->areas, g_ptr_array_unref);
@@ -144,6 +146,7 @@ pm_city_new_from_json (JsonObject  *object,
   self->id = g_strdup (pm_json_get_string (object, "id"));
   self->name = g_strdup (pm_json_get_string (object, "name"));
   self->depot_name = g_strdup (pm_json_get_string (depot, "name"));
+  self->tile_server = g_strdup (pm_json_get_string (object, "tile_server"));
   self->depot_lat = pm_json_get_double (depot, "lat", 0);
   self->depot_lon = pm_json_get_double (depot, "lon", 0);
   self->postcode_prefixes = pm_json_get_strv (object, "postcode_prefixes");
@@ -216,6 +219,14 @@ pm_city_get_areas (PmCity *self)
 {
   g_return_val_if_fail (PM_IS_CITY (self), NULL);
   return self->areas;
+}
+
+/* The city's map tile server, {z}/{x}/{y} in the URL; NULL if none. */
+const char *
+pm_city_get_tile_server (PmCity *self)
+{
+  g_return_val_if_fail (PM_IS_CITY (self), NULL);
+  return self->tile_server;
 }
 
 const char *

@@ -41,6 +41,7 @@ const PmArea   *pm_city_lookup_area        (PmCity      *self,
                                             const char  *code);
 GPtrArray      *pm_city_get_areas          (PmCity      *self);
 const char     *pm_city_get_depot_name     (PmCity      *self);
+const char     *pm_city_get_tile_server    (PmCity      *self);
 void            pm_city_get_depot_location (PmCity      *self,
                                             double      *lat,
                                             double      *lon);

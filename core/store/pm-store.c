@@ -1160,6 +1160,26 @@ pm_store_get_finish (PmStore       *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static char *persons_of (sqlite3        *db,
+                         PmVisit        *visit,
+                         const PmViewer *viewer);
+
+/* The names of the persons visited, as lists of visits show them. */
+static GPtrArray *
+with_persons (sqlite3        *db,
+              GPtrArray      *visits,
+              const PmViewer *viewer)
+{
+  for (guint i = 0; visits && i < visits->len; i++)
+    {
+      PmRecord *visit = g_ptr_array_index (visits, i);
+      g_autofree char *persons = persons_of (db, PM_VISIT (visit), viewer);
+
+      pm_record_set_string (visit, "persons", persons);
+    }
+  return visits;
+}
+
 static gpointer
 list_job (PmStore  *self,
           sqlite3  *db,
@@ -1167,8 +1187,9 @@ list_job (PmStore  *self,
           GError  **error)
 {
   QueryData *query = data;
+  GPtrArray *records = select_records (db, query->type, NULL, NULL, NULL, &query->viewer, error);
 
-  return select_records (db, query->type, NULL, NULL, NULL, &query->viewer, error);
+  return query->type == PM_TYPE_VISIT ? with_persons (db, records, &query->viewer) : records;
 }
 
 GPtrArray *
@@ -1181,6 +1202,31 @@ pm_store_list (PmStore     *self,
   g_return_val_if_fail (g_type_is_a (type, PM_TYPE_RECORD), NULL);
   query = query_new (self, type, NULL, NULL);
   return _pm_store_run_sync (self, list_job, query, error);
+}
+
+/* Every record of a type the acting person may see (visits with the
+ * names of their persons). */
+void
+pm_store_list_async (PmStore             *self,
+                     GType                type,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_return_if_fail (g_type_is_a (type, PM_TYPE_RECORD));
+  _pm_store_run_async (self, list_job, query_new (self, type, NULL, NULL), (GDestroyNotify) query_data_free,
+                       (GDestroyNotify) g_ptr_array_unref, pm_store_list_async, cancellable, callback,
+                       user_data);
+}
+
+GPtrArray *
+pm_store_list_finish (PmStore       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pm_store_list_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static gpointer
@@ -1298,14 +1344,7 @@ visits_for_day_job (PmStore  *self,
   visits = select_records (db, PM_TYPE_VISIT, "date = ?",
                            "route_order, json_extract (data, '$.planned_start')", query->date,
                            &query->viewer, error);
-  for (guint i = 0; visits && i < visits->len; i++)
-    {
-      PmRecord *visit = g_ptr_array_index (visits, i);
-      g_autofree char *persons = persons_of (db, PM_VISIT (visit), &query->viewer);
-
-      pm_record_set_string (visit, "persons", persons);
-    }
-  return visits;
+  return with_persons (db, visits, &query->viewer);
 }
 
 GPtrArray *

@@ -55,6 +55,14 @@ PmRecord   *pm_store_get                        (PmStore              *self,
 GPtrArray  *pm_store_list                       (PmStore              *self,
                                                  GType                 type,
                                                  GError              **error);
+void        pm_store_list_async                 (PmStore              *self,
+                                                 GType                 type,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GPtrArray  *pm_store_list_finish                (PmStore              *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
 gint64      pm_store_count                      (PmStore              *self,
                                                  GType                 type,
                                                  GError              **error);

@@ -1,20 +1,24 @@
 #!/usr/bin/python3
 # test_accessibility.py: `pepamo --demo` driven as a screen reader sees it:
 # unlock (a wrong passphrase first), the route lists the day's visits, lock
-# again; on every screen each button, toggle and entry has a name.
+# again; on every screen each button, toggle and entry has a name. The same
+# for the dispatch desk and its request form, with a dispatcher's store.
 # Needs a display and a D-Bus session (.ci/run provides both).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
 import pyatspi
 
 APP = os.environ["PEPAMO_APP"]
+CLI = os.environ["PEPAMO_CLI"]
 NAMED_ROLES = {pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX,
                pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_ENTRY, pyatspi.ROLE_PASSWORD_TEXT,
                pyatspi.ROLE_SPIN_BUTTON, pyatspi.ROLE_COMBO_BOX, pyatspi.ROLE_SLIDER}
@@ -40,11 +44,14 @@ def poll(what, predicate, seconds=30.0):
     raise AssertionError(f"{what} did not happen within {seconds} s")
 
 
-class AccessibilityTest(unittest.TestCase):
+class AppTestCase(unittest.TestCase):
+    """The app on the accessibility bus, started with ARGS."""
+    ARGS = ["--demo"]
+
     @classmethod
     def setUpClass(cls):
         env = dict(os.environ, GTK_A11Y="atspi", NO_AT_BRIDGE="0")
-        cls.proc = subprocess.Popen([APP, "--demo"], env=env)
+        cls.proc = subprocess.Popen([APP, *cls.ARGS], env=env)
 
         def find_app():
             desktop = pyatspi.Registry.getDesktop(0)
@@ -94,6 +101,8 @@ class AccessibilityTest(unittest.TestCase):
         self.assertIsNotNone(button)
         button.queryAction().doAction(0)
 
+
+class AccessibilityTest(AppTestCase):
     def test_unlock_route_lock(self):
         poll("the unlock page", lambda: self.find(pyatspi.ROLE_PUSH_BUTTON, "Unlock"))
         self.assertEqual(self.unnamed_controls(), [], "unlock page: controls without a name")
@@ -109,6 +118,39 @@ class AccessibilityTest(unittest.TestCase):
 
         self.find(pyatspi.ROLE_PUSH_BUTTON, "Lock").queryAction().doAction(0)
         poll("the route to disappear", lambda: not self.visit_rows())
+
+
+class DispatchAccessibilityTest(AppTestCase):
+    """A store whose only key slot is a dispatcher's, with the demo week."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="pepamo-a11y-dispatch-")
+        env = dict(os.environ, PEPAMO_PASSPHRASE="demo")
+        for args in (["init", "--staff", "Petra Probe", "--department", "dispatch"], ["demo"]):
+            subprocess.run([CLI, "--data-dir", cls.dir, *args], env=env, check=True, timeout=120,
+                           stdin=subprocess.DEVNULL, capture_output=True)
+        cls.ARGS = ["--data-dir", cls.dir, "--lock-after", "0"]
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(cls.dir)
+
+    def test_desk_and_request_form(self):
+        poll("the unlock page", lambda: self.find(pyatspi.ROLE_PUSH_BUTTON, "Unlock"))
+        self.unlock_with("demo")
+        poll("the dispatch desk", lambda: self.find(pyatspi.ROLE_PUSH_BUTTON, "Optimise the ticked days"))
+        poll("the week's board", lambda: self.showing_text("Not planned ("))
+        self.assertEqual(self.unnamed_controls(), [], "dispatch desk: controls without a name")
+
+        # The button's own label follows its accessible name.
+        button = next(n for n in walk(self.app) if n.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                      and (n.name or "").startswith("New visit request"))
+        button.queryAction().doAction(0)
+        poll("the request form", lambda: self.find(pyatspi.ROLE_PUSH_BUTTON, "Save request"))
+        self.assertEqual(self.unnamed_controls(), [], "request form: controls without a name")
 
 
 if __name__ == "__main__":
