@@ -40,6 +40,7 @@ struct _PmCase
   char      *registration_number;
   char      *form;
   char      *captured_on;
+  char      *status_history;
 };
 
 G_DEFINE_FINAL_TYPE (PmCase, pm_case, PM_TYPE_RECORD)
@@ -68,6 +69,7 @@ static const PmFieldSpec fields[] = {
   FIELD (registration_number, N_("Case number of the registration system"), PM_FIELD_STRING, 0),
   FIELD (form, N_("Form data"), PM_FIELD_JSON, 0),
   FIELD (captured_on, N_("Captured on"), PM_FIELD_DATE, PM_FIELD_REQUIRED | PM_FIELD_COLUMN),
+  FIELD (status_history, N_("Status history"), PM_FIELD_JSON, 0),
 };
 
 static const char * const photo_sources[] = { "on_site", "datamatrix", "none", NULL };

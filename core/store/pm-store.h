@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "pm-case-workflow.h"
 #include "pm-crypt.h"
 #include "pm-record.h"
 #include "pm-status.h"
@@ -89,6 +90,22 @@ void        pm_store_get_async                  (PmStore              *self,
                                                  GAsyncReadyCallback   callback,
                                                  gpointer              user_data);
 PmRecord   *pm_store_get_finish                 (PmStore              *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+GPtrArray  *pm_store_advance_case               (PmStore              *self,
+                                                 const char           *case_id,
+                                                 gint64                version,
+                                                 const PmCaseStep     *step,
+                                                 GError              **error);
+void        pm_store_advance_case_async         (PmStore              *self,
+                                                 const char           *case_id,
+                                                 gint64                version,
+                                                 const PmCaseStep     *step,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GPtrArray  *pm_store_advance_case_finish        (PmStore              *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
 

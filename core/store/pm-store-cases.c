@@ -1,0 +1,279 @@
+/* pm-store-cases.c: a case's steps through the registration office
+ *
+ * A step writes the case and what follows from it (a task on the person's
+ * next visit, or a visit request for dispatch) in one transaction through
+ * the ordinary write path: each record is checked, audited and, once the
+ * store is enrolled, queued for the server (a status step as
+ * set_case_status). A case still "captured" is first marked "submitted":
+ * the office has it, and the machine's arrows are kept one by one.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "pm-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pm-access.h"
+#include "pm-clock.h"
+#include "pm-error.h"
+#include "pm-model.h"
+#include "pm-store-private.h"
+
+typedef struct
+{
+  char       *case_id;
+  gint64      version;
+  char       *status;
+  char       *reason;
+  char       *registration_number;
+  char       *handover_mode;
+  char       *actor_id;
+  char       *department;
+  PmRole      role;
+} StepData;
+
+static void
+step_data_free (StepData *data)
+{
+  g_free (data->case_id);
+  g_free (data->status);
+  g_free (data->reason);
+  g_free (data->registration_number);
+  g_free (data->handover_mode);
+  g_free (data->actor_id);
+  g_free (data->department);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StepData, step_data_free)
+
+static StepData *
+step_data_new (PmStore          *self,
+               const char       *case_id,
+               gint64            version,
+               const PmCaseStep *step)
+{
+  StepData *data = g_new0 (StepData, 1);
+
+  data->case_id = g_strdup (case_id);
+  data->version = version;
+  data->status = g_strdup (step->status);
+  data->reason = g_strdup (step->reason);
+  data->registration_number = g_strdup (step->registration_number);
+  data->handover_mode = g_strdup (step->handover_mode);
+  data->actor_id = g_strdup (pm_store_get_actor_id (self));
+  data->department = pm_store_dup_actor_department (self);
+  data->role = pm_store_get_actor_role (self);
+  return data;
+}
+
+/* The person's next visit that has not happened yet, dated ones first. */
+static PmRecord *
+next_visit_of (sqlite3     *db,
+               const char  *citizen_id,
+               GError     **error)
+{
+  g_autofree char *today = pm_clock_today ();
+  g_autofree char *id = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT id FROM visits WHERE status IN ('requested', 'scheduled', 'confirmed')"
+                          " AND (date IS NULL OR date >= ?1)"
+                          " AND EXISTS (SELECT 1 FROM json_each (data, '$.citizen_ids') WHERE value = ?2)"
+                          " ORDER BY date IS NULL, date, route_order LIMIT 1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _pm_store_set_sql_error (error, db, "Finding the next visit");
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, today, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, citizen_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _pm_store_set_sql_error (error, db, "Finding the next visit");
+      return NULL;
+    }
+  return id ? _pm_store_read_record (db, PM_TYPE_VISIT, id, error) : NULL;
+}
+
+static gboolean
+write_as_actor (PmStore   *self,
+                sqlite3   *db,
+                PmRecord  *record,
+                StepData  *data,
+                GError   **error)
+{
+  gint64 version = 0;
+
+  if (!_pm_store_write_record (self, db, record, data->actor_id, data->role, PM_WRITE_LOCAL, &version, error))
+    return FALSE;
+  pm_record_set_version (record, version);
+  return TRUE;
+}
+
+static gboolean
+take_step (PmStore           *self,
+           sqlite3           *db,
+           PmRecord          *kase,
+           const PmCaseStep  *step,
+           StepData          *data,
+           GError           **error)
+{
+  return pm_case_step_apply (kase, step, data->actor_id, error) && write_as_actor (self, db, kase, data, error);
+}
+
+/* The task of a query lands on the next visit if there is one; a hand-over,
+ * or a query for a person with no visit ahead, becomes a request. */
+static PmRecord *
+write_follow_up (PmStore           *self,
+                 sqlite3           *db,
+                 PmRecord          *kase,
+                 const PmCaseStep  *step,
+                 StepData          *data,
+                 GError           **error)
+{
+  const char *citizen_id = pm_record_get_string (kase, "citizen_id");
+  const char *origin_id = pm_record_get_string (kase, "visit_id");
+  g_autoptr(PmRecord) visit = NULL;
+  g_autoptr(PmRecord) citizen = NULL;
+  g_autoptr(PmRecord) origin = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (pm_case_step_get_follow_up (step) == PM_CASE_FOLLOW_UP_TASK)
+    {
+      visit = next_visit_of (db, citizen_id, &local_error);
+      if (local_error)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+  if (visit)
+    {
+      g_autofree char *task = pm_case_step_task_text (kase, step);
+
+      pm_case_add_task_to_visit (visit, task);
+    }
+  else
+    {
+      citizen = _pm_store_read_record (db, PM_TYPE_CITIZEN, citizen_id, error);
+      if (citizen == NULL)
+        return NULL;
+      if (origin_id)
+        origin = _pm_store_read_record (db, PM_TYPE_VISIT, origin_id, NULL);
+      visit = pm_case_visit_request_new (kase, citizen, origin, step);
+    }
+  if (!write_as_actor (self, db, visit, data, error))
+    return NULL;
+  return g_steal_pointer (&visit);
+}
+
+static gpointer
+advance_job (PmStore  *self,
+             sqlite3  *db,
+             gpointer  user_data,
+             GError  **error)
+{
+  StepData *data = user_data;
+  PmViewer viewer = { data->role, data->department };
+  PmCaseStep step = { data->status, data->reason, data->registration_number, data->handover_mode };
+  const PmCaseStep submitted = { "submitted" };
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(PmRecord) kase = NULL;
+
+  if (data->actor_id == NULL)
+    {
+      g_set_error_literal (error, PM_ERROR, PM_ERROR_DENIED, _("Nobody is signed in to change this case"));
+      return NULL;
+    }
+  if (!pm_access_sees_case_details (&viewer))
+    {
+      g_set_error_literal (error, PM_ERROR, PM_ERROR_DENIED,
+                           _("Only the registration office may work on a case"));
+      return NULL;
+    }
+  kase = _pm_store_read_record (db, PM_TYPE_CASE, data->case_id, error);
+  if (kase == NULL)
+    return NULL;
+  if (data->version > 0 && pm_record_get_version (kase) != data->version)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_CONFLICT,
+                   _("The case was changed meanwhile (version %d, shown %d); reload it"),
+                   (int) pm_record_get_version (kase), (int) data->version);
+      return NULL;
+    }
+  if (g_strcmp0 (pm_record_get_string (kase, "status"), "captured") == 0 &&
+      g_strcmp0 (step.status, "submitted") != 0 &&
+      !take_step (self, db, kase, &submitted, data, error))
+    return NULL;
+  if (!take_step (self, db, kase, &step, data, error))
+    return NULL;
+  g_ptr_array_add (written, g_object_ref (kase));
+  if (pm_case_step_get_follow_up (&step) != PM_CASE_FOLLOW_UP_NONE)
+    {
+      PmRecord *visit = write_follow_up (self, db, kase, &step, data, error);
+
+      if (visit == NULL)
+        return NULL;
+      g_ptr_array_add (written, visit);
+    }
+  return g_steal_pointer (&written);
+}
+
+/**
+ * pm_store_advance_case:
+ * @version: the version of the case the person saw, or 0 to take the stored one
+ *
+ * Takes one step of the registration office's workflow for the acting
+ * person. Returns the written records: the case first, then the visit that
+ * carries its task or the new visit request, if the step made one.
+ */
+GPtrArray *
+pm_store_advance_case (PmStore           *self,
+                       const char        *case_id,
+                       gint64             version,
+                       const PmCaseStep  *step,
+                       GError           **error)
+{
+  g_autoptr(StepData) data = NULL;
+
+  g_return_val_if_fail (PM_IS_STORE (self), NULL);
+  g_return_val_if_fail (case_id != NULL && step != NULL, NULL);
+  data = step_data_new (self, case_id, version, step);
+  return _pm_store_run_sync (self, advance_job, data, error);
+}
+
+void
+pm_store_advance_case_async (PmStore             *self,
+                             const char          *case_id,
+                             gint64               version,
+                             const PmCaseStep    *step,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (PM_IS_STORE (self));
+  g_return_if_fail (case_id != NULL && step != NULL);
+  _pm_store_run_async (self, advance_job, step_data_new (self, case_id, version, step),
+                       (GDestroyNotify) step_data_free, (GDestroyNotify) g_ptr_array_unref,
+                       pm_store_advance_case_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+pm_store_advance_case_finish (PmStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pm_store_advance_case_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
