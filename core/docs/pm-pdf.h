@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cairo.h>
+#include <json-glib/json-glib.h>
 
 #include "pm-record.h"
 
@@ -21,6 +22,9 @@ gboolean  pm_pdf_write_receipt      (const char  *path,
                                      PmRecord    *citizen,
                                      PmRecord    *signature,
                                      GError     **error);
+gboolean  pm_pdf_write_preregistration (const char  *path,
+                                        JsonObject  *handover,
+                                        GError     **error);
 gboolean  pm_pdf_write_cash_closure (const char  *path,
                                      const char  *van_name,
                                      const char  *date,
