@@ -333,6 +333,30 @@ act_as (PmApplication *self,
     }
 }
 
+/* The deletion period runs on every unlock: a case's details do not stay on
+ * the laptop longer than the city's rules allow. */
+static int
+case_deletion_days (PmApplication *self)
+{
+  int days = self->settings ? g_settings_get_int (self->settings, "case-deletion-days") : -1;
+
+  return days >= 0 ? days : pm_store_default_case_days ();
+}
+
+static void
+purged_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) cases = pm_store_purge_cases_finish (PM_STORE (source), result, &error);
+
+  if (cases == NULL)
+    g_warning ("Deleting cases past their deletion period failed: %s", error->message);
+  else if (cases->len > 0)
+    g_message ("Deleted %u cases past their deletion period", cases->len);
+}
+
 static void
 unlocked_cb (GObject      *source,
              GAsyncResult *result,
@@ -364,6 +388,7 @@ unlocked_cb (GObject      *source,
     }
   self->store = g_steal_pointer (&store);
   act_as (self, data->staff_id);
+  pm_store_purge_cases_async (self->store, case_deletion_days (self), NULL, purged_cb, NULL);
   pm_window_set_store (self->window, self->store);
   /* Sync runs only while unlocked: catch up now. */
   pm_sync_service_set_store (self->sync_service, self->store);

@@ -12,6 +12,7 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "pm-cli-cases.h"
 #include "pm-cli-common.h"
 #include "pm-cli-dispatch.h"
 #include "pm-cli-docs.h"
@@ -64,6 +65,7 @@ static const Command commands[] = {
   { "cash-closure", pm_cli_cash_closure, N_("Write the cash closure of a day as PDF") },
   { "handover", pm_cli_handover, N_("Print a day's cases for the registration system as JSON") },
   { "handover-sheet", pm_cli_handover_sheet, N_("Write a case's pre-registration sheet as PDF") },
+  { "purge", pm_cli_purge, N_("Delete cases past their deletion period") },
   { "letter", pm_cli_letter, N_("Write a visit's appointment letter as PDF") },
   { "day-sheet", pm_cli_day_sheet, N_("Write the van's day sheet as PDF") },
   { "services", pm_cli_services, N_("List the services, their codes and options") },

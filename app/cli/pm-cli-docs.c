@@ -14,7 +14,6 @@
 #include "pm-cli-common.h"
 #include "pm-cli-docs.h"
 #include "pm-cli-store.h"
-#include "pm-handover.h"
 #include "pm-model.h"
 #include "pm-pdf-records.h"
 #include "pm-pdf.h"
@@ -156,40 +155,4 @@ pm_cli_handover_sheet (const char  *data_dir,
   return write_document (data_dir, argc, argv,
                          _("Write a case's pre-registration sheet for the registration system as PDF."),
                          PM_TYPE_CASE, write_handover_sheet);
-}
-
-int
-pm_cli_handover (const char  *data_dir,
-                 int          argc,
-                 char       **argv)
-{
-  g_autofree char *date = NULL;
-  g_autofree char *output = NULL;
-  g_autofree char *text = NULL;
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PmStore) store = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  GOptionEntry entries[] = {
-    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day the cases were captured (default: today)"), N_("YYYY-MM-DD") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE instead of standard output"), N_("FILE") },
-    { NULL }
-  };
-  int rc;
-
-  if ((rc = pm_cli_parse_command (context, _("Print the cases captured on a day as one hand-over document for the\n"
-                                           "registration system (schema: core/data/handover.schema.json)."),
-                                  entries, &argc, &argv)) != PM_CLI_OK)
-    return rc;
-  if ((rc = pm_cli_default_date (&date)) != PM_CLI_OK)
-    return rc;
-
-  store = pm_cli_open_store (data_dir, &error);
-  if (store == NULL)
-    return pm_cli_fail ("%s", error->message);
-  root = pm_handover_day_json (store, date, &error);
-  if (root == NULL)
-    return pm_cli_fail ("%s", error->message);
-  text = json_to_string (root, TRUE);
-  return pm_cli_write_text (output, text);
 }

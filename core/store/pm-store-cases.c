@@ -7,6 +7,10 @@
  * set_case_status). A case still "captured" is first marked "submitted":
  * the office has it, and the machine's arrows are kept one by one.
  *
+ * Once a case is over (handed over, closed or rejected) and the server has
+ * it, its details leave the device after the deletion period: the case and
+ * its signature are deleted, and the deletion is audited.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -17,6 +21,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pm-access.h"
+#include "pm-city.h"
 #include "pm-clock.h"
 #include "pm-error.h"
 #include "pm-model.h"
@@ -275,5 +280,213 @@ pm_store_advance_case_finish (PmStore       *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pm_store_advance_case_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Deletion periods */
+
+typedef struct
+{
+  guint     days;
+  gboolean  dry_run;
+  char     *actor_id;
+} PurgeData;
+
+static void
+purge_data_free (PurgeData *data)
+{
+  g_free (data->actor_id);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PurgeData, purge_data_free)
+
+static gboolean
+delete_by_id (sqlite3     *db,
+              const char  *sql,
+              const char  *id,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK;
+
+  if (ok)
+    {
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+      ok = sqlite3_step (stmt) == SQLITE_DONE;
+    }
+  if (!ok)
+    _pm_store_set_sql_error (error, db, "Deleting a case");
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* The case, its signatures, drafts and change-log rows; the audit keeps
+ * that it was deleted and by whom. */
+static gboolean
+delete_case (PmStore     *self,
+             sqlite3     *db,
+             PmRecord    *kase,
+             const char  *actor_id,
+             GError     **error)
+{
+  static const char * const statements[] = {
+    "DELETE FROM changes WHERE record_id IN (SELECT id FROM signatures WHERE record_id = ?1)",
+    "DELETE FROM signatures WHERE record_id = ?1",
+    "DELETE FROM drafts WHERE record_id = ?1",
+    "DELETE FROM changes WHERE kind = 'case' AND record_id = ?1",
+    "DELETE FROM cases WHERE id = ?1",
+  };
+  const char *id = pm_record_get_id (kase);
+
+  for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+    if (!delete_by_id (db, statements[i], id, error))
+      return FALSE;
+  return _pm_store_insert_audit (self, db, actor_id, "delete", kase, error);
+}
+
+static gpointer
+purge_job (PmStore  *self,
+           sqlite3  *db,
+           gpointer  user_data,
+           GError  **error)
+{
+  PurgeData *data = user_data;
+  g_autoptr(GDateTime) now = pm_clock_now ();
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (now);
+  g_autoptr(GDateTime) cutoff = g_date_time_add_days (utc, -(int) data->days);
+  g_autofree char *before = g_date_time_format (cutoff, "%Y-%m-%dT%H:%M:%SZ");
+  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func (g_object_unref);
+  g_auto(GStrv) ids = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!data->dry_run && data->actor_id == NULL)
+    {
+      g_set_error_literal (error, PM_ERROR, PM_ERROR_DENIED, _("Nobody is signed in to delete cases"));
+      return NULL;
+    }
+  /* The last change of a case that is over is when it ended; a case with
+   * unsent changes has not reached the server and stays. */
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT id FROM cases WHERE status IN ('handed_over', 'closed', 'rejected')"
+                          " AND updated_at <= ?1 AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.record_id = cases.id)"
+                          " ORDER BY updated_at, id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _pm_store_set_sql_error (error, db, "Finding cases past their deletion period");
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, before, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _pm_store_set_sql_error (error, db, "Finding cases past their deletion period");
+      return NULL;
+    }
+  ids = g_strv_builder_end (builder);
+  for (guint i = 0; ids[i]; i++)
+    {
+      PmRecord *kase = _pm_store_read_record (db, PM_TYPE_CASE, ids[i], error);
+
+      if (kase == NULL)
+        return NULL;
+      g_ptr_array_add (due, kase);
+      if (!data->dry_run && !delete_case (self, db, kase, data->actor_id, error))
+        return NULL;
+    }
+  return g_steal_pointer (&due);
+}
+
+/**
+ * pm_store_default_case_days:
+ *
+ * The deletion period of a case on the device, from the city profile.
+ */
+int
+pm_store_default_case_days (void)
+{
+  return pm_city_get_retention_days (pm_city_get_default (), "device", "case_after_closed");
+}
+
+/**
+ * pm_store_purge_cases:
+ * @days: the deletion period: cases over for at least this many days go
+ * @dry_run: only list them
+ *
+ * Deletes the details of cases that are over (handed over, closed or
+ * rejected) since @days days and have no unsent changes: the case, its
+ * signature and drafts, each deletion audited. @days may not exceed what
+ * the city lets the server keep (a device must not keep more than the
+ * server). Returns the cases deleted (or due, with @dry_run), oldest first.
+ */
+static PurgeData *
+purge_data_new (PmStore   *self,
+                int        days,
+                gboolean   dry_run,
+                GError   **error)
+{
+  int server_days = pm_city_get_retention_days (pm_city_get_default (), "server", "case_after_closed");
+  PurgeData *data;
+
+  if (days < 0 || (server_days >= 0 && days > server_days))
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID,
+                   _("The deletion period of a case must be between 0 and %d days (what the server may keep)"),
+                   server_days);
+      return NULL;
+    }
+  data = g_new0 (PurgeData, 1);
+  data->days = days;
+  data->dry_run = dry_run;
+  data->actor_id = g_strdup (pm_store_get_actor_id (self));
+  return data;
+}
+
+GPtrArray *
+pm_store_purge_cases (PmStore   *self,
+                      int        days,
+                      gboolean   dry_run,
+                      GError   **error)
+{
+  g_autoptr(PurgeData) data = NULL;
+
+  g_return_val_if_fail (PM_IS_STORE (self), NULL);
+  data = purge_data_new (self, days, dry_run, error);
+  return data ? _pm_store_run_sync (self, purge_job, data, error) : NULL;
+}
+
+/* The app runs the deletion period on unlock, off the main thread. */
+void
+pm_store_purge_cases_async (PmStore             *self,
+                            int                  days,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GError *error = NULL;
+  PurgeData *data;
+
+  g_return_if_fail (PM_IS_STORE (self));
+  data = purge_data_new (self, days, FALSE, &error);
+  if (data == NULL)
+    {
+      g_task_report_error (self, callback, user_data, pm_store_purge_cases_async, error);
+      return;
+    }
+  _pm_store_run_async (self, purge_job, data, (GDestroyNotify) purge_data_free,
+                       (GDestroyNotify) g_ptr_array_unref, pm_store_purge_cases_async,
+                       cancellable, callback, user_data);
+}
+
+GPtrArray *
+pm_store_purge_cases_finish (PmStore       *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -109,6 +109,20 @@ GPtrArray  *pm_store_advance_case_finish        (PmStore              *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
 
+int         pm_store_default_case_days          (void);
+GPtrArray  *pm_store_purge_cases                (PmStore              *self,
+                                                 int                   days,
+                                                 gboolean              dry_run,
+                                                 GError              **error);
+void        pm_store_purge_cases_async          (PmStore              *self,
+                                                 int                   days,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GPtrArray  *pm_store_purge_cases_finish         (PmStore              *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
 gboolean    pm_store_save_draft                 (PmStore              *self,
                                                  const char           *form,
                                                  const char           *record_kind,

@@ -2,7 +2,8 @@
 # test_handover.py: the hand-over to the registration system as a clerk and
 # an import job use it: `pepamo-cli handover` validates against its documented
 # schema and carries every field of a case, `handover-sheet` renders a PDF
-# with the same fields, bad ids and the wrong department give clear errors.
+# with the same fields, bad ids and the wrong department give clear errors;
+# `purge` deletes the cases past their deletion period and audits it.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -187,6 +188,54 @@ class HandoverTest(unittest.TestCase):
         r = run("--data-dir", data, "handover", "--date", DAY)
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("Only the registration office", r.stderr)
+
+
+class PurgeTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="pepamo-purge-test-")
+        self.data = os.path.join(self.dir, "data")
+        for args in (("init",), ("demo", "--date", DAY)):
+            r = run("--data-dir", self.data, *args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def export(self):
+        return json.loads(run("--data-dir", self.data, "export", "--format", "json").stdout)
+
+    def test_dry_run_then_purge(self):
+        before = self.export()
+        over = sorted(c["id"] for c in before["cases"] if c["status"] in ("handed_over", "closed", "rejected"))
+        self.assertGreater(len(over), 0)
+
+        # Just written: within the city's 14 days, nothing is due.
+        r = run("--data-dir", self.data, "purge", "--dry-run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("0 cases would be deleted (deletion period 14 days)", r.stdout)
+
+        r = run("--data-dir", self.data, "purge", "--dry-run", "--days", "0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        listed = sorted(line.split("\t")[0] for line in r.stdout.splitlines() if "\t" in line)
+        self.assertEqual(listed, over)
+        self.assertEqual(len(self.export()["cases"]), len(before["cases"]))
+
+        r = run("--data-dir", self.data, "purge", "--days", "0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"{len(over)} cases deleted", r.stdout)
+        after = self.export()
+        self.assertEqual(sorted(c["id"] for c in before["cases"] if c["id"] not in over),
+                         sorted(c["id"] for c in after["cases"]))
+        self.assertFalse({s["record_id"] for s in after["signatures"]} & set(over))
+        deleted = {a["record_id"] for a in after["audit"] if a["action"] == "delete"}
+        self.assertEqual(deleted, set(over))
+
+    def test_period_beyond_the_server_is_refused(self):
+        r = run("--data-dir", self.data, "purge", "--days", "91")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("between 0 and 90 days", r.stderr)
+        r = run("--data-dir", self.data, "purge", "--days", "lots")
+        self.assertEqual(r.returncode, 2, r.stderr)
 
 
 if __name__ == "__main__":

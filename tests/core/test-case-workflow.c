@@ -53,6 +53,10 @@ static const char case_json[] =
   "\"handover_mode\":\"visit\",\"fee_cents\":5200,\"fee_waived\":false,\"payment_method\":\"card\",\"receipt_no\":\"HALPM101-2026-00007\","
   "\"captured_on\":\"2026-11-16\"}";
 
+static const char signature_json[] =
+  "{\"id\":\"61111111-2222-4333-8444-555555555555\",\"record_kind\":\"case\",\"record_id\":\"" CASE "\","
+  "\"signer_name\":\"Gertrud Krause\",\"strokes\":[[[0.1,0.5],[0.9,0.5]]],\"signed_at\":\"2026-11-16T10:00:00Z\"}";
+
 static void
 save_json (PmStore    *store,
            GType       type,
@@ -75,6 +79,7 @@ fill (PmStore    *store,
   if (with_next_visit)
     save_json (store, PM_TYPE_VISIT, next_json);
   save_json (store, PM_TYPE_CASE, case_json);
+  save_json (store, PM_TYPE_SIGNATURE, signature_json);
 }
 
 static void
@@ -488,6 +493,89 @@ test_wrong_role (Fixture       *f,
   g_assert_error (error, PM_ERROR, PM_ERROR_CONFLICT);
 }
 
+static void
+set_clock (int days_after)
+{
+  g_autoptr(GDateTime) start = g_date_time_new_utc (2026, 11, 20, 9, 0, 0);
+  g_autoptr(GDateTime) now = g_date_time_add_days (start, days_after);
+
+  pm_clock_set_override (now);
+}
+
+static guint
+purge (Fixture  *f,
+       int       days,
+       gboolean  dry_run)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) cases = pm_store_purge_cases (f->office, days, dry_run, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < cases->len; i++)
+    g_assert_cmpstr (pm_record_get_id (g_ptr_array_index (cases, i)), ==, CASE);
+  return cases->len;
+}
+
+/* A closed case leaves the device after its deletion period, once the
+ * server has it; the deletion is audited and takes the signature along. */
+static void
+test_purge_after_period (Fixture       *f,
+                         gconstpointer  data)
+{
+  const PmCaseStep by_proxy = { "handover_planned", NULL, NULL, "proxy" };
+  g_autoptr(GPtrArray) planned = NULL;
+  g_autoptr(GPtrArray) signatures = NULL;
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autoptr(PmRecord) gone = NULL;
+  g_autoptr(GError) error = NULL;
+  int days = pm_store_default_case_days ();
+
+  g_assert_cmpint (days, ==, 14);
+  /* Not over yet: nothing goes, whatever the period. */
+  g_assert_cmpuint (purge (f, 0, TRUE), ==, 0);
+  step_to (f, "in_progress");
+  book (f, "HAL-2026-5");
+  step_to (f, "document_ready");
+  planned = step (f, &by_proxy);
+  step_to (f, "handed_over");
+  step_to (f, "closed");
+
+  /* Over, but not at the server yet: it stays. */
+  set_clock (days + 1);
+  g_assert_cmpuint (purge (f, days, TRUE), ==, 0);
+  push_to_server (f);
+
+  set_clock (days - 1);
+  g_assert_cmpuint (purge (f, days, TRUE), ==, 0);
+  set_clock (days + 1);
+  g_assert_cmpuint (purge (f, days, TRUE), ==, 1);
+  g_clear_object (&gone);
+  gone = get (f->office, PM_TYPE_CASE, CASE);
+  g_assert_cmpuint (purge (f, days, FALSE), ==, 1);
+
+  g_clear_object (&gone);
+  gone = pm_store_get (f->office, PM_TYPE_CASE, CASE, &error);
+  g_assert_null (gone);
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  signatures = pm_store_list (f->office, PM_TYPE_SIGNATURE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (signatures->len, ==, 0);
+  g_assert_cmpuint (count_audit (f->office, CASE, "delete", CLERK), ==, 1);
+  /* The visits are the appointment layer's, with their own period. */
+  g_assert_cmpint (pm_store_count (f->office, PM_TYPE_VISIT, NULL), ==, 2);
+  g_assert_cmpuint (purge (f, days, FALSE), ==, 0);
+
+  /* A period longer than the server may keep, or below 0, is refused. */
+  refused = pm_store_purge_cases (f->office, 91, TRUE, &error);
+  g_assert_null (refused);
+  g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
+  g_clear_error (&error);
+  refused = pm_store_purge_cases (f->office, -1, FALSE, &error);
+  g_assert_null (refused);
+  g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -500,6 +588,7 @@ main (int    argc,
   g_test_add ("/case-workflow/illegal-steps", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_illegal_steps, fixture_tear_down);
   g_test_add ("/case-workflow/illegal-after-close", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_illegal_after_close, fixture_tear_down);
   g_test_add ("/case-workflow/required-fields", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_required_fields, fixture_tear_down);
+  g_test_add ("/case-workflow/purge-after-period", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_purge_after_period, fixture_tear_down);
   g_test_add ("/case-workflow/wrong-role", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_wrong_role, fixture_tear_down);
   return g_test_run ();
 }
