@@ -90,11 +90,14 @@ make_demo_store (const char  *path,
   g_autoptr(PmStore) store = NULL;
   g_autofree char *today = pm_clock_today ();
 
-  /* The van's two staff can unlock the demo, like a real van laptop. */
+  /* The van's two staff can unlock the demo, like a real van laptop; the
+   * registration office's clerk too, to show that office's desk. */
   keys = pm_crypt_create (path, staff[0].id, staff[0].display_name, staff[0].department,
                           PM_DEMO_PASSPHRASE, NULL, &recovery, error);
   if (keys == NULL ||
       !pm_crypt_add_slot (path, keys, staff[1].id, staff[1].display_name, staff[1].department,
+                          PM_DEMO_PASSPHRASE, NULL, error) ||
+      !pm_crypt_add_slot (path, keys, staff[3].id, staff[3].display_name, staff[3].department,
                           PM_DEMO_PASSPHRASE, NULL, error))
     return FALSE;
   store = pm_store_open (path, g_steal_pointer (&keys), error);

@@ -21,8 +21,10 @@
 #include "pm-clock.h"
 #include "pm-error.h"
 #include "pm-handover.h"
+#include "pm-json-util.h"
 #include "pm-model.h"
 #include "pm-pdf-records.h"
+#include "pm-pdf.h"
 #include "pm-status.h"
 
 static void
@@ -170,13 +172,20 @@ visit_object (PmRecord *visit)
   return object;
 }
 
-/* Members in the order of the official forms: the case, the person, the
- * addresses, the form's own data, then documents, fee and signature. */
-static JsonObject *
-case_object (PmRecord *kase,
-             PmRecord *citizen,
-             PmRecord *signature,
-             PmRecord *visit)
+/**
+ * pm_handover_case_from_records:
+ * @signature: (nullable): the case's signature
+ * @visit: (nullable): the visit it was captured on
+ *
+ * One case as a hand-over object, its members in the order of the official
+ * forms: the case, the person, the addresses, the form's own data, then
+ * documents, fee, signature, visit and history.
+ */
+JsonObject *
+pm_handover_case_from_records (PmRecord *kase,
+                               PmRecord *citizen,
+                               PmRecord *signature,
+                               PmRecord *visit)
 {
   static const char * const person_fields[] = {
     "family_name", "birth_name", "given_names", "birth_date", "birth_place", NULL
@@ -259,7 +268,7 @@ build_case (PmStore     *store,
     visit = pm_store_get (store, PM_TYPE_VISIT, visit_id, NULL);
   if (!pm_store_log_read (store, kase, audit_action, error))
     return NULL;
-  return case_object (kase, citizen, signature, visit);
+  return pm_handover_case_from_records (kase, citizen, signature, visit);
 }
 
 /**
@@ -346,4 +355,258 @@ pm_handover_day_json (PmStore     *store,
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, root);
   return node;
+}
+
+/* The sections of a case, for the sheet and the desk */
+
+static const char *
+location_label (const char *location_type)
+{
+  if (g_strcmp0 (location_type, "home") == 0)
+    return _("At home");
+  if (g_strcmp0 (location_type, "care_home") == 0)
+    return _("Care home");
+  if (g_strcmp0 (location_type, "hospital") == 0)
+    return _("Hospital");
+  return location_type;
+}
+
+static void
+section_free (PmHandoverSection *section)
+{
+  g_free (section->heading);
+  g_ptr_array_unref (section->fields);
+  g_free (section);
+}
+
+static void
+add (GPtrArray  *fields,
+     const char *label,
+     const char *value)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  g_ptr_array_add (fields, g_strdup (label));
+  g_ptr_array_add (fields, g_strdup (value));
+}
+
+static void
+add_member (GPtrArray  *fields,
+            const char *label,
+            JsonObject *object,
+            const char *member)
+{
+  add (fields, label, object ? pm_json_get_string (object, member) : NULL);
+}
+
+static void
+add_date (GPtrArray  *fields,
+          const char *label,
+          JsonObject *object,
+          const char *member)
+{
+  g_autofree char *day = pm_format_date (object ? pm_json_get_string (object, member) : NULL);
+
+  add (fields, label, day);
+}
+
+static void
+add_yes_no (GPtrArray  *fields,
+            const char *label,
+            JsonObject *object,
+            const char *member)
+{
+  if (object && json_object_has_member (object, member))
+    add (fields, label, json_object_get_boolean_member_with_default (object, member, FALSE) ? _("Yes") : _("No"));
+}
+
+/* Adds the section unless it stayed empty; a fresh field list follows. */
+static GPtrArray *
+close_section (GPtrArray  *sections,
+               const char *id,
+               const char *heading,
+               GPtrArray  *fields)
+{
+  PmHandoverSection *section;
+
+  if (fields->len == 0)
+    return fields;
+  section = g_new0 (PmHandoverSection, 1);
+  section->id = id;
+  section->heading = g_strdup (heading);
+  section->fields = fields;
+  g_ptr_array_add (sections, section);
+  return g_ptr_array_new_with_free_func (g_free);
+}
+
+static char *
+join_street (JsonObject *object)
+{
+  if (object == NULL || pm_json_get_string (object, "street") == NULL)
+    return NULL;
+  return g_strdup_printf ("%s %s, %s %s", pm_json_get_string (object, "street"),
+                          pm_json_get_string (object, "house_number") ?: "",
+                          pm_json_get_string (object, "postcode") ?: "",
+                          pm_json_get_string (object, "city") ?: "");
+}
+
+static char *
+document_names (JsonArray *documents)
+{
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; documents && i < json_array_get_length (documents); i++)
+    {
+      JsonObject *document = pm_json_array_get_object (documents, i);
+      const char *name = document ? pm_json_get_string (document, "name") : NULL;
+
+      if (name)
+        g_string_append_printf (names, "%s%s", names->len ? "\n" : "", name);
+    }
+  return g_string_free (names, names->len == 0);
+}
+
+static GPtrArray *
+add_person_sections (GPtrArray  *sections,
+                     GPtrArray  *fields,
+                     JsonObject *handover)
+{
+  JsonObject *person = pm_json_get_object (handover, "person");
+  JsonObject *representation = pm_json_get_object (handover, "representation");
+  g_autofree char *address = join_street (pm_json_get_object (handover, "address"));
+
+  add_member (fields, _("Family name"), person, "family_name");
+  add_member (fields, _("Birth name"), person, "birth_name");
+  add_member (fields, _("Given names"), person, "given_names");
+  add_date (fields, _("Date of birth"), person, "birth_date");
+  add_member (fields, _("Place of birth"), person, "birth_place");
+  add (fields, _("Registration address"), address);
+  add_member (fields, _("Address of stay"), handover, "stay_address");
+  fields = close_section (sections, "person", _("Person"), fields);
+
+  add_member (fields, _("Type"), representation, "type");
+  add_member (fields, _("Name"), representation, "name");
+  add_member (fields, _("Task areas"), representation, "scope");
+  add_member (fields, _("Document seen"), representation, "document");
+  return close_section (sections, "representation", _("Representation"), fields);
+}
+
+static GPtrArray *
+add_form_sections (GPtrArray  *sections,
+                   GPtrArray  *fields,
+                   JsonObject *handover)
+{
+  JsonObject *form = pm_json_get_object (handover, "registration");
+  JsonObject *landlord = form ? pm_json_get_object (form, "landlord") : NULL;
+  JsonObject *section_32 = form ? pm_json_get_object (form, "section_32") : NULL;
+  JsonObject *id = pm_json_get_object (handover, "id_document");
+  g_auto(GStrv) option_ids = id ? pm_json_get_strv (id, "options") : NULL;
+  g_autofree char *options = pm_catalogue_option_names (pm_catalogue_get_default (),
+                                                        pm_json_get_string (pm_json_get_object (handover, "service"), "code"),
+                                                        (const char * const *) option_ids);
+
+  add_member (fields, _("New address"), form, "new_address");
+  add_date (fields, _("Moving-in date"), form, "move_in_date");
+  add_member (fields, _("Previous address"), form, "previous_address");
+  add_member (fields, _("Persons moving too"), form, "co_moving");
+  fields = close_section (sections, "registration", _("Registration form"), fields);
+
+  add_member (fields, _("Name"), landlord, "name");
+  add_member (fields, _("Address"), landlord, "address");
+  add_yes_no (fields, _("Owner"), landlord, "is_owner");
+  add_date (fields, _("Confirmed on"), landlord, "date");
+  fields = close_section (sections, "landlord", _("Landlord's confirmation"), fields);
+
+  add_yes_no (fields, _("Another dwelling in Germany"), section_32, "other_dwelling");
+  add_yes_no (fields, _("Stay longer than 3 months"), section_32, "stay_over_3_months");
+  add_yes_no (fields, _("Facility notified the office"), section_32, "facility_notified");
+  fields = close_section (sections, "section_32", _("Care home or hospital (§ 32 BMG)"), fields);
+
+  if (id == NULL)
+    return fields;
+  add (fields, _("Photo"), pm_case_value_label ("photo_source", pm_json_get_string (id, "photo_source")));
+  add (fields, _("Fingerprints"), pm_case_value_label ("fingerprint_status", pm_json_get_string (id, "fingerprint_status")));
+  add_member (fields, _("Reason fingerprints are impossible"), id, "fingerprint_reason");
+  add (fields, _("PIN letter"), pm_case_value_label ("pin_letter_delivery", pm_json_get_string (id, "pin_letter_delivery")));
+  add (fields, _("Hand-over"), pm_case_value_label ("handover_mode", pm_json_get_string (id, "handover_mode")));
+  add (fields, _("Options"), options);
+  return close_section (sections, "id_document", _("Passport or ID card"), fields);
+}
+
+static GPtrArray *
+add_case_sections (GPtrArray  *sections,
+                   GPtrArray  *fields,
+                   JsonObject *handover)
+{
+  JsonObject *documents = pm_json_get_object (handover, "documents");
+  JsonObject *fee = pm_json_get_object (handover, "fee");
+  JsonObject *visit = pm_json_get_object (handover, "visit");
+  JsonArray *history = pm_json_get_array (handover, "history");
+  g_autofree char *presented = documents ? document_names (pm_json_get_array (documents, "presented")) : NULL;
+  g_autofree char *missing = documents ? document_names (pm_json_get_array (documents, "missing")) : NULL;
+  g_autofree char *amount = fee ? pm_format_money (pm_json_get_int (fee, "amount_cents", 0)) : NULL;
+  g_autofree char *place = join_street (visit);
+
+  add (fields, _("Presented"), presented ? presented : _("None"));
+  add (fields, _("Missing"), missing ? missing : _("None"));
+  fields = close_section (sections, "documents", _("Documents"), fields);
+
+  add (fields, _("Fee"), amount);
+  add_yes_no (fields, _("Fee waived"), fee, "waived");
+  add_member (fields, _("Reason for the waiver"), fee, "waiver_reason");
+  add (fields, _("Payment"), fee ? pm_case_value_label ("payment_method", pm_json_get_string (fee, "payment_method")) : NULL);
+  add_member (fields, _("Receipt number"), fee, "receipt_no");
+  fields = close_section (sections, "fee", _("Fee and payment"), fields);
+
+  add_date (fields, _("Date"), visit, "date");
+  add (fields, _("Place"), visit ? location_label (pm_json_get_string (visit, "location_type")) : NULL);
+  add_member (fields, _("Facility"), visit, "facility_name");
+  add (fields, _("Address"), place);
+  fields = close_section (sections, "visit", _("Captured on the visit"), fields);
+
+  for (guint i = 0; history && i < json_array_get_length (history); i++)
+    {
+      JsonObject *entry = pm_json_array_get_object (history, i);
+      g_autofree char *day = entry ? pm_format_timestamp_day (pm_json_get_string (entry, "at")) : NULL;
+      const char *status = entry ? pm_case_status_get_label (pm_json_get_string (entry, "status")) : NULL;
+      g_autofree char *what = NULL;
+
+      if (status == NULL)
+        continue;
+      what = pm_json_get_string (entry, "note")
+        ? g_strdup_printf ("%s: %s", status, pm_json_get_string (entry, "note"))
+        : g_strdup (status);
+      add (fields, day ? day : "", what);
+    }
+  return close_section (sections, "history", _("History"), fields);
+}
+
+/**
+ * pm_handover_sections:
+ * @handover: one case of the hand-over
+ *
+ * The case's fields as headed label/value lists, translated, in the order
+ * of the official forms: the pre-registration sheet and the desk show
+ * the same. Returns: (element-type PmHandoverSection): the sections
+ */
+GPtrArray *
+pm_handover_sections (JsonObject *handover)
+{
+  GPtrArray *sections = g_ptr_array_new_with_free_func ((GDestroyNotify) section_free);
+  JsonObject *service = pm_json_get_object (handover, "service");
+  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *captured = pm_format_date (pm_json_get_string (handover, "captured_on"));
+
+  add_member (fields, _("Service"), service, "name");
+  add (fields, _("Status"), pm_case_status_get_label (pm_json_get_string (handover, "status")));
+  add_member (fields, _("Reason"), handover, "status_reason");
+  add (fields, _("Captured on"), captured);
+  add_member (fields, _("Case number"), handover, "registration_number");
+  add_member (fields, _("PePaMo case"), handover, "case_id");
+  fields = close_section (sections, "case", _("Case"), fields);
+  fields = add_person_sections (sections, fields, handover);
+  fields = add_form_sections (sections, fields, handover);
+  fields = add_case_sections (sections, fields, handover);
+  g_ptr_array_unref (fields);
+  return sections;
 }

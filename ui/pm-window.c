@@ -17,6 +17,7 @@
 #include "pm-form-page.h"
 #include "pm-model.h"
 #include "pm-pdf-records.h"
+#include "pm-registration-desk.h"
 #include "pm-sync-indicator.h"
 #include "pm-sync-page.h"
 #include "pm-ui-labels.h"
@@ -54,6 +55,7 @@ struct _PmWindow
   GtkLabel             *next_place;
   guint                 next_position;
   AdwButtonContent     *person_content;
+  PmRegistrationDesk   *registration_desk; /* made when first needed */
 };
 
 G_DEFINE_FINAL_TYPE (PmWindow, pm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -470,6 +472,27 @@ watch_activity (PmWindow *self)
   activity_cb (self);
 }
 
+/* A person of the registration office's staff (role einwohnerwesen) works at
+ * its desk instead of the van's route; the desk follows the acting person. */
+static void
+update_desk (PmWindow *self)
+{
+  gboolean office = self->store && pm_store_get_actor_role (self->store) == PM_ROLE_EINWOHNERWESEN;
+
+  if (office && self->registration_desk == NULL)
+    {
+      self->registration_desk = g_object_new (PM_TYPE_REGISTRATION_DESK, NULL);
+      gtk_stack_add_named (self->lock_stack, GTK_WIDGET (self->registration_desk), "registration-desk");
+    }
+  if (self->registration_desk == NULL)
+    return;
+  pm_registration_desk_set_people (self->registration_desk, gtk_menu_button_get_menu_model (self->person_button),
+                                   adw_button_content_get_label (self->person_content));
+  pm_registration_desk_set_store (self->registration_desk, office ? self->store : NULL);
+  if (self->store)
+    gtk_stack_set_visible_child_name (self->lock_stack, office ? "registration-desk" : "main");
+}
+
 static void
 pm_window_dispose (GObject *object)
 {
@@ -608,6 +631,7 @@ pm_window_set_store (PmWindow *self,
   pm_sync_page_set_store (self->sync_page, store);
   gtk_stack_set_visible_child_name (self->lock_stack, "main");
   reload (self);
+  update_desk (self);
 }
 
 /* Drops everything decrypted that the window holds and shows the unlock
@@ -623,6 +647,7 @@ pm_window_lock (PmWindow *self)
   set_visits (self, NULL);
   pm_visit_page_clear (self->visit_page);
   pm_sync_page_set_store (self->sync_page, NULL);
+  update_desk (self);
   gtk_stack_set_visible_child_name (self->detail_stack, "none");
   adw_leaflet_set_visible_child (self->leaflet, self->route_pane);
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
@@ -672,6 +697,7 @@ pm_window_set_people (PmWindow   *self,
                                   accessible, -1);
   if (self->store)
     reload (self);
+  update_desk (self);
 }
 
 PmUnlockPage *

@@ -22,6 +22,7 @@
 #include "pm-citizen.h"
 #include "pm-city.h"
 #include "pm-counselling-record.h"
+#include "pm-handover.h"
 #include "pm-json-util.h"
 #include "pm-pdf-layout.h"
 #include "pm-pdf.h"
@@ -98,37 +99,6 @@ lookup_label (const Label *labels,
     if (g_str_equal (labels[i].id, id))
       return _(labels[i].label);
   return id;
-}
-
-/* "YYYY-MM-DD…" in the documents' date format; other text as it is. */
-static char *
-format_date (const char *iso)
-{
-  int year, month, day;
-  GDate date;
-  char text[64];
-
-  if (iso == NULL)
-    return NULL;
-  if (sscanf (iso, "%4d-%2d-%2d", &year, &month, &day) != 3 || !g_date_valid_dmy (day, month, year))
-    return g_strdup (iso);
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, day, month, year);
-  /* Translators: date in documents, strftime; German: "%d.%m.%Y" */
-  if (g_date_strftime (text, sizeof text, _("%Y-%m-%d"), &date) == 0)
-    return g_strdup (iso);
-  return g_strdup (text);
-}
-
-/* The local day of a UTC timestamp, in the documents' date format. */
-static char *
-format_timestamp_day (const char *timestamp)
-{
-  g_autoptr(GDateTime) utc = timestamp ? g_date_time_new_from_iso8601 (timestamp, NULL) : NULL;
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-  g_autofree char *day = local ? g_date_time_format (local, "%Y-%m-%d") : NULL;
-
-  return format_date (day ? day : timestamp);
 }
 
 static char *
@@ -242,8 +212,8 @@ draw_care_plan_people (PmPdfLayout *layout,
   g_autoptr(GPtrArray) rows = pm_pdf_rows_new ();
   g_autofree char *name = person_name (plan->citizen);
   g_autofree char *address = person_address (plan->citizen);
-  g_autofree char *birth = format_date (pm_record_get_string (plan->citizen, "birth_date"));
-  g_autofree char *day = format_timestamp_day (pm_record_get_created_at (plan->counselling));
+  g_autofree char *birth = pm_format_date (pm_record_get_string (plan->citizen, "birth_date"));
+  g_autofree char *day = pm_format_timestamp_day (pm_record_get_created_at (plan->counselling));
   g_autofree char *grade = care_grade_text (pm_record_get_string (plan->counselling, "care_grade"));
   const char * const *participants = pm_record_get_strv (plan->counselling, "participants");
   g_autofree char *took_part = participants ? g_strjoinv (", ", (char **) participants) : NULL;
@@ -291,7 +261,7 @@ draw_measures (PmPdfLayout *layout,
 
       if (measure == NULL)
         continue;
-      due = format_date (pm_json_get_string (measure, "due"));
+      due = pm_format_date (pm_json_get_string (measure, "due"));
       pm_pdf_rows_add (rows, 3, pm_json_get_string (measure, "measure"), pm_json_get_string (measure, "who"), due);
     }
   if (rows->len == 0)
@@ -317,7 +287,7 @@ draw_referrals (PmPdfLayout *layout,
         continue;
       if (i == 0)
         pm_pdf_layout_heading (layout, _("We have put you in touch with"));
-      date = format_date (pm_json_get_string (referral, "date"));
+      date = pm_format_date (pm_json_get_string (referral, "date"));
       line = date ? g_strdup_printf ("%s (%s)", pm_json_get_string (referral, "to"), date)
                   : g_strdup (pm_json_get_string (referral, "to"));
       draw_bullets (layout, line);
@@ -335,7 +305,7 @@ build_care_plan (PmPdfLayout  *layout,
   g_autoptr(GPtrArray) contact = pm_pdf_rows_new ();
   const char * const *topics = pm_record_get_strv (plan->counselling, "topics");
   const char *results = pm_record_get_string (plan->counselling, "results");
-  g_autofree char *follow_up = format_date (pm_record_get_string (plan->counselling, "follow_up_date"));
+  g_autofree char *follow_up = pm_format_date (pm_record_get_string (plan->counselling, "follow_up_date"));
 
   if (!get_json_array (plan->counselling, "measures", &measures, error) ||
       !get_json_array (plan->counselling, "referrals", &referrals, error))
@@ -432,30 +402,6 @@ service_name (PmRecord *kase)
   return service ? service->name : code;
 }
 
-/* The catalogue's names of the case's options, comma-separated. */
-static char *
-option_names (const char         *code,
-              const char * const *options)
-{
-  const PmService *service = pm_catalogue_lookup_service (pm_catalogue_get_default (), code);
-  GString *names = g_string_new (NULL);
-
-  for (guint i = 0; options && options[i]; i++)
-    {
-      const char *name = options[i];
-
-      for (guint j = 0; service && j < service->options->len; j++)
-        {
-          PmServiceOption *option = &g_array_index (service->options, PmServiceOption, j);
-
-          if (g_str_equal (option->id, options[i]))
-            name = option->name;
-        }
-      g_string_append_printf (names, "%s%s", i ? ", " : "", name);
-    }
-  return g_string_free (names, names->len == 0);
-}
-
 static void
 draw_receipt_fee (PmPdfLayout *layout,
                   PmRecord    *kase)
@@ -506,7 +452,7 @@ draw_signature_strokes (PmPdfLayout *layout,
                         const char  *signer,
                         const char  *signed_at)
 {
-  g_autofree char *day = format_timestamp_day (signed_at);
+  g_autofree char *day = pm_format_timestamp_day (signed_at);
   g_autofree char *caption = NULL;
   double x, y, width;
   cairo_t *cr;
@@ -542,10 +488,11 @@ build_receipt (PmPdfLayout  *layout,
   g_autoptr(GPtrArray) rows = pm_pdf_rows_new ();
   g_autoptr(GPtrArray) contact = pm_pdf_rows_new ();
   g_autofree char *name = person_name (receipt->citizen);
-  g_autofree char *birth = format_date (pm_record_get_string (receipt->citizen, "birth_date"));
-  g_autofree char *day = format_date (pm_record_get_string (receipt->kase, "captured_on"));
-  g_autofree char *options = option_names (pm_record_get_string (receipt->kase, "service"),
-                                          pm_record_get_strv (receipt->kase, "options"));
+  g_autofree char *birth = pm_format_date (pm_record_get_string (receipt->citizen, "birth_date"));
+  g_autofree char *day = pm_format_date (pm_record_get_string (receipt->kase, "captured_on"));
+  g_autofree char *options = pm_catalogue_option_names (pm_catalogue_get_default (),
+                                                        pm_record_get_string (receipt->kase, "service"),
+                                                        pm_record_get_strv (receipt->kase, "options"));
 
   if (receipt->signature != NULL)
     {
@@ -613,184 +560,8 @@ pm_pdf_write_receipt (const char  *path,
   return pm_pdf_render (path, _("Receipt"), "einwohnerwesen", build_receipt, &receipt, error);
 }
 
-/* The pre-registration sheet (Vorerfassung) */
-
-static const Label location_labels[] = {
-  { "home", N_("At home") },
-  { "care_home", N_("Care home") },
-  { "hospital", N_("Hospital") },
-  { NULL, NULL }
-};
-
-static void
-add_json_field (GPtrArray  *rows,
-                const char *label,
-                JsonObject *object,
-                const char *member)
-{
-  add_field (rows, label, object ? pm_json_get_string (object, member) : NULL);
-}
-
-static void
-add_json_date (GPtrArray  *rows,
-               const char *label,
-               JsonObject *object,
-               const char *member)
-{
-  g_autofree char *day = format_date (object ? pm_json_get_string (object, member) : NULL);
-
-  add_field (rows, label, day);
-}
-
-static void
-add_yes_no (GPtrArray  *rows,
-            const char *label,
-            JsonObject *object,
-            const char *member)
-{
-  if (object && json_object_has_member (object, member))
-    add_field (rows, label, json_object_get_boolean_member_with_default (object, member, FALSE) ? _("Yes") : _("No"));
-}
-
-static void
-draw_section (PmPdfLayout *layout,
-              const char  *heading,
-              GPtrArray   *rows)
-{
-  if (rows->len == 0)
-    return;
-  pm_pdf_layout_heading (layout, heading);
-  draw_fields (layout, rows);
-  g_ptr_array_set_size (rows, 0);
-}
-
-static char *
-join_street (JsonObject *object)
-{
-  if (object == NULL || pm_json_get_string (object, "street") == NULL)
-    return NULL;
-  return g_strdup_printf ("%s %s, %s %s", pm_json_get_string (object, "street"),
-                          pm_json_get_string (object, "house_number") ?: "",
-                          pm_json_get_string (object, "postcode") ?: "",
-                          pm_json_get_string (object, "city") ?: "");
-}
-
-static char *
-document_names (JsonArray *documents)
-{
-  GString *names = g_string_new (NULL);
-
-  for (guint i = 0; documents && i < json_array_get_length (documents); i++)
-    {
-      JsonObject *document = pm_json_array_get_object (documents, i);
-      const char *name = document ? pm_json_get_string (document, "name") : NULL;
-
-      if (name)
-        g_string_append_printf (names, "%s%s", names->len ? "\n" : "", name);
-    }
-  return g_string_free (names, names->len == 0);
-}
-
-static void
-draw_preregistration_person (PmPdfLayout *layout,
-                             GPtrArray   *rows,
-                             JsonObject  *handover)
-{
-  JsonObject *person = pm_json_get_object (handover, "person");
-  JsonObject *representation = pm_json_get_object (handover, "representation");
-  g_autofree char *address = join_street (pm_json_get_object (handover, "address"));
-
-  add_json_field (rows, _("Family name"), person, "family_name");
-  add_json_field (rows, _("Birth name"), person, "birth_name");
-  add_json_field (rows, _("Given names"), person, "given_names");
-  add_json_date (rows, _("Date of birth"), person, "birth_date");
-  add_json_field (rows, _("Place of birth"), person, "birth_place");
-  add_field (rows, _("Registration address"), address);
-  add_json_field (rows, _("Address of stay"), handover, "stay_address");
-  draw_section (layout, _("Person"), rows);
-
-  add_json_field (rows, _("Type"), representation, "type");
-  add_json_field (rows, _("Name"), representation, "name");
-  add_json_field (rows, _("Task areas"), representation, "scope");
-  add_json_field (rows, _("Document seen"), representation, "document");
-  draw_section (layout, _("Representation"), rows);
-}
-
-static void
-draw_preregistration_form (PmPdfLayout *layout,
-                           GPtrArray   *rows,
-                           JsonObject  *handover)
-{
-  JsonObject *form = pm_json_get_object (handover, "registration");
-  JsonObject *landlord = form ? pm_json_get_object (form, "landlord") : NULL;
-  JsonObject *section_32 = form ? pm_json_get_object (form, "section_32") : NULL;
-  JsonObject *id = pm_json_get_object (handover, "id_document");
-
-  add_json_field (rows, _("New address"), form, "new_address");
-  add_json_date (rows, _("Moving-in date"), form, "move_in_date");
-  add_json_field (rows, _("Previous address"), form, "previous_address");
-  add_json_field (rows, _("Persons moving too"), form, "co_moving");
-  draw_section (layout, _("Registration form"), rows);
-
-  add_json_field (rows, _("Name"), landlord, "name");
-  add_json_field (rows, _("Address"), landlord, "address");
-  add_yes_no (rows, _("Owner"), landlord, "is_owner");
-  add_json_date (rows, _("Confirmed on"), landlord, "date");
-  draw_section (layout, _("Landlord's confirmation"), rows);
-
-  add_yes_no (rows, _("Another dwelling in Germany"), section_32, "other_dwelling");
-  add_yes_no (rows, _("Stay longer than 3 months"), section_32, "stay_over_3_months");
-  add_yes_no (rows, _("Facility notified the office"), section_32, "facility_notified");
-  draw_section (layout, _("Care home or hospital (§ 32 BMG)"), rows);
-
-  if (id)
-    {
-      g_auto(GStrv) options = pm_json_get_strv (id, "options");
-      g_autofree char *names = option_names (pm_json_get_string (pm_json_get_object (handover, "service"), "code"),
-                                             (const char * const *) options);
-
-      add_field (rows, _("Photo"), pm_case_value_label ("photo_source", pm_json_get_string (id, "photo_source")));
-      add_field (rows, _("Fingerprints"),
-                 pm_case_value_label ("fingerprint_status", pm_json_get_string (id, "fingerprint_status")));
-      add_json_field (rows, _("Reason fingerprints are impossible"), id, "fingerprint_reason");
-      add_field (rows, _("PIN letter"),
-                 pm_case_value_label ("pin_letter_delivery", pm_json_get_string (id, "pin_letter_delivery")));
-      add_field (rows, _("Hand-over"), pm_case_value_label ("handover_mode", pm_json_get_string (id, "handover_mode")));
-      add_field (rows, _("Options"), names);
-      draw_section (layout, _("Passport or ID card"), rows);
-    }
-}
-
-static void
-draw_preregistration_case (PmPdfLayout *layout,
-                           GPtrArray   *rows,
-                           JsonObject  *handover)
-{
-  JsonObject *documents = pm_json_get_object (handover, "documents");
-  JsonObject *fee = pm_json_get_object (handover, "fee");
-  JsonObject *visit = pm_json_get_object (handover, "visit");
-  g_autofree char *presented = documents ? document_names (pm_json_get_array (documents, "presented")) : NULL;
-  g_autofree char *missing = documents ? document_names (pm_json_get_array (documents, "missing")) : NULL;
-  g_autofree char *amount = fee ? pm_format_money (pm_json_get_int (fee, "amount_cents", 0)) : NULL;
-  g_autofree char *place = join_street (visit);
-
-  add_field (rows, _("Presented"), presented ? presented : _("None"));
-  add_field (rows, _("Missing"), missing ? missing : _("None"));
-  draw_section (layout, _("Documents"), rows);
-
-  add_field (rows, _("Fee"), amount);
-  add_yes_no (rows, _("Fee waived"), fee, "waived");
-  add_json_field (rows, _("Reason for the waiver"), fee, "waiver_reason");
-  add_field (rows, _("Payment"), fee ? lookup_label (payment_labels, pm_json_get_string (fee, "payment_method")) : NULL);
-  add_json_field (rows, _("Receipt number"), fee, "receipt_no");
-  draw_section (layout, _("Fee and payment"), rows);
-
-  add_json_date (rows, _("Date"), visit, "date");
-  add_field (rows, _("Place"), visit ? lookup_label (location_labels, pm_json_get_string (visit, "location_type")) : NULL);
-  add_json_field (rows, _("Facility"), visit, "facility_name");
-  add_field (rows, _("Address"), place);
-  draw_section (layout, _("Captured on the visit"), rows);
-}
+/* The pre-registration sheet (Vorerfassung): the sections of the
+ * hand-over object, the signature before the history. */
 
 static gboolean
 build_preregistration (PmPdfLayout  *layout,
@@ -798,51 +569,33 @@ build_preregistration (PmPdfLayout  *layout,
                        GError      **error)
 {
   JsonObject *handover = data;
-  JsonObject *service = pm_json_get_object (handover, "service");
   JsonObject *signature = pm_json_get_object (handover, "signature");
-  JsonArray *history = pm_json_get_array (handover, "history");
-  g_autoptr(GPtrArray) rows = pm_pdf_rows_new ();
-  g_autofree char *captured = format_date (pm_json_get_string (handover, "captured_on"));
+  g_autoptr(GPtrArray) sections = pm_handover_sections (handover);
+  JsonNode *strokes = signature ? json_object_get_member (signature, "strokes") : NULL;
+  g_autofree char *strokes_text = strokes ? json_to_string (strokes, FALSE) : NULL;
 
   pm_pdf_layout_text (layout, PM_PDF_STYLE_TITLE, _("Pre-registration"));
   pm_pdf_layout_text (layout, PM_PDF_STYLE_BODY,
                       _("Captured by the Pflege- und Pass-Mobil, for taking over into the registration system."));
-  add_json_field (rows, _("Service"), service, "name");
-  add_field (rows, _("Status"), pm_case_status_get_label (pm_json_get_string (handover, "status")));
-  add_json_field (rows, _("Reason"), handover, "status_reason");
-  add_field (rows, _("Captured on"), captured);
-  add_json_field (rows, _("Case number"), handover, "registration_number");
-  add_json_field (rows, _("PePaMo case"), handover, "case_id");
-  draw_section (layout, _("Case"), rows);
+  for (guint i = 0; i < sections->len; i++)
+    {
+      PmHandoverSection *section = g_ptr_array_index (sections, i);
+      g_autoptr(GPtrArray) rows = pm_pdf_rows_new ();
 
-  draw_preregistration_person (layout, rows, handover);
-  draw_preregistration_form (layout, rows, handover);
-  draw_preregistration_case (layout, rows, handover);
-
+      if (g_str_equal (section->id, "history") && signature)
+        {
+          draw_signature_strokes (layout, strokes_text, pm_json_get_string (signature, "signer_name"),
+                                  pm_json_get_string (signature, "signed_at"));
+          signature = NULL;
+        }
+      for (guint f = 0; f + 1 < section->fields->len; f += 2)
+        add_field (rows, g_ptr_array_index (section->fields, f), g_ptr_array_index (section->fields, f + 1));
+      pm_pdf_layout_heading (layout, section->heading);
+      draw_fields (layout, rows);
+    }
   if (signature)
-    {
-      JsonNode *strokes = json_object_get_member (signature, "strokes");
-      g_autofree char *text = strokes ? json_to_string (strokes, FALSE) : NULL;
-
-      draw_signature_strokes (layout, text, pm_json_get_string (signature, "signer_name"),
-                              pm_json_get_string (signature, "signed_at"));
-    }
-
-  for (guint i = 0; history && i < json_array_get_length (history); i++)
-    {
-      JsonObject *entry = pm_json_array_get_object (history, i);
-      g_autofree char *day = entry ? format_timestamp_day (pm_json_get_string (entry, "at")) : NULL;
-      g_autofree char *what = NULL;
-
-      if (entry == NULL)
-        continue;
-      what = pm_json_get_string (entry, "note")
-        ? g_strdup_printf ("%s: %s", pm_case_status_get_label (pm_json_get_string (entry, "status")) ?: "",
-                           pm_json_get_string (entry, "note"))
-        : g_strdup (pm_case_status_get_label (pm_json_get_string (entry, "status")));
-      add_field (rows, day ? day : "", what);
-    }
-  draw_section (layout, _("History"), rows);
+    draw_signature_strokes (layout, strokes_text, pm_json_get_string (signature, "signer_name"),
+                            pm_json_get_string (signature, "signed_at"));
   return TRUE;
 }
 
@@ -958,7 +711,7 @@ build_cash_closure (PmPdfLayout  *layout,
   g_autoptr(GPtrArray) paid = pm_pdf_rows_new ();
   g_autoptr(GPtrArray) unpaid = pm_pdf_rows_new ();
   g_autoptr(GPtrArray) sign = pm_pdf_rows_new ();
-  g_autofree char *day = format_date (closure->date);
+  g_autofree char *day = pm_format_date (closure->date);
   guint counts[G_N_ELEMENTS (paid_methods)] = { 0 };
   gint64 sums[G_N_ELEMENTS (paid_methods)] = { 0 };
 

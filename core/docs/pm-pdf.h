@@ -32,6 +32,8 @@ gboolean  pm_pdf_write_cash_closure (const char  *path,
                                      GError     **error);
 
 char     *pm_format_money           (gint64       cents);
+char     *pm_format_date            (const char  *iso);
+char     *pm_format_timestamp_day   (const char  *timestamp);
 gboolean  pm_signature_draw         (cairo_t     *cr,
                                      const char  *strokes,
                                      double       x,

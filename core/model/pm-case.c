@@ -41,6 +41,9 @@ struct _PmCase
   char      *form;
   char      *captured_on;
   char      *status_history;
+  char      *person_name;
+  char      *stadtteil;
+  char      *staff_name;
 };
 
 G_DEFINE_FINAL_TYPE (PmCase, pm_case, PM_TYPE_RECORD)
@@ -70,6 +73,9 @@ static const PmFieldSpec fields[] = {
   FIELD (form, N_("Form data"), PM_FIELD_JSON, 0),
   FIELD (captured_on, N_("Captured on"), PM_FIELD_DATE, PM_FIELD_REQUIRED | PM_FIELD_COLUMN),
   FIELD (status_history, N_("Status history"), PM_FIELD_JSON, 0),
+  FIELD (person_name, N_("Person"), PM_FIELD_STRING, PM_FIELD_TRANSIENT),
+  FIELD (stadtteil, N_("District"), PM_FIELD_STRING, PM_FIELD_TRANSIENT),
+  FIELD (staff_name, N_("Clerk"), PM_FIELD_STRING, PM_FIELD_TRANSIENT),
 };
 
 typedef struct

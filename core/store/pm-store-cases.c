@@ -490,3 +490,218 @@ pm_store_purge_cases_finish (PmStore       *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* The registration office's desk */
+
+typedef struct
+{
+  char     *id;
+  char     *actor_id;
+  char     *department;
+  PmRole    role;
+} DeskQuery;
+
+static void
+desk_query_free (DeskQuery *query)
+{
+  g_free (query->id);
+  g_free (query->actor_id);
+  g_free (query->department);
+  g_free (query);
+}
+
+static DeskQuery *
+desk_query_new (PmStore    *self,
+                const char *id)
+{
+  DeskQuery *query = g_new0 (DeskQuery, 1);
+
+  query->id = g_strdup (id);
+  query->actor_id = g_strdup (pm_store_get_actor_id (self));
+  query->department = pm_store_dup_actor_department (self);
+  query->role = pm_store_get_actor_role (self);
+  return query;
+}
+
+/* The desk shows case details: only for those who may see them, checked
+ * here and not by hiding widgets. */
+static gboolean
+check_desk_viewer (DeskQuery  *query,
+                   GError    **error)
+{
+  PmViewer viewer = { query->role, query->department };
+
+  if (!pm_access_sees_case_details (&viewer))
+    {
+      g_set_error_literal (error, PM_ERROR, PM_ERROR_DENIED,
+                           _("Only the registration office may work on a case"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gpointer
+inbox_job (PmStore  *self,
+           sqlite3  *db,
+           gpointer  data,
+           GError  **error)
+{
+  DeskQuery *query = data;
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!check_desk_viewer (query, error))
+    return NULL;
+  /* Names and districts only: the rest of a person (care grade, health
+   * notes) never reaches the desk. */
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT c.id, json_extract (p.data, '$.given_names') || ' ' || p.family_name, p.stadtteil,"
+                          " json_extract (s.data, '$.display_name')"
+                          " FROM cases c LEFT JOIN citizens p ON p.id = c.citizen_id"
+                          " LEFT JOIN staff s ON s.id = json_extract (c.data, '$.staff_id')"
+                          " ORDER BY c.captured_on DESC, c.created_at DESC, c.id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _pm_store_set_sql_error (error, db, "Reading the cases");
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PmRecord *kase = _pm_store_read_record (db, PM_TYPE_CASE, (const char *) sqlite3_column_text (stmt, 0), error);
+
+      if (kase == NULL)
+        {
+          sqlite3_finalize (stmt);
+          return NULL;
+        }
+      pm_record_set_string (kase, "person_name", (const char *) sqlite3_column_text (stmt, 1));
+      pm_record_set_string (kase, "stadtteil", (const char *) sqlite3_column_text (stmt, 2));
+      pm_record_set_string (kase, "staff_name", (const char *) sqlite3_column_text (stmt, 3));
+      g_ptr_array_add (cases, kase);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _pm_store_set_sql_error (error, db, "Reading the cases");
+      return NULL;
+    }
+  return g_steal_pointer (&cases);
+}
+
+/**
+ * pm_store_list_case_inbox_async:
+ *
+ * Every case, newest first, with the person's name, district and clerk
+ * filled in (the transient fields person_name, stadtteil and staff_name), for the registration
+ * office's inbox. Refused with %PM_ERROR_DENIED outside Einwohnerwesen.
+ * Listing is not a read of each case: opening one is (see
+ * pm_store_get_case_file_async()).
+ */
+void
+pm_store_list_case_inbox_async (PmStore             *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (PM_IS_STORE (self));
+  _pm_store_run_async (self, inbox_job, desk_query_new (self, NULL), (GDestroyNotify) desk_query_free,
+                       (GDestroyNotify) g_ptr_array_unref, pm_store_list_case_inbox_async,
+                       cancellable, callback, user_data);
+}
+
+GPtrArray *
+pm_store_list_case_inbox_finish (PmStore       *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+case_file_job (PmStore  *self,
+               sqlite3  *db,
+               gpointer  data,
+               GError  **error)
+{
+  DeskQuery *query = data;
+  g_autoptr(GPtrArray) file = g_ptr_array_new_with_free_func (g_object_unref);
+  PmViewer viewer = { query->role, query->department };
+  const char *visit_id;
+  PmRecord *kase;
+  PmRecord *citizen;
+  sqlite3_stmt *stmt = NULL;
+
+  if (!check_desk_viewer (query, error))
+    return NULL;
+  kase = _pm_store_read_record (db, PM_TYPE_CASE, query->id, error);
+  if (kase == NULL)
+    return NULL;
+  g_ptr_array_add (file, kase);
+  if (query->actor_id == NULL)
+    {
+      g_set_error_literal (error, PM_ERROR, PM_ERROR_DENIED, _("Nobody is signed in to change this case"));
+      return NULL;
+    }
+  /* Opening a case is a read worth recording. */
+  if (!_pm_store_insert_audit (self, db, query->actor_id, "read", kase, error))
+    return NULL;
+  citizen = _pm_store_read_record (db, PM_TYPE_CITIZEN, pm_record_get_string (kase, "citizen_id"), error);
+  if (citizen == NULL)
+    return NULL;
+  pm_access_filter (citizen, &viewer);
+  g_ptr_array_add (file, citizen);
+  visit_id = pm_record_get_string (kase, "visit_id");
+  if (visit_id)
+    {
+      PmRecord *visit = _pm_store_read_record (db, PM_TYPE_VISIT, visit_id, NULL);
+
+      if (visit)
+        g_ptr_array_add (file, visit);
+    }
+  if (sqlite3_prepare_v2 (db, "SELECT id FROM signatures WHERE record_id = ? LIMIT 1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, query->id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          PmRecord *signature = _pm_store_read_record (db, PM_TYPE_SIGNATURE,
+                                                       (const char *) sqlite3_column_text (stmt, 0), NULL);
+
+          if (signature)
+            g_ptr_array_add (file, signature);
+        }
+    }
+  sqlite3_finalize (stmt);
+  return g_steal_pointer (&file);
+}
+
+/**
+ * pm_store_get_case_file_async:
+ *
+ * Opens one case for the registration office (audited as a read): the
+ * result holds the case first, then its person (filtered for the viewer),
+ * then, where they exist, the visit it was captured on and its signature.
+ */
+void
+pm_store_get_case_file_async (PmStore             *self,
+                              const char          *case_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (PM_IS_STORE (self));
+  g_return_if_fail (case_id != NULL);
+  _pm_store_run_async (self, case_file_job, desk_query_new (self, case_id), (GDestroyNotify) desk_query_free,
+                       (GDestroyNotify) g_ptr_array_unref, pm_store_get_case_file_async,
+                       cancellable, callback, user_data);
+}
+
+GPtrArray *
+pm_store_get_case_file_finish (PmStore       *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -109,6 +109,22 @@ GPtrArray  *pm_store_advance_case_finish        (PmStore              *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
 
+void        pm_store_list_case_inbox_async      (PmStore              *self,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GPtrArray  *pm_store_list_case_inbox_finish     (PmStore              *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+void        pm_store_get_case_file_async        (PmStore              *self,
+                                                 const char           *case_id,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GPtrArray  *pm_store_get_case_file_finish       (PmStore              *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
 int         pm_store_default_case_days          (void);
 GPtrArray  *pm_store_purge_cases                (PmStore              *self,
                                                  int                   days,

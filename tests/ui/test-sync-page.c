@@ -18,6 +18,7 @@
 #include "pm-sync-page.h"
 #include "pm-sync-service.h"
 #include "pm-test-utils.h"
+#include "pm-ui-test-util.h"
 #include "pm-window.h"
 
 typedef struct
@@ -53,22 +54,6 @@ page_shows_expected (Fixture *f)
          pm_sync_page_get_n_issues (f->page) == f->expected_issues;
 }
 
-static GtkWidget *
-find_by_type (GtkWidget *widget,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_type (child, type);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 collect (GtkWidget *widget,
          GType      type,
@@ -102,31 +87,6 @@ find_button (Fixture    *f,
   return NULL;
 }
 
-/* Lets the frame clock draw what the page shows now. */
-static void
-settle_drawing (void)
-{
-  gint64 until = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-screenshot (void)
-{
-  const char *path = g_getenv ("PEPAMO_TEST_SCREENSHOT");
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = { "import", "-window", "root", path, NULL };
-  int status = 0;
-
-  if (path == NULL)
-    return;
-  settle_drawing ();
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error))
-    g_test_message ("No screenshot: %s", error->message);
-}
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -153,7 +113,7 @@ fixture_set_up (Fixture       *f,
   gtk_window_present (GTK_WINDOW (f->window));
   pm_window_set_store (f->window, f->store);
   wait_for (visits_loaded, f, "loading the day");
-  f->page = PM_SYNC_PAGE (find_by_type (GTK_WIDGET (f->window), PM_TYPE_SYNC_PAGE));
+  f->page = PM_SYNC_PAGE (pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_SYNC_PAGE));
   g_assert_nonnull (f->page);
 }
 
@@ -177,7 +137,7 @@ test_unsent_issue_dismiss (Fixture       *f,
   g_autoptr(JsonArray) results = json_array_new ();
   g_autoptr(JsonArray) issues = NULL;
   JsonObject *rejection = json_object_new ();
-  GtkWidget *indicator = find_by_type (GTK_WIDGET (f->window), PM_TYPE_SYNC_INDICATOR);
+  GtkWidget *indicator = pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_SYNC_INDICATOR);
   GtkWidget *button;
   int minimum = 0;
 
@@ -208,7 +168,7 @@ test_unsent_issue_dismiss (Fixture       *f,
   pm_sync_page_reload (f->page);
   wait_for (page_shows_expected, f, "listing the rejection");
   g_assert_cmpuint (count_rows (f), ==, (guint) f->expected_unsent);
-  screenshot ();
+  pm_ui_test_screenshot ();
 
   /* A person acts: the notice goes, in the store too. */
   button = find_button (f, "Acknowledged");
