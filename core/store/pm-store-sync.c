@@ -967,12 +967,21 @@ merge_answer (PmStore     *self,
   return result;
 }
 
+/* A step of the status machine: the status, with the reason and the
+ * history entry a step writes (pm-case-workflow.c), and nothing else. */
 static gboolean
 only_status_changes (JsonNode *changes)
 {
+  static const char * const step_fields[] = { "status", "status_reason", "status_history", NULL };
   JsonObject *object = changes ? json_node_get_object (changes) : NULL;
+  g_autoptr(GList) members = object ? json_object_get_members (object) : NULL;
 
-  return object && json_object_get_size (object) == 1 && json_object_has_member (object, "status");
+  if (object == NULL || !json_object_has_member (object, "status"))
+    return FALSE;
+  for (GList *l = members; l; l = l->next)
+    if (!g_strv_contains (step_fields, l->data))
+      return FALSE;
+  return TRUE;
 }
 
 /* The registration office asks for visits (a query, a hand-over) and adds

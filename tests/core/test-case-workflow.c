@@ -58,28 +58,16 @@ static const char signature_json[] =
   "\"signer_name\":\"Gertrud Krause\",\"strokes\":[[[0.1,0.5],[0.9,0.5]]],\"signed_at\":\"2026-11-16T10:00:00Z\"}";
 
 static void
-save_json (PmStore    *store,
-           GType       type,
-           const char *json)
-{
-  g_autoptr(PmRecord) record = pm_test_record_from_json (type, json);
-  g_autoptr(GError) error = NULL;
-
-  pm_store_save (store, record, &error);
-  g_assert_no_error (error);
-}
-
-static void
 fill (PmStore    *store,
       gboolean    with_next_visit)
 {
   pm_store_set_actor (store, PM_TEST_STAFF_ID, PM_ROLE_ADMIN, "it");
-  save_json (store, PM_TYPE_CITIZEN, citizen_json);
-  save_json (store, PM_TYPE_VISIT, origin_json);
+  pm_test_save_json (store, PM_TYPE_CITIZEN, citizen_json);
+  pm_test_save_json (store, PM_TYPE_VISIT, origin_json);
   if (with_next_visit)
-    save_json (store, PM_TYPE_VISIT, next_json);
-  save_json (store, PM_TYPE_CASE, case_json);
-  save_json (store, PM_TYPE_SIGNATURE, signature_json);
+    pm_test_save_json (store, PM_TYPE_VISIT, next_json);
+  pm_test_save_json (store, PM_TYPE_CASE, case_json);
+  pm_test_save_json (store, PM_TYPE_SIGNATURE, signature_json);
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include "pm-store-sync.h"
 #include "pm-sync-service.h"
+#include "pm-test-server.h"
 #include "pm-test-utils.h"
 
 typedef struct
@@ -20,55 +21,10 @@ typedef struct
   PmSyncService *service;
 } Fixture;
 
-static char *
-run_admin (const char *data_dir,
-           const char *role)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autoptr(GSubprocess) admin = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                                   &error, g_getenv ("PEPAMO_SERVER"), "--data-dir", data_dir,
-                                                   "admin", "enrol", "--role", role, "--city", "halle", NULL);
-  g_auto(GStrv) lines = NULL;
-
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (admin, NULL, NULL, &out, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (admin));
-  lines = g_strsplit (g_strstrip (out), "\n", -1);
-  return g_strdup (lines[g_strv_length (lines) - 1]);
-}
-
-static void
-start_server (Fixture    *f,
-              const char *data_dir)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-
-  f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                g_getenv ("PEPAMO_SERVER"), "--data-dir", data_dir,
-                                "--listen", "127.0.0.1:0", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  for (guint i = 0; i < 20 && f->base == NULL; i++)
-    {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      g_assert_nonnull (line);
-      if (g_str_has_prefix (line, "Listening on http://127.0.0.1:"))
-        f->base = g_strdup (line + strlen ("Listening on "));
-    }
-  g_assert_nonnull (f->base);
-}
-
 static void
 stop_server (Fixture *f)
 {
-  g_subprocess_send_signal (f->server, SIGTERM);
-  g_subprocess_wait (f->server, NULL, NULL);
-  g_clear_object (&f->server);
+  pm_test_server_stop (g_steal_pointer (&f->server));
 }
 
 static void
@@ -133,8 +89,8 @@ fixture_set_up (Fixture       *f,
 
   f->dir = pm_test_make_dir ();
   data_dir = g_build_filename (f->dir, "server", NULL);
-  token = run_admin (data_dir, "field");
-  start_server (f, data_dir);
+  token = pm_test_server_enrol (data_dir, "field");
+  f->server = pm_test_server_start (data_dir, &f->base);
   f->store = pm_test_open_store (f->dir);
   pm_store_set_actor (f->store, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
   g_assert_true (pm_store_enrol (f->store, f->base, token, "field", &error));
