@@ -22,12 +22,14 @@
 #include "pm-form-util.h"
 #include "pm-model.h"
 #include "pm-registration-desk.h"
+#include "pm-sync-indicator.h"
 
 struct _PmRegistrationDesk
 {
   AdwBin              parent_instance;
 
   PmStore            *store;
+  PmSyncStatus       *sync_status;
   GPtrArray          *cases;
   GCancellable       *cancellable;
   gboolean            loading;
@@ -41,6 +43,7 @@ struct _PmRegistrationDesk
   AdwLeaflet         *leaflet;
   GtkWidget          *inbox_pane;
   AdwWindowTitle     *inbox_title;
+  PmSyncIndicator    *sync_indicator;
   GtkMenuButton      *person_button;
   AdwButtonContent   *person_content;
   GtkSearchEntry     *search_entry;
@@ -371,6 +374,25 @@ folded_changed_cb (PmRegistrationDesk *self)
   pm_registration_case_set_back_visible (self->case_page, adw_leaflet_get_folded (self->leaflet));
 }
 
+/* The desk has no sync page: its sync indicator (which asks for
+ * "win.show-sync") syncs at once; the inbox follows when the sync is done. */
+static void
+sync_now_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  PmRegistrationDesk *self = PM_REGISTRATION_DESK (widget);
+
+  if (self->sync_status)
+    pm_sync_status_sync_now (self->sync_status);
+}
+
+static void
+synced_cb (PmRegistrationDesk *self)
+{
+  pm_registration_desk_reload (self);
+}
+
 static void
 pm_registration_desk_dispose (GObject *object)
 {
@@ -380,6 +402,7 @@ pm_registration_desk_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->cases, g_ptr_array_unref);
   g_clear_object (&self->store);
+  g_clear_object (&self->sync_status);
   G_OBJECT_CLASS (pm_registration_desk_parent_class)->dispose (object);
 }
 
@@ -428,11 +451,13 @@ pm_registration_desk_class_init (PmRegistrationDeskClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PM_TYPE_REGISTRATION_CASE);
+  g_type_ensure (PM_TYPE_SYNC_INDICATOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/de/halle/PePaMo/ui/pm-registration-desk.ui");
   gtk_widget_class_bind_template_child (widget_class, PmRegistrationDesk, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PmRegistrationDesk, leaflet);
   gtk_widget_class_bind_template_child (widget_class, PmRegistrationDesk, inbox_pane);
   gtk_widget_class_bind_template_child (widget_class, PmRegistrationDesk, inbox_title);
+  gtk_widget_class_bind_template_child (widget_class, PmRegistrationDesk, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, PmRegistrationDesk, person_button);
   gtk_widget_class_bind_template_child (widget_class, PmRegistrationDesk, person_content);
   gtk_widget_class_bind_template_child (widget_class, PmRegistrationDesk, search_entry);
@@ -449,6 +474,7 @@ pm_registration_desk_class_init (PmRegistrationDeskClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, reload_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.show-sync", NULL, sync_now_action);
 }
 
 static void
@@ -489,6 +515,20 @@ pm_registration_desk_set_store (PmRegistrationDesk *self,
   pm_registration_case_clear (self->case_page);
   adw_leaflet_set_visible_child (self->leaflet, self->inbox_pane);
   set_loading (self, FALSE);
+}
+
+void
+pm_registration_desk_set_sync_status (PmRegistrationDesk *self,
+                                      PmSyncStatus       *status)
+{
+  g_return_if_fail (PM_IS_REGISTRATION_DESK (self));
+
+  if (self->sync_status)
+    g_signal_handlers_disconnect_by_func (self->sync_status, synced_cb, self);
+  g_set_object (&self->sync_status, status);
+  pm_sync_indicator_set_status (self->sync_indicator, status);
+  if (status)
+    g_signal_connect_object (status, "notify::last-sync", G_CALLBACK (synced_cb), self, G_CONNECT_SWAPPED);
 }
 
 void

@@ -9,6 +9,7 @@
 
 #include "pm-registration-case.h"
 #include "pm-store.h"
+#include "pm-sync-status.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,8 @@ G_DECLARE_FINAL_TYPE (PmRegistrationDesk, pm_registration_desk, PM, REGISTRATION
 
 void                pm_registration_desk_set_store    (PmRegistrationDesk *self,
                                                        PmStore            *store);
+void                pm_registration_desk_set_sync_status (PmRegistrationDesk *self,
+                                                          PmSyncStatus       *status);
 void                pm_registration_desk_set_people   (PmRegistrationDesk *self,
                                                        GMenuModel         *menu,
                                                        const char         *acting_name);

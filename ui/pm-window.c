@@ -56,6 +56,7 @@ struct _PmWindow
   guint                 next_position;
   AdwButtonContent     *person_content;
   PmRegistrationDesk   *registration_desk; /* made when first needed */
+  PmSyncStatus         *sync_status;
 };
 
 G_DEFINE_FINAL_TYPE (PmWindow, pm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -482,6 +483,7 @@ update_desk (PmWindow *self)
   if (office && self->registration_desk == NULL)
     {
       self->registration_desk = g_object_new (PM_TYPE_REGISTRATION_DESK, NULL);
+      pm_registration_desk_set_sync_status (self->registration_desk, self->sync_status);
       gtk_stack_add_named (self->lock_stack, GTK_WIDGET (self->registration_desk), "registration-desk");
     }
   if (self->registration_desk == NULL)
@@ -502,6 +504,7 @@ pm_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->visits);
   g_clear_object (&self->store);
+  g_clear_object (&self->sync_status);
   G_OBJECT_CLASS (pm_window_parent_class)->dispose (object);
 }
 
@@ -612,6 +615,7 @@ pm_window_new (GtkApplication *application,
   PmWindow *self = g_object_new (PM_TYPE_WINDOW, "application", application, NULL);
 
   pm_sync_indicator_set_status (self->sync_indicator, sync_status);
+  g_set_object (&self->sync_status, sync_status);
   pm_sync_page_set_status (self->sync_page, sync_status);
   return self;
 }

@@ -19,6 +19,7 @@
 #include "pm-clock.h"
 #include "pm-demo.h"
 #include "pm-registration-desk.h"
+#include "pm-sync-indicator.h"
 #include "pm-sync-service.h"
 #include "pm-test-utils.h"
 #include "pm-ui-test-util.h"
@@ -206,6 +207,8 @@ static void
 test_other_roles_get_the_route (Fixture       *f,
                                 gconstpointer  data)
 {
+  GtkWidget *indicator;
+
   pm_store_set_actor (f->store, "d0000000-0000-4000-8000-000000000002", PM_ROLE_FIELD, "einwohnerwesen");
   pm_window_set_people (f->window, NULL, "Thomas Demo-Kaiser");
   g_assert_false (desk_shown (f));
@@ -216,6 +219,11 @@ test_other_roles_get_the_route (Fixture       *f,
   pm_window_set_people (f->window, NULL, "Jens Demo-Winter");
   g_assert_true (desk_shown (f));
   wait_for (inbox_loaded, f, "loading the inbox again");
+  /* The desk's sync indicator syncs; it does not lead back to the route. */
+  indicator = pm_ui_test_find_by_type (GTK_WIDGET (f->desk), PM_TYPE_SYNC_INDICATOR);
+  g_assert_nonnull (indicator);
+  g_signal_emit_by_name (indicator, "clicked");
+  g_assert_true (desk_shown (f));
   /* Locking drops the desk's cases. */
   pm_window_lock (f->window);
   g_assert_false (desk_shown (f));
