@@ -182,6 +182,31 @@ test_open_visit (Fixture       *f,
                    ==, pm_record_get_string (first, "persons"));
 }
 
+/* A task the registration office put on a visit reaches the van's page. */
+static void
+test_visit_notes_shown (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(PmRecord) first = g_list_model_get_item (pm_window_get_visits (f->window), 0);
+  g_autoptr(PmRecord) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page;
+
+  pm_store_set_actor (f->store, PM_TEST_STAFF_ID, PM_ROLE_ADMIN, "it");
+  stored = pm_store_get (f->store, PM_TYPE_VISIT, pm_record_get_id (first), &error);
+  g_assert_no_error (error);
+  pm_record_set_string (stored, "notes", "Rückfrage des Einwohnerwesens (Personalausweis): Geburtsurkunde fehlt");
+  pm_store_save (f->store, stored, &error);
+  g_assert_no_error (error);
+  pm_window_set_store (f->window, f->store);
+  wait_for (visits_loaded, f, "loading the day again");
+
+  g_assert_true (gtk_widget_activate_action (find_route_list (GTK_WIDGET (f->window)), "list.activate-item", "u", 0));
+  wait_for (detail_shown, f, "the visit's detail page");
+  page = pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE);
+  g_assert_true (has_row_titled (page, "Notes and tasks"));
+}
+
 static void
 test_day_navigation (Fixture       *f,
                      gconstpointer  data)
@@ -699,6 +724,7 @@ main (int    argc,
 
   g_test_add ("/ui/route-of-today", Fixture, NULL, fixture_set_up, test_route_of_today, fixture_tear_down);
   g_test_add ("/ui/open-visit", Fixture, NULL, fixture_set_up, test_open_visit, fixture_tear_down);
+  g_test_add ("/ui/visit-notes-shown", Fixture, NULL, fixture_set_up, test_visit_notes_shown, fixture_tear_down);
   g_test_add ("/ui/day-navigation", Fixture, NULL, fixture_set_up, test_day_navigation, fixture_tear_down);
   g_test_add ("/ui/lock-drops-data", Fixture, NULL, fixture_set_up, test_lock_drops_data, fixture_tear_down);
   g_test_add ("/ui/visit-actions", Fixture, NULL, fixture_set_up, test_visit_actions, fixture_tear_down);
