@@ -273,8 +273,19 @@ show_cases (PmRegistrationDesk *self)
 {
   g_autofree char *search = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
   g_autofree char *needle = *search ? g_utf8_casefold (search, -1) : NULL;
-  g_autofree char *day = pm_form_parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_filter)));
+  const char *day_text = gtk_editable_get_text (GTK_EDITABLE (self->date_filter));
+  g_autofree char *day = pm_form_parse_date (day_text);
   GtkWidget *child;
+
+  /* A day that cannot be read (the parser hands it back as typed) filters
+   * nothing, and says so. */
+  if (day && g_strcmp0 (day, day_text) == 0 && !(strlen (day) == 10 && day[4] == '-' && day[7] == '-'))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->date_filter), "error");
+      g_clear_pointer (&day, g_free);
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->date_filter), "error");
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->case_list))) != NULL)
     gtk_list_box_remove (self->case_list, child);

@@ -37,6 +37,8 @@ typedef struct
   char               *case_id;
   guint               received;
   guint               in_progress;
+  const char         *number;
+  guint               expected;
 } Fixture;
 
 static void
@@ -230,6 +232,67 @@ test_other_roles_get_the_route (Fixture       *f,
   g_assert_cmpuint (pm_registration_desk_get_n_shown (f->desk), ==, 0);
 }
 
+static gboolean
+shows_expected (Fixture *f)
+{
+  return pm_registration_desk_get_n_shown (f->desk) == f->expected;
+}
+
+static guint
+count_cases (Fixture    *f,
+             const char *field,
+             const char *value)
+{
+  g_autoptr(GPtrArray) cases = pm_store_list (f->store, PM_TYPE_CASE, NULL);
+  guint n = 0;
+
+  for (guint i = 0; i < cases->len; i++)
+    if (g_strcmp0 (pm_record_get_string (g_ptr_array_index (cases, i), field), value) == 0)
+      n++;
+  return n;
+}
+
+/* Search, status and day narrow the inbox; an unreadable day is marked. */
+static void
+test_filters (Fixture       *f,
+              gconstpointer  data)
+{
+  GtkWidget *date = pm_ui_test_find_by_type (GTK_WIDGET (f->desk), GTK_TYPE_ENTRY);
+  GtkWidget *status = pm_ui_test_find_by_type (GTK_WIDGET (f->desk), GTK_TYPE_DROP_DOWN);
+  GtkWidget *search = pm_ui_test_find_by_type (GTK_WIDGET (f->desk), GTK_TYPE_SEARCH_ENTRY);
+  g_autoptr(PmRecord) kase = pm_store_get (f->store, PM_TYPE_CASE, f->case_id, NULL);
+  const char *captured_on = pm_record_get_string (kase, "captured_on");
+  g_autofree char *german = g_strdup_printf ("%.2s.%.2s.%.4s", captured_on + 8, captured_on + 5, captured_on);
+  guint total = pm_registration_desk_get_n_shown (f->desk);
+
+  g_autoptr(GPtrArray) all = pm_store_list (f->store, PM_TYPE_CASE, NULL);
+
+  g_assert_cmpuint (total, ==, all->len);
+  gtk_editable_set_text (GTK_EDITABLE (date), german);
+  g_assert_cmpuint (pm_registration_desk_get_n_shown (f->desk), ==, count_cases (f, "captured_on", captured_on));
+  g_assert_cmpuint (pm_registration_desk_get_n_shown (f->desk), <, total);
+  gtk_editable_set_text (GTK_EDITABLE (date), "gestern");
+  g_assert_true (gtk_widget_has_css_class (date, "error"));
+  g_assert_cmpuint (pm_registration_desk_get_n_shown (f->desk), ==, total);
+  gtk_editable_set_text (GTK_EDITABLE (date), "");
+
+  /* Item 2 of the status filter is "in progress" (after "all" and "received"). */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (status), 2);
+  g_assert_cmpuint (pm_registration_desk_get_n_shown (f->desk), ==, count_cases (f, "status", "in_progress"));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (status), 0);
+
+  /* A case number finds its case (the search waits for typing to pause). */
+  for (guint i = 0; i < all->len && f->number == NULL; i++)
+    f->number = pm_record_get_string (g_ptr_array_index (all, i), "registration_number");
+  g_assert_nonnull (f->number);
+  f->expected = count_cases (f, "registration_number", f->number);
+  gtk_editable_set_text (GTK_EDITABLE (search), f->number);
+  wait_for (shows_expected, f, "searching a case number");
+  f->expected = 0;
+  gtk_editable_set_text (GTK_EDITABLE (search), "Niemand Sonst");
+  wait_for (shows_expected, f, "searching a name nobody has");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -251,6 +314,7 @@ main (int   argc,
 
   g_test_add ("/ui/registration-desk/open-and-take-into-work", Fixture, NULL, fixture_set_up,
               test_open_and_take_into_work, fixture_tear_down);
+  g_test_add ("/ui/registration-desk/filters", Fixture, NULL, fixture_set_up, test_filters, fixture_tear_down);
   g_test_add ("/ui/registration-desk/other-roles-get-the-route", Fixture, NULL, fixture_set_up,
               test_other_roles_get_the_route, fixture_tear_down);
   return g_test_run ();
