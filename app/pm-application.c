@@ -92,13 +92,13 @@ make_demo_store (const char  *path,
   g_autofree char *today = pm_clock_today ();
 
   /* The van's two staff can unlock the demo, like a real van laptop, and
-   * the dispatch office's staff member shows the dispatch desk. */
+   * so can each office's staff member, to show that office's desk. */
   keys = pm_crypt_create (path, staff[0].id, staff[0].display_name, staff[0].department,
                           PM_DEMO_PASSPHRASE, NULL, &recovery, error);
   if (keys == NULL)
     return FALSE;
   for (guint i = 1; i < n_staff; i++)
-    if ((i == 1 || g_str_equal (staff[i].role, "dispatch")) &&
+    if ((i == 1 || !g_str_equal (staff[i].role, "field") && !g_str_equal (staff[i].role, "admin")) &&
         !pm_crypt_add_slot (path, keys, staff[i].id, staff[i].display_name, staff[i].department,
                             PM_DEMO_PASSPHRASE, NULL, error))
       return FALSE;
@@ -338,6 +338,30 @@ act_as (PmApplication *self,
     }
 }
 
+/* The deletion period runs on every unlock: a case's details do not stay on
+ * the laptop longer than the city's rules allow. */
+static int
+case_deletion_days (PmApplication *self)
+{
+  int days = self->settings ? g_settings_get_int (self->settings, "case-deletion-days") : -1;
+
+  return days >= 0 ? days : pm_store_default_case_days ();
+}
+
+static void
+purged_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) cases = pm_store_purge_cases_finish (PM_STORE (source), result, &error);
+
+  if (cases == NULL)
+    g_warning ("Deleting cases past their deletion period failed: %s", error->message);
+  else if (cases->len > 0)
+    g_message ("Deleted %u cases past their deletion period", cases->len);
+}
+
 static void
 unlocked_cb (GObject      *source,
              GAsyncResult *result,
@@ -369,6 +393,7 @@ unlocked_cb (GObject      *source,
     }
   self->store = g_steal_pointer (&store);
   act_as (self, data->staff_id);
+  pm_store_purge_cases_async (self->store, case_deletion_days (self), NULL, purged_cb, NULL);
   pm_window_set_store (self->window, self->store);
   /* Sync runs only while unlocked: catch up now. */
   pm_sync_service_set_store (self->sync_service, self->store);

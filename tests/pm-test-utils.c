@@ -80,6 +80,19 @@ pm_test_record_from_json (GType       type,
   return record;
 }
 
+/* Saves the record @json describes, as the store's current actor. */
+void
+pm_test_save_json (PmStore    *store,
+                   GType       type,
+                   const char *json)
+{
+  g_autoptr(PmRecord) record = pm_test_record_from_json (type, json);
+  g_autoptr(GError) error = NULL;
+
+  pm_store_save (store, record, &error);
+  g_assert_no_error (error);
+}
+
 static gboolean
 tick_cb (gpointer data)
 {

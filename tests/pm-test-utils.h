@@ -23,6 +23,9 @@ sqlite3 *pm_test_open_raw      (const char *path);
 PmStore *pm_test_open_store    (const char *dir);
 PmRecord *pm_test_record_from_json (GType       type,
                                     const char *json);
+void     pm_test_save_json     (PmStore    *store,
+                                GType       type,
+                                const char *json);
 void     pm_test_wait_until    (gboolean   (*done) (gpointer data),
                                 gpointer     data,
                                 const char  *what);

@@ -638,6 +638,9 @@ pm_visit_page_show_visit (PmVisitPage *self,
   adw_action_row_set_subtitle (self->facility_row, pm_record_get_string (record, "facility_contact"));
 
   show_services (self, record);
+  /* Dispatch's notes and the registration office's tasks (a query, a hand-over). */
+  if (pm_record_get_string (record, "notes"))
+    add_row (self, self->services_group, _("Notes and tasks"), pm_record_get_string (record, "notes"));
 
   ids = pm_record_get_strv (record, "citizen_ids");
   for (guint i = 0; ids && ids[i]; i++)

@@ -18,6 +18,7 @@
 #include "pm-form-page.h"
 #include "pm-model.h"
 #include "pm-pdf-records.h"
+#include "pm-registration-desk.h"
 #include "pm-sync-indicator.h"
 #include "pm-sync-page.h"
 #include "pm-ui-labels.h"
@@ -56,6 +57,8 @@ struct _PmWindow
   guint                 next_position;
   AdwButtonContent     *person_content;
   PmDispatchDesk       *dispatch_desk;
+  PmRegistrationDesk   *registration_desk; /* made when first needed */
+  PmSyncStatus         *sync_status;
 };
 
 G_DEFINE_FINAL_TYPE (PmWindow, pm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -481,6 +484,7 @@ pm_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->visits);
   g_clear_object (&self->store);
+  g_clear_object (&self->sync_status);
   G_OBJECT_CLASS (pm_window_parent_class)->dispose (object);
 }
 
@@ -591,27 +595,50 @@ pm_window_new (GtkApplication *application,
   PmWindow *self = g_object_new (PM_TYPE_WINDOW, "application", application, NULL);
 
   pm_sync_indicator_set_status (self->sync_indicator, sync_status);
+  g_set_object (&self->sync_status, sync_status);
   pm_sync_page_set_status (self->sync_page, sync_status);
   return self;
 }
 
-/* The dispatch office plans the week at its desk instead of the route. */
+/* The offices work at their desks instead of the van's route (dispatch plans
+ * the week, the registration office works through its cases); the desk
+ * follows the acting person. Desks are made when first needed. */
 static void
 show_role_desk (PmWindow *self)
 {
-  gboolean dispatch = self->store && pm_store_get_actor_role (self->store) == PM_ROLE_DISPATCH;
+  PmRole role = self->store ? pm_store_get_actor_role (self->store) : PM_ROLE_INVALID;
+  GMenuModel *people = gtk_menu_button_get_menu_model (self->person_button);
+  const char *acting = adw_button_content_get_label (self->person_content);
+  const char *page = "main";
 
-  if (dispatch && self->dispatch_desk == NULL)
+  if (role == PM_ROLE_DISPATCH && self->dispatch_desk == NULL)
     {
       self->dispatch_desk = pm_dispatch_desk_new ();
       gtk_stack_add_named (self->lock_stack, GTK_WIDGET (self->dispatch_desk), "dispatch");
-      pm_dispatch_desk_set_people (self->dispatch_desk, gtk_menu_button_get_menu_model (self->person_button),
-                                   adw_button_content_get_label (self->person_content));
+    }
+  if (role == PM_ROLE_EINWOHNERWESEN && self->registration_desk == NULL)
+    {
+      self->registration_desk = g_object_new (PM_TYPE_REGISTRATION_DESK, NULL);
+      pm_registration_desk_set_sync_status (self->registration_desk, self->sync_status);
+      gtk_stack_add_named (self->lock_stack, GTK_WIDGET (self->registration_desk), "registration-desk");
     }
   if (self->dispatch_desk)
-    pm_dispatch_desk_set_store (self->dispatch_desk, dispatch ? self->store : NULL);
+    {
+      pm_dispatch_desk_set_people (self->dispatch_desk, people, acting);
+      pm_dispatch_desk_set_store (self->dispatch_desk, role == PM_ROLE_DISPATCH ? self->store : NULL);
+    }
+  if (self->registration_desk)
+    {
+      pm_registration_desk_set_people (self->registration_desk, people, acting);
+      pm_registration_desk_set_store (self->registration_desk,
+                                      role == PM_ROLE_EINWOHNERWESEN ? self->store : NULL);
+    }
+  if (role == PM_ROLE_DISPATCH)
+    page = "dispatch";
+  else if (role == PM_ROLE_EINWOHNERWESEN)
+    page = "registration-desk";
   if (self->store)
-    gtk_stack_set_visible_child_name (self->lock_stack, dispatch ? "dispatch" : "main");
+    gtk_stack_set_visible_child_name (self->lock_stack, page);
 }
 
 /* With a store, the route shows; without one, the unlock page. */
@@ -683,8 +710,6 @@ pm_window_set_people (PmWindow   *self,
 {
   g_return_if_fail (PM_IS_WINDOW (self));
   pm_ui_show_person (self->person_button, GTK_WIDGET (self->person_content), menu, acting_name);
-  if (self->dispatch_desk)
-    pm_dispatch_desk_set_people (self->dispatch_desk, menu, acting_name);
   show_role_desk (self);
   if (self->store)
     reload (self);

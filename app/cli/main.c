@@ -12,6 +12,7 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "pm-cli-cases.h"
 #include "pm-cli-common.h"
 #include "pm-cli-dispatch.h"
 #include "pm-cli-docs.h"
@@ -62,6 +63,9 @@ static const Command commands[] = {
   { "receipt", pm_cli_receipt, N_("Write a case's receipt as PDF") },
   { "care-plan", pm_cli_care_plan, N_("Write a counselling record's care plan as PDF") },
   { "cash-closure", pm_cli_cash_closure, N_("Write the cash closure of a day as PDF") },
+  { "handover", pm_cli_handover, N_("Print a day's cases for the registration system as JSON") },
+  { "handover-sheet", pm_cli_handover_sheet, N_("Write a case's pre-registration sheet as PDF") },
+  { "purge", pm_cli_purge, N_("Delete cases past their deletion period") },
   { "letter", pm_cli_letter, N_("Write a visit's appointment letter as PDF") },
   { "day-sheet", pm_cli_day_sheet, N_("Write the van's day sheet as PDF") },
   { "services", pm_cli_services, N_("List the services, their codes and options") },
@@ -87,7 +91,7 @@ print_help (void)
   printf (_("  -h, --help       Show this help\n\n"));
   printf (_("Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    printf ("  %-12s %s\n", commands[i].name, _(commands[i].summary));
+    printf ("  %-15s %s\n", commands[i].name, _(commands[i].summary));
   printf (_("\nRun “pepamo-cli COMMAND --help” for a command's options.\n"
             "Passphrases come from PEPAMO_PASSPHRASE or a prompt on a terminal.\n"
             "Exit status: 0 ok, 1 failed, 2 usage.\n"));

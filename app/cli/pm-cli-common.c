@@ -191,3 +191,21 @@ pm_cli_pad (const char *text,
     g_string_append_c (padded, ' ');
   return g_string_free (padded, FALSE);
 }
+
+/* Writes @text (mode 0600: it may carry personal data) to @output, or to
+ * standard output when @output is NULL. */
+int
+pm_cli_write_text (const char *output,
+                   const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (output == NULL)
+    {
+      printf ("%s\n", text);
+      return PM_CLI_OK;
+    }
+  if (!g_file_set_contents_full (output, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    return pm_cli_fail ("%s", error->message);
+  return PM_CLI_OK;
+}

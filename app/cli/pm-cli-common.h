@@ -39,6 +39,8 @@ PmCliSecret *pm_cli_read_new_secret (const char   *env_name,
                                      GError      **error);
 void  pm_cli_secret_free (PmCliSecret  *secret);
 char *pm_cli_store_path  (const char   *data_dir);
+int   pm_cli_write_text  (const char   *output,
+                          const char   *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PmCliSecret, pm_cli_secret_free)
 

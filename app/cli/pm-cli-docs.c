@@ -87,19 +87,48 @@ pm_cli_cash_closure (const char  *data_dir,
   return PM_CLI_OK;
 }
 
-/* One record's document: the record opens as in the app, audited. */
+typedef gboolean (*WriteFunc) (PmStore     *store,
+                               GType        type,
+                               const char  *id,
+                               const char  *path,
+                               GError     **error);
+
+/* The record opens as in the app, audited. */
+static gboolean
+write_record_document (PmStore     *store,
+                       GType        type,
+                       const char  *id,
+                       const char  *path,
+                       GError     **error)
+{
+  g_autoptr(PmRecord) record = pm_store_get (store, type, id, error);
+
+  return record != NULL && pm_pdf_write_for_record (store, record, path, error);
+}
+
+static gboolean
+write_handover_sheet (PmStore     *store,
+                      GType        type,
+                      const char  *id,
+                      const char  *path,
+                      GError     **error)
+{
+  return pm_pdf_write_handover_sheet (store, id, path, error);
+}
+
+/* One record's document, named by its id. */
 static int
 write_document (const char  *data_dir,
                 int          argc,
                 char       **argv,
                 const char  *summary,
-                GType        type)
+                GType        type,
+                WriteFunc    write)
 {
   g_autofree char *output = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (_("ID"));
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
-  g_autoptr(PmRecord) record = NULL;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PDF to write"), N_("FILE") },
     { NULL }
@@ -119,8 +148,7 @@ write_document (const char  *data_dir,
   store = pm_cli_open_store (data_dir, &error);
   if (store == NULL)
     return pm_cli_fail ("%s", error->message);
-  record = pm_store_get (store, type, id, &error);
-  if (record == NULL || !pm_pdf_write_for_record (store, record, output, &error))
+  if (!write (store, type, id, output, &error))
     return pm_cli_fail ("%s", error->message);
   return PM_CLI_OK;
 }
@@ -131,7 +159,7 @@ pm_cli_receipt (const char  *data_dir,
                 char       **argv)
 {
   return write_document (data_dir, argc, argv, _("Write the citizen's receipt for a case as PDF."),
-                         PM_TYPE_CASE);
+                         PM_TYPE_CASE, write_record_document);
 }
 
 int
@@ -140,5 +168,15 @@ pm_cli_care_plan (const char  *data_dir,
                   char       **argv)
 {
   return write_document (data_dir, argc, argv, _("Write the care plan (Versorgungsplan) of a counselling record as PDF."),
-                         PM_TYPE_COUNSELLING_RECORD);
+                         PM_TYPE_COUNSELLING_RECORD, write_record_document);
+}
+
+int
+pm_cli_handover_sheet (const char  *data_dir,
+                       int          argc,
+                       char       **argv)
+{
+  return write_document (data_dir, argc, argv,
+                         _("Write a case's pre-registration sheet for the registration system as PDF."),
+                         PM_TYPE_CASE, write_handover_sheet);
 }

@@ -18,5 +18,8 @@ int pm_cli_receipt      (const char  *data_dir,
 int pm_cli_care_plan    (const char  *data_dir,
                          int          argc,
                          char       **argv);
+int pm_cli_handover_sheet (const char  *data_dir,
+                           int          argc,
+                           char       **argv);
 
 G_END_DECLS

@@ -317,13 +317,5 @@ pm_cli_export (const char  *data_dir,
   if (root == NULL)
     return pm_cli_fail ("%s", error->message);
   text = json_to_string (root, TRUE);
-
-  if (output)
-    {
-      if (!g_file_set_contents_full (output, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-        return pm_cli_fail ("%s", error->message);
-      return PM_CLI_OK;
-    }
-  printf ("%s\n", text);
-  return PM_CLI_OK;
+  return pm_cli_write_text (output, text);
 }

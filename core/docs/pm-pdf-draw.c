@@ -7,7 +7,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pm-pdf.h"
@@ -121,4 +123,35 @@ pm_signature_draw (cairo_t    *cr,
     }
   cairo_restore (cr);
   return TRUE;
+}
+
+/* "YYYY-MM-DD…" in the documents' date format; other text as it is. */
+char *
+pm_format_date (const char *iso)
+{
+  int year, month, day;
+  GDate date;
+  char text[64];
+
+  if (iso == NULL)
+    return NULL;
+  if (sscanf (iso, "%4d-%2d-%2d", &year, &month, &day) != 3 || !g_date_valid_dmy (day, month, year))
+    return g_strdup (iso);
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, day, month, year);
+  /* Translators: date in documents, strftime; German: "%d.%m.%Y" */
+  if (g_date_strftime (text, sizeof text, _("%Y-%m-%d"), &date) == 0)
+    return g_strdup (iso);
+  return g_strdup (text);
+}
+
+/* The local day of a UTC timestamp, in the documents' date format. */
+char *
+pm_format_timestamp_day (const char *timestamp)
+{
+  g_autoptr(GDateTime) utc = timestamp ? g_date_time_new_from_iso8601 (timestamp, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+  g_autofree char *day = local ? g_date_time_format (local, "%Y-%m-%d") : NULL;
+
+  return pm_format_date (day ? day : timestamp);
 }

@@ -12,14 +12,17 @@
 #include <glib/gi18n-lib.h>
 
 #include "pm-error.h"
+#include "pm-handover.h"
 #include "pm-model.h"
 #include "pm-pdf-records.h"
 #include "pm-pdf.h"
 
-static PmRecord *
-signature_of (PmStore   *store,
-              PmRecord  *record,
-              GError   **error)
+/* The signature given for @record, or NULL (with @error set only when the
+ * store failed). */
+PmRecord *
+pm_pdf_find_signature (PmStore   *store,
+                       PmRecord  *record,
+                       GError   **error)
 {
   g_autoptr(GPtrArray) signatures = pm_store_list (store, PM_TYPE_SIGNATURE, error);
 
@@ -50,7 +53,7 @@ pm_pdf_write_for_record (PmStore     *store,
   if (PM_IS_CASE (record))
     {
       g_autoptr(GError) missing = NULL;
-      g_autoptr(PmRecord) signature = signature_of (store, record, &missing);
+      g_autoptr(PmRecord) signature = pm_pdf_find_signature (store, record, &missing);
 
       return pm_pdf_write_receipt (path, record, citizen, signature, error);
     }
@@ -60,6 +63,19 @@ pm_pdf_write_for_record (PmStore     *store,
 
     return pm_pdf_write_care_plan (path, record, citizen, counsellor, error);
   }
+}
+
+/* The pre-registration sheet is drawn from the hand-over object, so the
+ * sheet and the JSON export always carry the same fields. */
+gboolean
+pm_pdf_write_handover_sheet (PmStore     *store,
+                             const char  *case_id,
+                             const char  *path,
+                             GError     **error)
+{
+  g_autoptr(JsonObject) handover = pm_handover_case_json (store, case_id, "print", error);
+
+  return handover != NULL && pm_pdf_write_preregistration (path, handover, error);
 }
 
 /* "Versorgungsplan-Muster-2026-11-22.pdf" in the documents folder. */

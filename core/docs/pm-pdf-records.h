@@ -15,5 +15,12 @@ gboolean pm_pdf_write_for_record (PmStore     *store,
                                   GError     **error);
 char    *pm_pdf_default_path     (PmRecord    *record,
                                   PmRecord    *citizen);
+PmRecord *pm_pdf_find_signature  (PmStore     *store,
+                                  PmRecord    *record,
+                                  GError     **error);
+gboolean pm_pdf_write_handover_sheet (PmStore     *store,
+                                      const char  *case_id,
+                                      const char  *path,
+                                      GError     **error);
 
 G_END_DECLS

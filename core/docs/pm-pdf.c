@@ -23,11 +23,13 @@
 #include "pm-citizen.h"
 #include "pm-city.h"
 #include "pm-counselling-record.h"
+#include "pm-handover.h"
 #include "pm-json-util.h"
 #include "pm-pdf-layout.h"
 #include "pm-pdf.h"
 #include "pm-signature.h"
 #include "pm-staff.h"
+#include "pm-status.h"
 
 typedef struct
 {
@@ -100,44 +102,13 @@ lookup_label (const Label *labels,
   return id;
 }
 
-/* "YYYY-MM-DD…" in the documents' date format; other text as it is. */
-static char *
-format_date (const char *iso)
-{
-  int year, month, day;
-  GDate date;
-  char text[64];
-
-  if (iso == NULL)
-    return NULL;
-  if (sscanf (iso, "%4d-%2d-%2d", &year, &month, &day) != 3 || !g_date_valid_dmy (day, month, year))
-    return g_strdup (iso);
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, day, month, year);
-  /* Translators: date in documents, strftime; German: "%d.%m.%Y" */
-  if (g_date_strftime (text, sizeof text, _("%Y-%m-%d"), &date) == 0)
-    return g_strdup (iso);
-  return g_strdup (text);
-}
-
-/* The local day of a UTC timestamp, in the documents' date format. */
-static char *
-format_timestamp_day (const char *timestamp)
-{
-  g_autoptr(GDateTime) utc = timestamp ? g_date_time_new_from_iso8601 (timestamp, NULL) : NULL;
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-  g_autofree char *day = local ? g_date_time_format (local, "%Y-%m-%d") : NULL;
-
-  return format_date (day ? day : timestamp);
-}
-
 /* The local day and time of a UTC timestamp. */
 static char *
 format_date_time (const char *timestamp)
 {
   g_autoptr(GDateTime) utc = timestamp ? g_date_time_new_from_iso8601 (timestamp, NULL) : NULL;
   g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-  g_autofree char *day = format_timestamp_day (timestamp);
+  g_autofree char *day = pm_format_timestamp_day (timestamp);
   g_autofree char *time = local ? g_date_time_format (local, "%H:%M") : NULL;
 
   return time ? g_strdup_printf ("%s %s", day, time) : g_steal_pointer (&day);
@@ -254,8 +225,8 @@ draw_care_plan_people (PmPdfLayout *layout,
   g_autoptr(GPtrArray) rows = pm_pdf_rows_new ();
   g_autofree char *name = person_name (plan->citizen);
   g_autofree char *address = person_address (plan->citizen);
-  g_autofree char *birth = format_date (pm_record_get_string (plan->citizen, "birth_date"));
-  g_autofree char *day = format_timestamp_day (pm_record_get_created_at (plan->counselling));
+  g_autofree char *birth = pm_format_date (pm_record_get_string (plan->citizen, "birth_date"));
+  g_autofree char *day = pm_format_timestamp_day (pm_record_get_created_at (plan->counselling));
   g_autofree char *grade = care_grade_text (pm_record_get_string (plan->counselling, "care_grade"));
   const char * const *participants = pm_record_get_strv (plan->counselling, "participants");
   g_autofree char *took_part = participants ? g_strjoinv (", ", (char **) participants) : NULL;
@@ -303,7 +274,7 @@ draw_measures (PmPdfLayout *layout,
 
       if (measure == NULL)
         continue;
-      due = format_date (pm_json_get_string (measure, "due"));
+      due = pm_format_date (pm_json_get_string (measure, "due"));
       pm_pdf_rows_add (rows, 3, pm_json_get_string (measure, "measure"), pm_json_get_string (measure, "who"), due);
     }
   if (rows->len == 0)
@@ -329,7 +300,7 @@ draw_referrals (PmPdfLayout *layout,
         continue;
       if (i == 0)
         pm_pdf_layout_heading (layout, _("We have put you in touch with"));
-      date = format_date (pm_json_get_string (referral, "date"));
+      date = pm_format_date (pm_json_get_string (referral, "date"));
       line = date ? g_strdup_printf ("%s (%s)", pm_json_get_string (referral, "to"), date)
                   : g_strdup (pm_json_get_string (referral, "to"));
       draw_bullets (layout, line);
@@ -347,7 +318,7 @@ build_care_plan (PmPdfLayout  *layout,
   g_autoptr(GPtrArray) contact = pm_pdf_rows_new ();
   const char * const *topics = pm_record_get_strv (plan->counselling, "topics");
   const char *results = pm_record_get_string (plan->counselling, "results");
-  g_autofree char *follow_up = format_date (pm_record_get_string (plan->counselling, "follow_up_date"));
+  g_autofree char *follow_up = pm_format_date (pm_record_get_string (plan->counselling, "follow_up_date"));
 
   if (!get_json_array (plan->counselling, "measures", &measures, error) ||
       !get_json_array (plan->counselling, "referrals", &referrals, error))
@@ -449,31 +420,6 @@ service_name (PmRecord *kase)
   return service_label (pm_record_get_string (kase, "service"));
 }
 
-/* The catalogue's names of the case's options, comma-separated. */
-static char *
-option_names (PmRecord *kase)
-{
-  const PmService *service = pm_catalogue_lookup_service (pm_catalogue_get_default (),
-                                                          pm_record_get_string (kase, "service"));
-  const char * const *options = pm_record_get_strv (kase, "options");
-  GString *names = g_string_new (NULL);
-
-  for (guint i = 0; options && options[i]; i++)
-    {
-      const char *name = options[i];
-
-      for (guint j = 0; service && j < service->options->len; j++)
-        {
-          PmServiceOption *option = &g_array_index (service->options, PmServiceOption, j);
-
-          if (g_str_equal (option->id, options[i]))
-            name = option->name;
-        }
-      g_string_append_printf (names, "%s%s", i ? ", " : "", name);
-    }
-  return g_string_free (names, names->len == 0);
-}
-
 static void
 draw_receipt_fee (PmPdfLayout *layout,
                   PmRecord    *kase)
@@ -519,10 +465,12 @@ draw_receipt_next (PmPdfLayout *layout,
 }
 
 static void
-draw_signature (PmPdfLayout *layout,
-                PmRecord    *signature)
+draw_signature_strokes (PmPdfLayout *layout,
+                        const char  *strokes,
+                        const char  *signer,
+                        const char  *signed_at)
 {
-  g_autofree char *day = format_timestamp_day (pm_record_get_string (signature, "signed_at"));
+  g_autofree char *day = pm_format_timestamp_day (signed_at);
   g_autofree char *caption = NULL;
   double x, y, width;
   cairo_t *cr;
@@ -530,14 +478,23 @@ draw_signature (PmPdfLayout *layout,
   pm_pdf_layout_heading (layout, _("Signature"));
   cr = pm_pdf_layout_reserve (layout, 110, &x, &y, &width);
   width = MIN (width, 330);
-  pm_signature_draw (cr, pm_record_get_string (signature, "strokes"), x, y, width, 100);
+  pm_signature_draw (cr, strokes, x, y, width, 100);
   cairo_set_line_width (cr, 0.8);
   cairo_move_to (cr, x, y + 104);
   cairo_line_to (cr, x + width, y + 104);
   cairo_stroke (cr);
   /* Translators: under a signature; the first %s is a name, the second a date */
-  caption = g_strdup_printf (_("Signed by %s on %s"), pm_record_get_string (signature, "signer_name") ?: "", day ?: "");
+  caption = g_strdup_printf (_("Signed by %s on %s"), signer ?: "", day ?: "");
   pm_pdf_layout_text (layout, PM_PDF_STYLE_SMALL, caption);
+}
+
+static void
+draw_signature (PmPdfLayout *layout,
+                PmRecord    *signature)
+{
+  draw_signature_strokes (layout, pm_record_get_string (signature, "strokes"),
+                          pm_record_get_string (signature, "signer_name"),
+                          pm_record_get_string (signature, "signed_at"));
 }
 
 static gboolean
@@ -549,9 +506,11 @@ build_receipt (PmPdfLayout  *layout,
   g_autoptr(GPtrArray) rows = pm_pdf_rows_new ();
   g_autoptr(GPtrArray) contact = pm_pdf_rows_new ();
   g_autofree char *name = person_name (receipt->citizen);
-  g_autofree char *birth = format_date (pm_record_get_string (receipt->citizen, "birth_date"));
-  g_autofree char *day = format_date (pm_record_get_string (receipt->kase, "captured_on"));
-  g_autofree char *options = option_names (receipt->kase);
+  g_autofree char *birth = pm_format_date (pm_record_get_string (receipt->citizen, "birth_date"));
+  g_autofree char *day = pm_format_date (pm_record_get_string (receipt->kase, "captured_on"));
+  g_autofree char *options = pm_catalogue_option_names (pm_catalogue_get_default (),
+                                                        pm_record_get_string (receipt->kase, "service"),
+                                                        pm_record_get_strv (receipt->kase, "options"));
 
   if (receipt->signature != NULL)
     {
@@ -617,6 +576,64 @@ pm_pdf_write_receipt (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return pm_pdf_render (path, _("Receipt"), "einwohnerwesen", build_receipt, &receipt, error);
+}
+
+/* The pre-registration sheet (Vorerfassung): the sections of the
+ * hand-over object, the signature before the history. */
+
+static gboolean
+build_preregistration (PmPdfLayout  *layout,
+                       gpointer      data,
+                       GError      **error)
+{
+  JsonObject *handover = data;
+  JsonObject *signature = pm_json_get_object (handover, "signature");
+  g_autoptr(GPtrArray) sections = pm_handover_sections (handover);
+  JsonNode *strokes = signature ? json_object_get_member (signature, "strokes") : NULL;
+  g_autofree char *strokes_text = strokes ? json_to_string (strokes, FALSE) : NULL;
+
+  pm_pdf_layout_text (layout, PM_PDF_STYLE_TITLE, _("Pre-registration"));
+  pm_pdf_layout_text (layout, PM_PDF_STYLE_BODY,
+                      _("Captured by the Pflege- und Pass-Mobil, for taking over into the registration system."));
+  for (guint i = 0; i < sections->len; i++)
+    {
+      PmHandoverSection *section = g_ptr_array_index (sections, i);
+      g_autoptr(GPtrArray) rows = pm_pdf_rows_new ();
+
+      if (g_str_equal (section->id, "history") && signature)
+        {
+          draw_signature_strokes (layout, strokes_text, pm_json_get_string (signature, "signer_name"),
+                                  pm_json_get_string (signature, "signed_at"));
+          signature = NULL;
+        }
+      for (guint f = 0; f + 1 < section->fields->len; f += 2)
+        add_field (rows, g_ptr_array_index (section->fields, f), g_ptr_array_index (section->fields, f + 1));
+      pm_pdf_layout_heading (layout, section->heading);
+      draw_fields (layout, rows);
+    }
+  if (signature)
+    draw_signature_strokes (layout, strokes_text, pm_json_get_string (signature, "signer_name"),
+                            pm_json_get_string (signature, "signed_at"));
+  return TRUE;
+}
+
+/**
+ * pm_pdf_write_preregistration:
+ * @handover: one case of the hand-over (pm_handover_case_json())
+ *
+ * Writes the pre-registration sheet of a case for the registration office:
+ * its fields in the order of the official forms, so a clerk can take it over
+ * into the registration system line by line.
+ */
+gboolean
+pm_pdf_write_preregistration (const char  *path,
+                              JsonObject  *handover,
+                              GError     **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (handover != NULL, FALSE);
+
+  return pm_pdf_render (path, _("Pre-registration"), "einwohnerwesen", build_preregistration, handover, error);
 }
 
 /* Why a line of the closure brought no money, as the closure says it. */
@@ -686,7 +703,7 @@ build_cash_closure (PmPdfLayout  *layout,
   g_autoptr(GPtrArray) paid = pm_pdf_rows_new ();
   g_autoptr(GPtrArray) unpaid = pm_pdf_rows_new ();
   g_autoptr(GPtrArray) sign = pm_pdf_rows_new ();
-  g_autofree char *day = format_date (pm_record_get_string (closure, "day"));
+  g_autofree char *day = pm_format_date (pm_record_get_string (closure, "day"));
   g_autofree char *closed_at = format_date_time (pm_record_get_string (closure, "closed_at"));
   guint counts[PM_CASH_CLOSURE_N_METHODS] = { 0 };
   gint64 sums[PM_CASH_CLOSURE_N_METHODS] = { 0 };

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cairo.h>
+#include <json-glib/json-glib.h>
 
 #include "pm-cash-closure.h"
 #include "pm-record.h"
@@ -25,8 +26,13 @@ gboolean  pm_pdf_write_receipt      (const char  *path,
 gboolean  pm_pdf_write_cash_closure (const char     *path,
                                      PmCashClosure  *closure,
                                      GError        **error);
+gboolean  pm_pdf_write_preregistration (const char  *path,
+                                        JsonObject  *handover,
+                                        GError     **error);
 
 char     *pm_format_money           (gint64       cents);
+char     *pm_format_date            (const char  *iso);
+char     *pm_format_timestamp_day   (const char  *timestamp);
 gboolean  pm_signature_draw         (cairo_t     *cr,
                                      const char  *strokes,
                                      double       x,

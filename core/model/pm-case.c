@@ -40,6 +40,10 @@ struct _PmCase
   char      *registration_number;
   char      *form;
   char      *captured_on;
+  char      *status_history;
+  char      *person_name;
+  char      *stadtteil;
+  char      *staff_name;
 };
 
 G_DEFINE_FINAL_TYPE (PmCase, pm_case, PM_TYPE_RECORD)
@@ -68,6 +72,37 @@ static const PmFieldSpec fields[] = {
   FIELD (registration_number, N_("Case number of the registration system"), PM_FIELD_STRING, 0),
   FIELD (form, N_("Form data"), PM_FIELD_JSON, 0),
   FIELD (captured_on, N_("Captured on"), PM_FIELD_DATE, PM_FIELD_REQUIRED | PM_FIELD_COLUMN),
+  FIELD (status_history, N_("Status history"), PM_FIELD_JSON, 0),
+  FIELD (person_name, N_("Person"), PM_FIELD_STRING, PM_FIELD_TRANSIENT),
+  FIELD (stadtteil, N_("District"), PM_FIELD_STRING, PM_FIELD_TRANSIENT),
+  FIELD (staff_name, N_("Clerk"), PM_FIELD_STRING, PM_FIELD_TRANSIENT),
+};
+
+typedef struct
+{
+  const char *field;
+  const char *value;
+  const char *label;
+} ValueLabel;
+
+/* How a case's coded values read in documents and on the office's desk. */
+static const ValueLabel value_labels[] = {
+  { "photo_source", "on_site", N_("Taken on site") },
+  { "photo_source", "datamatrix", N_("Photo with DataMatrix code") },
+  { "photo_source", "none", N_("No photo needed") },
+  { "fingerprint_status", "captured", N_("Captured in the registration system") },
+  { "fingerprint_status", "exempt_under_6", N_("Exempt: child under 6") },
+  { "fingerprint_status", "impossible", N_("Impossible") },
+  { "fingerprint_status", "not_applicable", N_("Not needed") },
+  { "pin_letter_delivery", "registration_address", N_("Registered address") },
+  { "pin_letter_delivery", "authority", N_("The authority") },
+  { "handover_mode", "visit", N_("At a second visit") },
+  { "handover_mode", "proxy", N_("To a proxy with power of attorney") },
+  { "handover_mode", "direct_mail", N_("Direct mail") },
+  { "payment_method", "card", N_("Card") },
+  { "payment_method", "cash", N_("Cash") },
+  { "payment_method", "invoice", N_("Invoice") },
+  { "payment_method", "none", N_("No payment") },
 };
 
 static const char * const photo_sources[] = { "on_site", "datamatrix", "none", NULL };
@@ -150,4 +185,21 @@ PmCase *
 pm_case_new (void)
 {
   return g_object_new (PM_TYPE_CASE, NULL);
+}
+
+/**
+ * pm_case_value_label:
+ *
+ * The translated label of a coded value of @field ("photo_source",
+ * "fingerprint_status", "pin_letter_delivery", "handover_mode",
+ * "payment_method"); an unknown value is returned as it is.
+ */
+const char *
+pm_case_value_label (const char *field,
+                     const char *value)
+{
+  for (guint i = 0; value && i < G_N_ELEMENTS (value_labels); i++)
+    if (g_str_equal (value_labels[i].field, field) && g_str_equal (value_labels[i].value, value))
+      return g_dgettext (GETTEXT_PACKAGE, value_labels[i].label);
+  return value;
 }

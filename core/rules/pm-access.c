@@ -99,13 +99,20 @@ pm_access_filter (PmRecord       *record,
   if (PM_IS_AUDIT_ENTRY (record))
     return is_admin (viewer);
   if (PM_IS_CASH_CLOSURE (record))
-    return in_department (viewer, "einwohnerwesen");
-  if (PM_IS_CASE (record) && !in_department (viewer, "einwohnerwesen"))
+    return pm_access_sees_case_details (viewer);
+  if (PM_IS_CASE (record) && !pm_access_sees_case_details (viewer))
     clear_all_but (record, case_summary_fields);
   if (PM_IS_CITIZEN (record) && !in_department (viewer, "soziales"))
     /* The care grade is health data. */
     pm_record_set_string (record, "care_grade", NULL);
   return TRUE;
+}
+
+/* A case's details (form, documents, fee, number) are Einwohnerwesen's. */
+gboolean
+pm_access_sees_case_details (const PmViewer *viewer)
+{
+  return in_department (viewer, "einwohnerwesen");
 }
 
 /* Opening one of these (not a list row) is written to the audit log. */
@@ -141,7 +148,8 @@ pm_access_may_push (PmRecord *record,
     case PM_ROLE_DISPATCH:
       return PM_IS_VISIT (record) || PM_IS_CITIZEN (record) || PM_IS_VAN (record) || PM_IS_STAFF (record);
     case PM_ROLE_EINWOHNERWESEN:
-      return PM_IS_CASE (record);
+      /* A query or a hand-over becomes a task on a visit or a visit request. */
+      return PM_IS_CASE (record) || PM_IS_VISIT (record);
     case PM_ROLE_SOZIALES:
       return PM_IS_COUNSELLING_RECORD (record) || PM_IS_CITIZEN (record) || PM_IS_CONSENT (record);
     case PM_ROLE_PLANNING:

@@ -19,6 +19,7 @@ typedef struct
 gboolean pm_access_filter   (PmRecord       *record,
                              const PmViewer *viewer);
 gboolean pm_access_is_audited (PmRecord     *record);
+gboolean pm_access_sees_case_details (const PmViewer *viewer);
 gboolean pm_access_may_push  (PmRecord       *record,
                               PmRole          role);
 PmViewer pm_access_device_viewer (PmRole     role);

@@ -364,3 +364,29 @@ pm_catalogue_compute_fee (PmCatalogue         *self,
   *cents = total;
   return TRUE;
 }
+
+/* The catalogue's names of a service's options, comma-separated; an
+ * unknown option id is shown as it is. */
+char *
+pm_catalogue_option_names (PmCatalogue        *self,
+                           const char         *code,
+                           const char * const *options)
+{
+  const PmService *service = pm_catalogue_lookup_service (self, code);
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; options && options[i]; i++)
+    {
+      const char *name = options[i];
+
+      for (guint j = 0; service && j < service->options->len; j++)
+        {
+          PmServiceOption *option = &g_array_index (service->options, PmServiceOption, j);
+
+          if (g_str_equal (option->id, options[i]))
+            name = option->name;
+        }
+      g_string_append_printf (names, "%s%s", i ? ", " : "", name);
+    }
+  return g_string_free (names, names->len == 0);
+}

@@ -50,6 +50,9 @@ const PmService *pm_catalogue_lookup_service    (PmCatalogue  *self,
 GPtrArray       *pm_catalogue_get_services      (PmCatalogue  *self);
 const char      *pm_catalogue_get_document_name (PmCatalogue  *self,
                                                  const char   *code);
+char            *pm_catalogue_option_names      (PmCatalogue  *self,
+                                                 const char   *code,
+                                                 const char * const *options);
 char           **pm_catalogue_missing_documents (PmCatalogue  *self,
                                                  const char   *code,
                                                  const char * const *presented);

@@ -193,6 +193,13 @@ pm_case_status_is_locked (const char *status)
                           status);
 }
 
+/* The end of a case's life on the van: from here its deletion period runs. */
+gboolean
+pm_case_status_is_closed (const char *status)
+{
+  return g_strv_contains ((const char * const[]) { "handed_over", "closed", "rejected", NULL }, status);
+}
+
 static gboolean
 check_transition (const Transition   *table,
                   gsize               n,

@@ -37,6 +37,7 @@ gboolean     pm_visit_status_check_transition (const char  *from,
 const char * const *pm_case_statuses         (void);
 const char  *pm_case_status_get_label        (const char  *status);
 gboolean     pm_case_status_is_locked        (const char  *status);
+gboolean     pm_case_status_is_closed        (const char  *status);
 gboolean     pm_case_status_check_transition (const char  *from,
                                               const char  *to,
                                               PmRole       actor,

@@ -73,6 +73,12 @@ PmRecord *_pm_store_read_record    (sqlite3        *db,
                                     GType           type,
                                     const char     *id,
                                     GError        **error);
+gboolean  _pm_store_insert_audit   (PmStore        *self,
+                                    sqlite3        *db,
+                                    const char     *actor_id,
+                                    const char     *action,
+                                    PmRecord       *record,
+                                    GError        **error);
 void      _pm_store_set_enrolled   (PmStore        *self,
                                     gboolean        enrolled);
 void      _pm_store_set_pushing_device (PmStore    *self,

@@ -967,12 +967,35 @@ merge_answer (PmStore     *self,
   return result;
 }
 
+/* A step of the status machine: the status, with the reason and the
+ * history entry a step writes (pm-case-workflow.c), and nothing else. */
 static gboolean
 only_status_changes (JsonNode *changes)
 {
+  static const char * const step_fields[] = { "status", "status_reason", "status_history", NULL };
   JsonObject *object = changes ? json_node_get_object (changes) : NULL;
+  g_autoptr(GList) members = object ? json_object_get_members (object) : NULL;
 
-  return object && json_object_get_size (object) == 1 && json_object_has_member (object, "status");
+  if (object == NULL || !json_object_has_member (object, "status"))
+    return FALSE;
+  for (GList *l = members; l; l = l->next)
+    if (!g_strv_contains (step_fields, l->data))
+      return FALSE;
+  return TRUE;
+}
+
+/* The registration office asks for visits (a query, a hand-over) and adds
+ * its tasks to a visit's notes; the schedule stays dispatch's. */
+static gboolean
+office_may_push_visit (PmRecord *record,
+                       PmRecord *stored,
+                       JsonNode *changes)
+{
+  JsonObject *object = changes && JSON_NODE_HOLDS_OBJECT (changes) ? json_node_get_object (changes) : NULL;
+
+  if (stored == NULL)
+    return g_strcmp0 (pm_record_get_string (record, "status"), "requested") == 0;
+  return object && json_object_get_size (object) == 1 && json_object_has_member (object, "notes");
 }
 
 /* The answer for an entry whose record exists or not (@stored); NULL only
@@ -995,6 +1018,8 @@ decide_entry (PmStore     *self,
 
   if (!pm_access_may_push (record, role))
     return rejection (uuid, "forbidden", "this device's role may not change this kind of record");
+  if (role == PM_ROLE_EINWOHNERWESEN && PM_IS_VISIT (record) && !office_may_push_visit (record, stored, changes))
+    return rejection (uuid, "forbidden", "the registration office may only request visits and add to a visit's notes");
   if (changes && !JSON_NODE_HOLDS_OBJECT (changes))
     return rejection (uuid, "invalid", "changes must be an object");
   /* Booked in the registration system: the van's late edit is kept on the

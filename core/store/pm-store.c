@@ -628,13 +628,6 @@ check_status_change (PmRecord    *record,
   return TRUE;
 }
 
-static gboolean insert_audit (PmStore     *self,
-                              sqlite3     *db,
-                              const char  *actor_id,
-                              const char  *action,
-                              PmRecord    *record,
-                              GError     **error);
-
 static gboolean
 write_record (PmStore     *self,
               sqlite3     *db,
@@ -730,7 +723,7 @@ sql_error:
   sqlite3_finalize (stmt);
   if (!ok || PM_IS_AUDIT_ENTRY (record) || mode == PM_WRITE_REMOTE)
     return ok;
-  if (!insert_audit (self, db, actor_id, exists ? "update" : "create", record, error) ||
+  if (!_pm_store_insert_audit (self, db, actor_id, exists ? "update" : "create", record, error) ||
       !_pm_store_log_change (db, record, mode == PM_WRITE_PUSHED ? self->pushing_device : NULL, error))
     return FALSE;
   if (mode == PM_WRITE_LOCAL && self->enrolled)
@@ -774,13 +767,13 @@ _pm_store_set_pushing_device (PmStore    *self,
   self->pushing_device = device_id;
 }
 
-static gboolean
-insert_audit (PmStore     *self,
-              sqlite3     *db,
-              const char  *actor_id,
-              const char  *action,
-              PmRecord    *record,
-              GError     **error)
+gboolean
+_pm_store_insert_audit (PmStore     *self,
+                        sqlite3     *db,
+                        const char  *actor_id,
+                        const char  *action,
+                        PmRecord    *record,
+                        GError     **error)
 {
   g_autoptr(PmAuditEntry) entry = pm_audit_entry_new ();
   g_autofree char *now = pm_clock_timestamp ();
@@ -1115,7 +1108,7 @@ get_job (PmStore  *self,
     }
   /* Opening a counselling record or a case is a read worth recording. */
   if (pm_access_is_audited (record) &&
-      !insert_audit (self, db, query->actor_id, "read", record, error))
+      !_pm_store_insert_audit (self, db, query->actor_id, "read", record, error))
     return NULL;
   return g_object_ref (record);
 }
@@ -1286,7 +1279,7 @@ log_read_job (PmStore  *self,
       g_set_error (error, PM_ERROR, PM_ERROR_DENIED, _("Nobody is signed in to open this record"));
       return NULL;
     }
-  return insert_audit (self, db, log->actor_id, log->action, log->record, error) ? log : NULL;
+  return _pm_store_insert_audit (self, db, log->actor_id, log->action, log->record, error) ? log : NULL;
 }
 
 gboolean

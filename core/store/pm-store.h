@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "pm-case-workflow.h"
 #include "pm-crypt.h"
 #include "pm-record.h"
 #include "pm-status.h"
@@ -97,6 +98,52 @@ void        pm_store_get_async                  (PmStore              *self,
                                                  GAsyncReadyCallback   callback,
                                                  gpointer              user_data);
 PmRecord   *pm_store_get_finish                 (PmStore              *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+GPtrArray  *pm_store_advance_case               (PmStore              *self,
+                                                 const char           *case_id,
+                                                 gint64                version,
+                                                 const PmCaseStep     *step,
+                                                 GError              **error);
+void        pm_store_advance_case_async         (PmStore              *self,
+                                                 const char           *case_id,
+                                                 gint64                version,
+                                                 const PmCaseStep     *step,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GPtrArray  *pm_store_advance_case_finish        (PmStore              *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+void        pm_store_list_case_inbox_async      (PmStore              *self,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GPtrArray  *pm_store_list_case_inbox_finish     (PmStore              *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+void        pm_store_get_case_file_async        (PmStore              *self,
+                                                 const char           *case_id,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GPtrArray  *pm_store_get_case_file_finish       (PmStore              *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+int         pm_store_default_case_days          (void);
+GPtrArray  *pm_store_purge_cases                (PmStore              *self,
+                                                 int                   days,
+                                                 gboolean              dry_run,
+                                                 GError              **error);
+void        pm_store_purge_cases_async          (PmStore              *self,
+                                                 int                   days,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GPtrArray  *pm_store_purge_cases_finish         (PmStore              *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
 

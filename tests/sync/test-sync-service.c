@@ -109,6 +109,10 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   g_clear_object (&f->service);
+  /* A finished sync's task may drop the last reference to the store on its
+   * worker thread, a moment later: closing it here makes its files (WAL,
+   * shm) go now, not while the directory is removed. */
+  pm_store_close (f->store);
   g_clear_object (&f->store);
   if (f->server)
     stop_server (f);

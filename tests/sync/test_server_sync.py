@@ -124,9 +124,17 @@ class ServerSyncTest(ServerClient, unittest.TestCase):
         self.assertEqual(answer["results"][0]["code"], "uuid_reused")
 
         # A role that may not write visits.
-        status, answer = self.push(self.einwohnerwesen, [entry("visit", visit(person["id"]), "schedule_visit")])
+        status, answer = self.push(self.soziales, [entry("visit", visit(person["id"]), "schedule_visit")])
         self.assertEqual(status, 200, answer)
         self.assertEqual(answer["results"][0]["outcome"], "rejected")
+        self.assertEqual(answer["results"][0]["code"], "forbidden")
+
+        # The registration office may ask for a visit, not schedule one.
+        status, answer = self.push(self.einwohnerwesen, [
+            entry("visit", visit(person["id"], status="scheduled", date="2026-11-23"), "schedule_visit"),
+            entry("visit", visit(person["id"], source="internal"), "schedule_visit")])
+        self.assertEqual(status, 200, answer)
+        self.assertEqual([r["outcome"] for r in answer["results"]], ["rejected", "applied"], answer)
         self.assertEqual(answer["results"][0]["code"], "forbidden")
 
         # Dispatch's own pushes are not echoed back: it holds those versions.

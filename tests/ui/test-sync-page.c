@@ -18,6 +18,7 @@
 #include "pm-sync-page.h"
 #include "pm-sync-service.h"
 #include "pm-test-utils.h"
+#include "pm-ui-test-util.h"
 #include "pm-window.h"
 
 typedef struct
@@ -53,22 +54,6 @@ page_shows_expected (Fixture *f)
          pm_sync_page_get_n_issues (f->page) == f->expected_issues;
 }
 
-static GtkWidget *
-find_by_type (GtkWidget *widget,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_type (child, type);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 collect (GtkWidget *widget,
          GType      type,
@@ -97,7 +82,7 @@ indicator_text (Fixture *f)
   g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
   g_auto(GStrv) text = NULL;
 
-  collect (find_by_type (GTK_WIDGET (f->window), PM_TYPE_SYNC_INDICATOR), GTK_TYPE_LABEL, labels);
+  collect (pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_SYNC_INDICATOR), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
     g_strv_builder_add (lines, gtk_label_get_label (labels->pdata[i]));
   text = g_strv_builder_end (lines);
@@ -152,7 +137,7 @@ fixture_set_up (Fixture       *f,
   gtk_window_present (GTK_WINDOW (f->window));
   pm_window_set_store (f->window, f->store);
   wait_for (visits_loaded, f, "loading the day");
-  f->page = PM_SYNC_PAGE (find_by_type (GTK_WIDGET (f->window), PM_TYPE_SYNC_PAGE));
+  f->page = PM_SYNC_PAGE (pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_SYNC_PAGE));
   g_assert_nonnull (f->page);
 }
 
@@ -176,7 +161,7 @@ test_unsent_issue_dismiss (Fixture       *f,
   g_autoptr(JsonArray) results = json_array_new ();
   g_autoptr(JsonArray) issues = NULL;
   JsonObject *rejection = json_object_new ();
-  GtkWidget *indicator = find_by_type (GTK_WIDGET (f->window), PM_TYPE_SYNC_INDICATOR);
+  GtkWidget *indicator = pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_SYNC_INDICATOR);
   GtkWidget *button;
   int minimum = 0;
 

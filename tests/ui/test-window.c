@@ -14,6 +14,7 @@
 #include "pm-sync-service.h"
 #include "pm-unlock-page.h"
 #include "pm-test-utils.h"
+#include "pm-ui-test-util.h"
 #include "pm-visit-page.h"
 #include "pm-visit-row.h"
 #include "pm-window.h"
@@ -90,22 +91,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->today);
 }
 
-static GtkWidget *
-find_by_type (GtkWidget *widget,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_type (child, type);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 /* The list shows the day's visits, in route order, as the store holds them. */
 static void
 test_route_of_today (Fixture       *f,
@@ -152,7 +137,7 @@ has_row_titled (GtkWidget  *widget,
 static gboolean
 detail_shown (Fixture *f)
 {
-  GtkWidget *page = find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE);
+  GtkWidget *page = pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE);
   g_autoptr(PmRecord) first = g_list_model_get_item (pm_window_get_visits (f->window), 0);
 
   return page && gtk_widget_get_mapped (page) &&
@@ -192,9 +177,34 @@ test_open_visit (Fixture       *f,
 
   g_assert_true (gtk_widget_activate_action (list, "list.activate-item", "u", 0));
   wait_for (detail_shown, f, "the visit's detail page");
-  page = find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE);
-  g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (find_by_type (page, ADW_TYPE_WINDOW_TITLE))),
+  page = pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE);
+  g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (pm_ui_test_find_by_type (page, ADW_TYPE_WINDOW_TITLE))),
                    ==, pm_record_get_string (first, "persons"));
+}
+
+/* A task the registration office put on a visit reaches the van's page. */
+static void
+test_visit_notes_shown (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(PmRecord) first = g_list_model_get_item (pm_window_get_visits (f->window), 0);
+  g_autoptr(PmRecord) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page;
+
+  pm_store_set_actor (f->store, PM_TEST_STAFF_ID, PM_ROLE_ADMIN, "it");
+  stored = pm_store_get (f->store, PM_TYPE_VISIT, pm_record_get_id (first), &error);
+  g_assert_no_error (error);
+  pm_record_set_string (stored, "notes", "Rückfrage des Einwohnerwesens (Personalausweis): Geburtsurkunde fehlt");
+  pm_store_save (f->store, stored, &error);
+  g_assert_no_error (error);
+  pm_window_set_store (f->window, f->store);
+  wait_for (visits_loaded, f, "loading the day again");
+
+  g_assert_true (gtk_widget_activate_action (find_route_list (GTK_WIDGET (f->window)), "list.activate-item", "u", 0));
+  wait_for (detail_shown, f, "the visit's detail page");
+  page = pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE);
+  g_assert_true (has_row_titled (page, "Notes and tasks"));
 }
 
 static void
@@ -214,7 +224,7 @@ test_day_navigation (Fixture       *f,
   pm_window_set_date (f->window, "2001-01-01");
   wait_for (visits_loaded, f, "loading an empty day");
   g_assert_cmpint (g_list_model_get_n_items (pm_window_get_visits (f->window)), ==, 0);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (find_by_type (GTK_WIDGET (f->window), GTK_TYPE_STACK))),
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (pm_ui_test_find_by_type (GTK_WIDGET (f->window), GTK_TYPE_STACK))),
                    !=, "list");
 }
 
@@ -361,7 +371,7 @@ test_visit_actions (Fixture       *f,
   /* Asked for on the spot: a life certificate joins the visit. */
   g_object_set_data (G_OBJECT (f->window), "want", (gpointer) "Add a service…");
   wait_for (button_shown, f, "the add-service button");
-  g_assert_true (gtk_widget_activate_action (find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE),
+  g_assert_true (gtk_widget_activate_action (pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE),
                                              "visit.add-service", "s", "LB"));
   g_object_set_data (G_OBJECT (f->window), "visit-id", visit_id);
   wait_for (service_added, f, "the added service");
@@ -417,7 +427,7 @@ find_by_css_class (GtkWidget  *widget,
 static gboolean
 next_visit_shown (Fixture *f)
 {
-  GtkWidget *page = find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE);
+  GtkWidget *page = pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE);
   const char *want = g_object_get_data (G_OBJECT (f->window), "want");
 
   return page && gtk_widget_get_mapped (page) && has_row_titled (page, want);
@@ -451,7 +461,7 @@ test_next_visit (Fixture       *f,
 static gboolean
 case_page_shown (Fixture *f)
 {
-  GtkWidget *form = find_by_type (GTK_WIDGET (f->window), g_type_from_name ("PmCasePage"));
+  GtkWidget *form = pm_ui_test_find_by_type (GTK_WIDGET (f->window), g_type_from_name ("PmCasePage"));
 
   return form && gtk_widget_get_mapped (form);
 }
@@ -459,8 +469,8 @@ case_page_shown (Fixture *f)
 static gboolean
 visit_page_back (Fixture *f)
 {
-  return find_by_type (GTK_WIDGET (f->window), g_type_from_name ("PmCasePage")) == NULL &&
-         gtk_widget_get_mapped (find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE));
+  return pm_ui_test_find_by_type (GTK_WIDGET (f->window), g_type_from_name ("PmCasePage")) == NULL &&
+         gtk_widget_get_mapped (pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE));
 }
 
 /* At a stop, the clerk captures a case from the person's row; cancelling
@@ -486,7 +496,7 @@ test_capture_case_from_visit (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (find_route_list (GTK_WIDGET (f->window)), "list.activate-item", "u", position));
   click_when_shown (f, "Capture a case");
   wait_for (case_page_shown, f, "the case page");
-  pm_form_page_cancel (PM_FORM_PAGE (find_by_type (GTK_WIDGET (f->window), g_type_from_name ("PmCasePage"))));
+  pm_form_page_cancel (PM_FORM_PAGE (pm_ui_test_find_by_type (GTK_WIDGET (f->window), g_type_from_name ("PmCasePage"))));
   wait_for (visit_page_back, f, "the visit page again");
 }
 
@@ -517,7 +527,7 @@ wait_count (Fixture *f,
 static gboolean
 form_shown (Fixture *f)
 {
-  GtkWidget *form = find_by_type (GTK_WIDGET (f->window), PM_TYPE_FORM_PAGE);
+  GtkWidget *form = pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_FORM_PAGE);
 
   return form && gtk_widget_get_mapped (form) && pm_form_page_get_ready (PM_FORM_PAGE (form));
 }
@@ -570,16 +580,16 @@ test_whole_visit (Fixture       *f,
   open_visit_at (f, position, staff[0].id, staff[0].department);
   click_when_shown (f, "Record counselling");
   wait_for (form_shown, f, "the counselling form");
-  pm_form_page_finish (PM_FORM_PAGE (find_by_type (GTK_WIDGET (f->window), PM_TYPE_FORM_PAGE)));
+  pm_form_page_finish (PM_FORM_PAGE (pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_FORM_PAGE)));
   wait_count (f, PM_TYPE_COUNSELLING_RECORD, counselling + 1);
 
   open_visit_at (f, position, staff[1].id, staff[1].department);
   click_when_shown (f, "Capture a case");
   wait_for (form_shown, f, "the case form");
   /* The citizen signs. */
-  pm_signature_pad_add_stroke (PM_SIGNATURE_PAD (find_by_type (GTK_WIDGET (f->window), PM_TYPE_SIGNATURE_PAD)),
+  pm_signature_pad_add_stroke (PM_SIGNATURE_PAD (pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_SIGNATURE_PAD)),
                                (const double[]) { 0.1, 0.5, 0.3, 0.7, 0.6, 0.4, 0.9, 0.6 }, 4);
-  pm_form_page_finish (PM_FORM_PAGE (find_by_type (GTK_WIDGET (f->window), PM_TYPE_FORM_PAGE)));
+  pm_form_page_finish (PM_FORM_PAGE (pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_FORM_PAGE)));
   wait_count (f, PM_TYPE_CASE, cases + 1);
 
   open_visit_at (f, position, staff[1].id, staff[1].department);
@@ -603,7 +613,7 @@ test_lock_drops_data (Fixture       *f,
                       gconstpointer  data)
 {
   GListModel *visits = pm_window_get_visits (f->window);
-  GtkWidget *page = find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE);
+  GtkWidget *page = pm_ui_test_find_by_type (GTK_WIDGET (f->window), PM_TYPE_VISIT_PAGE);
   GWeakRef first;
 
   {
@@ -678,10 +688,10 @@ test_unlock_page (void)
   pm_unlock_page_set_staff (page, slots);
   g_signal_connect (page, "unlock-requested", G_CALLBACK (unlock_requested_cb), &request);
   button = find_suggested_button (GTK_WIDGET (page));
-  entry = find_by_type (GTK_WIDGET (page), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  entry = pm_ui_test_find_by_type (GTK_WIDGET (page), ADW_TYPE_PASSWORD_ENTRY_ROW);
 
   /* Only people are offered, not the recovery key. */
-  g_assert_cmpint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (find_by_type (GTK_WIDGET (page), ADW_TYPE_COMBO_ROW)))), ==, 2);
+  g_assert_cmpint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (pm_ui_test_find_by_type (GTK_WIDGET (page), ADW_TYPE_COMBO_ROW)))), ==, 2);
 
   /* An empty passphrase is not even tried. */
   g_signal_emit_by_name (button, "clicked");
@@ -714,6 +724,7 @@ main (int    argc,
 
   g_test_add ("/ui/route-of-today", Fixture, NULL, fixture_set_up, test_route_of_today, fixture_tear_down);
   g_test_add ("/ui/open-visit", Fixture, NULL, fixture_set_up, test_open_visit, fixture_tear_down);
+  g_test_add ("/ui/visit-notes-shown", Fixture, NULL, fixture_set_up, test_visit_notes_shown, fixture_tear_down);
   g_test_add ("/ui/day-navigation", Fixture, NULL, fixture_set_up, test_day_navigation, fixture_tear_down);
   g_test_add ("/ui/lock-drops-data", Fixture, NULL, fixture_set_up, test_lock_drops_data, fixture_tear_down);
   g_test_add ("/ui/visit-actions", Fixture, NULL, fixture_set_up, test_visit_actions, fixture_tear_down);
