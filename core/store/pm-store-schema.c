@@ -72,6 +72,17 @@ static const char * const migrations[] = {
   "  created_at TEXT NOT NULL);"
   "CREATE TABLE record_origins (kind TEXT NOT NULL, record_id TEXT NOT NULL,"
   "  device_id TEXT NOT NULL, PRIMARY KEY (kind, record_id));",
+
+  /* 5: the server's own audit of every pull, push and admin action (who,
+   * what, when, how many), append-only like the records' audit. */
+  "CREATE TABLE server_audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,"
+  "  action TEXT NOT NULL, device_id TEXT, role TEXT, actor_id TEXT,"
+  "  count INTEGER NOT NULL DEFAULT 0, detail TEXT);"
+  "CREATE INDEX server_audit_by_time ON server_audit (at);"
+  "CREATE TRIGGER server_audit_no_update BEFORE UPDATE ON server_audit"
+  "  BEGIN SELECT RAISE (ABORT, 'audit entries are append-only'); END;"
+  "CREATE TRIGGER server_audit_no_delete BEFORE DELETE ON server_audit"
+  "  BEGIN SELECT RAISE (ABORT, 'audit entries are append-only'); END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PM_STORE_SCHEMA_VERSION);

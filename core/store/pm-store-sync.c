@@ -88,6 +88,140 @@ exec_texts (sqlite3     *db,
   return step_done (db, stmt, what, error);
 }
 
+/* The server's audit (server end) */
+
+typedef struct
+{
+  const char *action;
+  const char *device_id;
+  const char *role;
+  const char *actor_id;
+  gint64      count;
+  const char *detail;
+} AuditData;
+
+/* Appends one entry in the caller's transaction: a push or pull is audited
+ * together with what it did, or not at all. */
+static gboolean
+append_server_audit (sqlite3          *db,
+                     const AuditData  *audit,
+                     GError          **error)
+{
+  g_autofree char *now = pm_clock_timestamp ();
+  sqlite3_stmt *stmt = prepare (db,
+                                "INSERT INTO server_audit (at, action, device_id, role, actor_id, count, detail)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, audit->action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, audit->device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, audit->role, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, audit->actor_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, audit->count);
+  sqlite3_bind_text (stmt, 7, audit->detail, -1, SQLITE_STATIC);
+  return step_done (db, stmt, "Writing the server's audit", error);
+}
+
+static gpointer
+append_audit_job (PmStore  *self,
+                  sqlite3  *db,
+                  gpointer  data,
+                  GError  **error)
+{
+  return append_server_audit (db, data, error) ? self : NULL;
+}
+
+/**
+ * pm_store_append_server_audit:
+ * @action: what was done, e.g. `admin enrol`
+ * @device_id: (nullable): the device it was done by or to
+ * @role: (nullable): that device's role
+ * @actor_id: (nullable): the acting person (or the server's admin)
+ * @count: how many records or entries it concerned
+ * @detail: (nullable): what else the auditor needs
+ *
+ * Appends an entry to the server's audit, which cannot be changed or
+ * deleted afterwards. Pushes and pulls are audited by the store itself.
+ */
+gboolean
+pm_store_append_server_audit (PmStore     *self,
+                              const char  *action,
+                              const char  *device_id,
+                              const char  *role,
+                              const char  *actor_id,
+                              gint64       count,
+                              const char  *detail,
+                              GError     **error)
+{
+  AuditData audit = { action, device_id, role, actor_id, count, detail };
+
+  g_return_val_if_fail (PM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (action != NULL, FALSE);
+  return _pm_store_run_sync (self, append_audit_job, &audit, error) != NULL;
+}
+
+static gpointer
+list_audit_job (PmStore  *self,
+                sqlite3  *db,
+                gpointer  data,
+                GError  **error)
+{
+  static const char * const texts[] = { "at", "action", "device_id", "role", "actor_id", NULL };
+  sqlite3_stmt *stmt = prepare (db,
+                                "SELECT at, action, device_id, role, actor_id, seq, count, detail"
+                                " FROM server_audit WHERE at >= ? ORDER BY seq",
+                                error);
+  g_autoptr(JsonArray) entries = json_array_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, data ? data : "", -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *entry = json_object_new ();
+
+      json_object_set_int_member (entry, "seq", sqlite3_column_int64 (stmt, 5));
+      for (guint i = 0; texts[i]; i++)
+        if (sqlite3_column_type (stmt, i) == SQLITE_NULL)
+          json_object_set_null_member (entry, texts[i]);
+        else
+          json_object_set_string_member (entry, texts[i], (const char *) sqlite3_column_text (stmt, i));
+      json_object_set_int_member (entry, "count", sqlite3_column_int64 (stmt, 6));
+      json_object_set_string_member (entry, "detail",
+                                     sqlite3_column_text (stmt, 7) ? (const char *) sqlite3_column_text (stmt, 7) : "");
+      json_array_add_object_element (entries, entry);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _pm_store_set_sql_error (error, db, "Reading the server's audit");
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+/**
+ * pm_store_list_server_audit:
+ * @since: (nullable): a UTC timestamp (`YYYY-MM-DDTHH:MM:SSZ`) or a date
+ *   (`YYYY-MM-DD`); only entries from then on
+ *
+ * The server's audit, oldest first, as objects with `seq`, `at`, `action`,
+ * `device_id`, `role`, `actor_id` (each a string or null), `count` and
+ * `detail`.
+ */
+JsonArray *
+pm_store_list_server_audit (PmStore     *self,
+                            const char  *since,
+                            GError     **error)
+{
+  g_return_val_if_fail (PM_IS_STORE (self), NULL);
+  return _pm_store_run_sync (self, list_audit_job, (gpointer) since, error);
+}
+
 /* Meta */
 
 static char *
@@ -1135,6 +1269,42 @@ remember_answer (sqlite3     *db,
                      "Remembering a push answer", error, 4, device_id, uuid, hash, text);
 }
 
+/* One audit entry per batch: the device, the people who acted on it, and
+ * how each entry was answered. */
+static gboolean
+audit_push (sqlite3     *db,
+            PushData    *push,
+            JsonArray   *results,
+            GError     **error)
+{
+  static const char * const outcomes[] = { "applied", "duplicate", "conflict", "rejected", NULL };
+  guint counts[G_N_ELEMENTS (outcomes)] = { 0 };
+  g_autoptr(GPtrArray) actors = g_ptr_array_new ();
+  g_autofree char *actor_list = NULL;
+  g_autofree char *detail = NULL;
+  AuditData audit = { "push", push->device_id, pm_role_to_wire (push->role), NULL,
+                      json_array_get_length (push->entries), NULL };
+
+  for (guint i = 0; i < json_array_get_length (push->entries); i++)
+    {
+      const char *actor = json_object_get_string_member (json_array_get_object_element (push->entries, i), "actor_id");
+      const char *outcome = json_object_get_string_member (json_array_get_object_element (results, i), "outcome");
+
+      if (!g_ptr_array_find_with_equal_func (actors, actor, g_str_equal, NULL))
+        g_ptr_array_add (actors, (gpointer) actor);
+      for (guint j = 0; outcomes[j]; j++)
+        if (g_str_equal (outcome, outcomes[j]))
+          counts[j]++;
+    }
+  g_ptr_array_add (actors, NULL);
+  actor_list = g_strjoinv (",", (char **) actors->pdata);
+  detail = g_strdup_printf ("applied %u, duplicate %u, conflict %u, rejected %u",
+                            counts[0], counts[1], counts[2], counts[3]);
+  audit.actor_id = actor_list;
+  audit.detail = detail;
+  return append_server_audit (db, &audit, error);
+}
+
 static gpointer
 push_job (PmStore  *self,
           sqlite3  *db,
@@ -1181,7 +1351,7 @@ push_job (PmStore  *self,
         }
       json_array_add_object_element (results, answer);
     }
-  return g_steal_pointer (&results);
+  return audit_push (db, push, results, error) ? g_steal_pointer (&results) : NULL;
 }
 
 /**
@@ -1212,6 +1382,7 @@ typedef struct
   gint64      after;
   guint       limit;
   PmViewer    viewer;
+  PmRole      role;
   const char *device_id;
 } PullData;
 
@@ -1231,6 +1402,8 @@ changes_job (PmStore  *self,
   JsonArray *changes = json_array_new ();
   gint64 cursor = pull->after;
   guint scanned = 0;
+  g_autofree char *detail = NULL;
+  AuditData audit = { "pull", pull->device_id, pm_role_to_wire (pull->role), NULL, 0, NULL };
   int rc;
 
   json_object_set_array_member (page, "changes", changes);
@@ -1270,7 +1443,10 @@ changes_job (PmStore  *self,
     }
   json_object_set_int_member (page, "cursor", cursor);
   json_object_set_boolean_member (page, "complete", scanned < pull->limit);
-  return g_steal_pointer (&page);
+  detail = g_strdup_printf ("after %" G_GINT64_FORMAT ", cursor %" G_GINT64_FORMAT, pull->after, cursor);
+  audit.count = json_array_get_length (changes);
+  audit.detail = detail;
+  return append_server_audit (db, &audit, error) ? g_steal_pointer (&page) : NULL;
 }
 
 /**
@@ -1288,7 +1464,7 @@ pm_store_changes_since (PmStore     *self,
                         PmRole       role,
                         GError     **error)
 {
-  PullData pull = { after, CLAMP (limit, 1, 1000), pm_access_device_viewer (role), device_id };
+  PullData pull = { after, CLAMP (limit, 1, 1000), pm_access_device_viewer (role), role, device_id };
 
   return _pm_store_run_sync (self, changes_job, &pull, error);
 }

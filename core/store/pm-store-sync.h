@@ -83,6 +83,17 @@ gboolean    pm_store_revoke_device       (PmStore      *self,
                                           GError      **error);
 JsonArray  *pm_store_list_devices        (PmStore      *self,
                                           GError      **error);
+gboolean    pm_store_append_server_audit (PmStore      *self,
+                                          const char   *action,
+                                          const char   *device_id,
+                                          const char   *role,
+                                          const char   *actor_id,
+                                          gint64        count,
+                                          const char   *detail,
+                                          GError      **error);
+JsonArray  *pm_store_list_server_audit   (PmStore      *self,
+                                          const char   *since,
+                                          GError      **error);
 
 /* Asynchronous variants and acting on sync issues (client end) */
 

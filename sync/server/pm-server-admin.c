@@ -1,8 +1,9 @@
 /* pm-server-admin.c: pepamo-server's admin subcommands
  *
- * `pepamo-server --data-dir D admin enrol|devices|revoke`: run on the
- * server's own store and exit; the running server sees the change at the
- * device's next request, since it looks every token up in the store.
+ * `pepamo-server --data-dir D admin enrol|devices|revoke|export|audit`: run
+ * on the server's own store and exit; the running server sees the change at
+ * the device's next request, since it looks every token up in the store.
+ * Every admin command is written to the server's audit before its output.
  * Exit codes: 0 done, 1 failed, 2 wrong usage.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,6 +14,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "pm-export.h"
 #include "pm-server-admin.h"
@@ -20,9 +22,11 @@
 #include "pm-store-sync.h"
 
 #define USAGE "usage: pepamo-server --data-dir DIR [--key-file FILE] admin " \
-              "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID | export"
+              "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID | export | " \
+              "audit [--format text|json|csv] [--since DATE]"
 
-/* Who reads in `admin export`: the audit log names the server's admin. */
+/* Who acts in admin commands: the audit names the server's admin (and the
+ * system user who ran the command). */
 #define ADMIN_ACTOR "pepamo-server-admin"
 
 static int
@@ -38,6 +42,23 @@ fail (const char   *command,
 {
   fprintf (stderr, "pepamo-server: admin %s: %s\n", command, error->message);
   return 1;
+}
+
+/* Appends the admin command to the server's audit; @detail may be NULL. */
+static gboolean
+audit_admin (PmStore     *store,
+             const char  *command,
+             const char  *device_id,
+             const char  *role,
+             gint64       count,
+             const char  *detail,
+             GError     **error)
+{
+  g_autofree char *action = g_strconcat ("admin ", command, NULL);
+  g_autofree char *full_detail = g_strdup_printf ("system user %s%s%s", g_get_user_name (),
+                                                  detail ? "; " : "", detail ? detail : "");
+
+  return pm_store_append_server_audit (store, action, device_id, role, ADMIN_ACTOR, count, full_detail, error);
 }
 
 static gboolean
@@ -56,8 +77,10 @@ enrol (PmStore    *store,
   g_autoptr(GError) error = NULL;
   g_autofree char *device_id = NULL;
   g_autofree char *token = pm_store_add_device (store, role, city, &device_id, &error);
+  g_autofree char *city_detail = g_strconcat ("city ", city, NULL);
 
-  if (token == NULL)
+  if (token == NULL ||
+      !audit_admin (store, "enrol", device_id, pm_role_to_wire (role), 1, city_detail, &error))
     return fail ("enrol", error);
   printf ("Enrolled device %s (%s, %s). Its token, shown only this once:\n%s\n",
           device_id, pm_role_to_wire (role), city, token);
@@ -70,7 +93,8 @@ list_devices (PmStore *store)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) devices = pm_store_list_devices (store, &error);
 
-  if (devices == NULL)
+  if (devices == NULL ||
+      !audit_admin (store, "devices", NULL, NULL, json_array_get_length (devices), NULL, &error))
     return fail ("devices", error);
   for (guint i = 0; i < json_array_get_length (devices); i++)
     {
@@ -91,10 +115,27 @@ revoke_device (PmStore    *store,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!pm_store_revoke_device (store, device_id, &error))
+  if (!pm_store_revoke_device (store, device_id, &error) ||
+      !audit_admin (store, "revoke", device_id, NULL, 1, NULL, &error))
     return fail ("revoke", error);
   printf ("Revoked device %s\n", device_id);
   return 0;
+}
+
+static gint64
+count_exported (JsonObject *document)
+{
+  g_autoptr(GList) members = json_object_get_members (document);
+  gint64 count = 0;
+
+  for (GList *l = members; l; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (document, l->data);
+
+      if (JSON_NODE_HOLDS_ARRAY (node))
+        count += json_array_get_length (json_node_get_array (node));
+    }
+  return count;
 }
 
 /* Every record the server holds, in the shape of `pepamo-cli export`; the
@@ -108,10 +149,115 @@ export_records (PmStore *store)
 
   pm_store_set_actor (store, ADMIN_ACTOR, PM_ROLE_ADMIN, NULL);
   root = pm_export_json (store, &error);
-  if (root == NULL)
+  if (root == NULL ||
+      !audit_admin (store, "export", NULL, NULL, count_exported (json_node_get_object (root)), NULL, &error))
     return fail ("export", error);
   text = json_to_string (root, TRUE);
   printf ("%s\n", text);
+  return 0;
+}
+
+/* RFC 4180: a field with a comma, quote or line break is quoted, its
+ * quotes doubled. */
+static void
+print_csv_field (const char *text,
+                 gboolean    last)
+{
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    fputs (text, stdout);
+  else
+    {
+      putchar ('"');
+      for (const char *c = text; *c; c++)
+        {
+          if (*c == '"')
+            putchar ('"');
+          putchar (*c);
+        }
+      putchar ('"');
+    }
+  fputs (last ? "\r\n" : ",", stdout);
+}
+
+static const char * const audit_columns[] = {
+  "seq", "at", "action", "device_id", "role", "actor_id", "count", "detail", NULL
+};
+
+/* A column's value as text; @empty for null. */
+static char *
+audit_value (JsonObject *entry,
+             const char *column,
+             const char *empty)
+{
+  JsonNode *node = json_object_get_member (entry, column);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup (empty);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  return g_strdup (json_node_get_string (node));
+}
+
+/* --since: a date (from its midnight, UTC) or an ISO 8601 time, as the
+ * audit's UTC timestamp; NULL when it is neither. */
+static char *
+parse_since (const char *text)
+{
+  g_autoptr(GTimeZone) utc_zone = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *midnight = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+
+  if (strchr (text, 'T') == NULL)
+    text = midnight = g_strconcat (text, "T00:00:00Z", NULL);
+  time = g_date_time_new_from_iso8601 (text, utc_zone);
+  if (time == NULL)
+    return NULL;
+  utc = g_date_time_to_utc (time);
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static int
+list_audit (PmStore    *store,
+            const char *format,
+            const char *since)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) entries = pm_store_list_server_audit (store, since, &error);
+  g_autofree char *detail = NULL;
+
+  if (entries == NULL)
+    return fail ("audit", error);
+  /* Reading the audit is itself audited, after what it lists. */
+  detail = g_strdup_printf ("format %s, since %s", format, since ? since : "the start");
+  if (!audit_admin (store, "audit", NULL, NULL, json_array_get_length (entries), detail, &error))
+    return fail ("audit", error);
+  if (g_str_equal (format, "json"))
+    {
+      g_autoptr(JsonNode) root = json_node_init_array (json_node_alloc (), entries);
+      g_autofree char *text = json_to_string (root, TRUE);
+
+      printf ("%s\n", text);
+      return 0;
+    }
+  if (g_str_equal (format, "csv"))
+    for (guint i = 0; audit_columns[i]; i++)
+      print_csv_field (audit_columns[i], audit_columns[i + 1] == NULL);
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+
+      for (guint c = 0; audit_columns[c]; c++)
+        {
+          gboolean last = audit_columns[c + 1] == NULL;
+          g_autofree char *value = audit_value (entry, audit_columns[c], g_str_equal (format, "csv") ? "" : "-");
+
+          if (g_str_equal (format, "csv"))
+            print_csv_field (value, last);
+          else
+            printf ("%s%s", value, last ? "\n" : "\t");
+        }
+    }
   return 0;
 }
 
@@ -131,12 +277,17 @@ pm_server_admin_main (int          argc,
 {
   g_autofree char *role_wire = NULL;
   g_autofree char *city = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *since_text = NULL;
+  g_autofree char *since = NULL;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning)", "ROLE" },
     { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city", "CITY" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "audit: text (default), json or csv", "FORMAT" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, "audit: only entries from DATE (YYYY-MM-DD, UTC) or an ISO 8601 time on", "DATE" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export");
+  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|audit");
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   const char *command;
@@ -154,18 +305,29 @@ pm_server_admin_main (int          argc,
   role = pm_role_from_wire (role_wire);
   if (g_str_equal (command, "enrol"))
     {
-      if (argc != 2 || !is_device_role (role) || city == NULL || *city == '\0')
+      if (argc != 2 || !is_device_role (role) || city == NULL || *city == '\0' || format || since_text)
         return fail_usage ("enrol needs --role (field, dispatch, einwohnerwesen, soziales or planning) and --city");
     }
   else if (g_str_equal (command, "devices") || g_str_equal (command, "export"))
     {
-      if (argc != 2 || role_wire || city)
+      if (argc != 2 || role_wire || city || format || since_text)
         return fail_usage ("devices and export take no arguments");
     }
   else if (g_str_equal (command, "revoke"))
     {
-      if (argc != 3 || role_wire || city)
+      if (argc != 3 || role_wire || city || format || since_text)
         return fail_usage ("revoke takes one DEVICE_ID");
+    }
+  else if (g_str_equal (command, "audit"))
+    {
+      if (argc != 2 || role_wire || city)
+        return fail_usage ("audit takes only --format and --since");
+      if (format == NULL)
+        format = g_strdup ("text");
+      if (!g_str_equal (format, "text") && !g_str_equal (format, "json") && !g_str_equal (format, "csv"))
+        return fail_usage ("--format must be text, json or csv");
+      if (since_text && (since = parse_since (since_text)) == NULL)
+        return fail_usage ("--since must be a date (YYYY-MM-DD) or an ISO 8601 time");
     }
   else
     {
@@ -185,6 +347,8 @@ pm_server_admin_main (int          argc,
     rc = revoke_device (store, argv[2]);
   else if (g_str_equal (command, "export"))
     rc = export_records (store);
+  else if (g_str_equal (command, "audit"))
+    rc = list_audit (store, format, since);
   else
     rc = list_devices (store);
   pm_store_close (store);

@@ -10,6 +10,7 @@
 
 #include "pm-demo.h"
 #include "pm-error.h"
+#include "pm-store-private.h"
 #include "pm-store-sync.h"
 #include "pm-test-utils.h"
 
@@ -652,6 +653,71 @@ test_devices (Fixture       *f,
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
 }
 
+/* The server's audit: pushes and pulls write their own entries, in the
+ * same transaction; nothing can change or delete one afterwards. */
+static void
+test_server_audit (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) record = new_counselling_from_server (f);
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonObject) page = NULL;
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) later = NULL;
+  g_autofree char *path = g_build_filename (f->server_dir, "pepamo.db", NULL);
+  JsonObject *pull;
+  sqlite3 *db;
+  guint pushes = 0;
+
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_save (f->van, record, &error));
+  g_assert_no_error (error);
+  results = push (f);
+  page = pm_store_changes_since (f->server, 0, 5, OFFICE, PM_ROLE_DISPATCH, &error);
+  g_assert_no_error (error);
+  g_assert_true (pm_store_append_server_audit (f->server, "admin enrol", OFFICE, "dispatch",
+                                               "pepamo-server-admin", 1, "city halle", &error));
+  g_assert_no_error (error);
+  entries = pm_store_list_server_audit (f->server, NULL, &error);
+  g_assert_no_error (error);
+  /* The fixture's own pulls come first. */
+  g_assert_cmpuint (json_array_get_length (entries), >=, 3);
+  pull = json_array_get_object_element (entries, json_array_get_length (entries) - 2);
+  g_assert_cmpstr (json_object_get_string_member (pull, "action"), ==, "pull");
+  g_assert_cmpstr (json_object_get_string_member (pull, "device_id"), ==, OFFICE);
+  g_assert_cmpstr (json_object_get_string_member (pull, "role"), ==, "dispatch");
+  g_assert_cmpint (json_object_get_int_member (pull, "count"), ==,
+                   json_array_get_length (json_object_get_array_member (page, "changes")));
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, json_array_get_length (entries) - 1),
+                                                  "action"), ==, "admin enrol");
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+
+      if (!g_str_equal (json_object_get_string_member (entry, "action"), "push"))
+        continue;
+      pushes++;
+      g_assert_cmpint (json_object_get_int_member (entry, "count"), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (entry, "actor_id"), ==, PM_TEST_STAFF_ID);
+      g_assert_cmpstr (json_object_get_string_member (entry, "detail"), ==,
+                       "applied 1, duplicate 0, conflict 0, rejected 0");
+    }
+  g_assert_cmpuint (pushes, ==, json_array_get_length (results));
+  later = pm_store_list_server_audit (f->server, "2999-01-01", &error);
+  g_assert_cmpuint (json_array_get_length (later), ==, 0);
+
+  pm_store_close (f->server);
+  g_clear_object (&f->server);
+  db = pm_test_open_raw (path);
+  g_assert_false (_pm_store_exec (db, "UPDATE server_audit SET count = 0", &error));
+  g_assert_nonnull (strstr (error->message, "append-only"));
+  g_clear_error (&error);
+  g_assert_false (_pm_store_exec (db, "DELETE FROM server_audit", &error));
+  g_assert_nonnull (strstr (error->message, "append-only"));
+  sqlite3_close (db);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -673,6 +739,7 @@ main (int   argc,
   ADD ("/sync-store/unsent-edit-stays-on-top", test_unsent_edit_stays_on_top);
   ADD ("/sync-store/malformed-batch", test_malformed_batch);
   ADD ("/sync-store/devices", test_devices);
+  ADD ("/sync-store/server-audit", test_server_audit);
 #undef ADD
   return g_test_run ();
 }

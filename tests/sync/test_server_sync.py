@@ -5,7 +5,9 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import csv
 import http.client
+import io
 import json
 import os
 import selectors
@@ -309,6 +311,70 @@ class ServerSyncTest(unittest.TestCase):
             status, page = self.request("GET", "/v1/sync/pull?" + query, self.dispatch)
             self.assertEqual(status, 200, (query, page))
             self.assertEqual(set(page), {"changes", "cursor", "complete"})
+
+    def audit(self, *args):
+        r = run_server("--data-dir", self.data, "admin", "audit", *args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def test_audit(self):
+        # A device of its own, so that its entries can be told apart.
+        token = self.enrol("field", "halle")
+        status, device = self.request("GET", "/v1/device", token)
+        self.assertEqual(status, 200, device)
+        device_id = device["device_id"]
+        person = citizen()
+        pushed = [entry("citizen", person, "add_citizen"), entry("visit", visit(person["id"]), "schedule_visit")]
+        pushed[1]["actor_id"] = "d0000000-0000-4000-8000-000000000002"
+        self.assertEqual(self.push(token, pushed)[0], 200)
+        self.assertEqual(self.push(token, pushed[:1])[0], 200)
+        status, page = self.request("GET", "/v1/sync/pull?after=0&limit=1000", token)
+        self.assertEqual(status, 200, page)
+        # Refused pushes store nothing, and are not audited as pushes.
+        self.assertEqual(self.request("POST", "/v1/sync/push", token, "{bad")[0], 400)
+        r = run_server("--data-dir", self.data, "admin", "export")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run_server("--data-dir", self.data, "admin", "revoke", device_id)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+        entries = json.loads(self.audit("--format", "json"))
+        seqs = [e["seq"] for e in entries]
+        self.assertEqual(seqs, sorted(seqs))
+        mine = [e for e in entries if e["device_id"] == device_id]
+        self.assertEqual([e["action"] for e in mine],
+                         ["admin enrol", "push", "push", "pull", "admin revoke"], mine)
+        enrol, push, again, pull, revoke = mine
+        self.assertEqual((enrol["role"], enrol["actor_id"]), ("field", "pepamo-server-admin"))
+        self.assertIn("city halle", enrol["detail"])
+        self.assertEqual(push["role"], "field")
+        self.assertEqual(push["count"], 2)
+        self.assertEqual(set(push["actor_id"].split(",")), {e["actor_id"] for e in pushed})
+        self.assertEqual(push["detail"], "applied 2, duplicate 0, conflict 0, rejected 0")
+        self.assertEqual(again["detail"], "applied 0, duplicate 1, conflict 0, rejected 0")
+        self.assertEqual(pull["count"], len(page["changes"]))
+        self.assertEqual(pull["detail"], "after 0, cursor %d" % page["cursor"])
+        self.assertEqual(revoke["actor_id"], "pepamo-server-admin")
+        exports = [e for e in entries if e["action"] == "admin export"]
+        self.assertGreater(exports[-1]["count"], 0)
+        for e in entries:
+            self.assertRegex(e["at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+        # Listing is audited too, and the listings agree with each other.
+        text = self.audit().splitlines()
+        self.assertEqual(len(text), len(entries) + 1)
+        self.assertTrue(text[-1].split("\t")[2] == "admin audit", text[-1])
+        rows = list(csv.reader(io.StringIO(self.audit("--format", "csv"), newline="")))
+        self.assertEqual(rows[0], ["seq", "at", "action", "device_id", "role", "actor_id", "count", "detail"])
+        by_seq = {int(row[0]): row for row in rows[1:]}
+        self.assertEqual(by_seq[push["seq"]][7], push["detail"])
+        self.assertEqual(by_seq[push["seq"]][5], push["actor_id"])
+        self.assertEqual(json.loads(self.audit("--format", "json", "--since", "2999-01-01")), [])
+        today = entries[-1]["at"][:10]
+        since = json.loads(self.audit("--format", "json", "--since", today))
+        self.assertTrue(set(seqs) <= {e["seq"] for e in since})
+        for args in (["--format", "xml"], ["--since", "yesterday"], ["--since", "2026-13-45"], ["extra"]):
+            r = run_server("--data-dir", self.data, "admin", "audit", *args)
+            self.assertEqual(r.returncode, 2, (args, r.stderr))
 
     def test_admin_usage(self):
         for args in (["admin"], ["admin", "enrol", "--role", "mayor", "--city", "halle"],
