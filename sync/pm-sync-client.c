@@ -41,6 +41,7 @@ struct _PmSyncClient
 };
 
 G_DEFINE_FINAL_TYPE (PmSyncClient, pm_sync_client, G_TYPE_OBJECT)
+G_DEFINE_QUARK (pm-sync-client-error-quark, pm_sync_client_error)
 
 static void
 pm_sync_client_finalize (GObject *object)
@@ -146,7 +147,8 @@ parse_object (GBytes  *body,
   return json_object_ref (json_node_get_object (root));
 }
 
-/* The reason the server gave for a 4xx, else its status line. */
+/* The reason the server gave for a 4xx, else its status line; the answers
+ * the client acts on get PM_SYNC_CLIENT_ERROR codes. */
 static void
 set_http_error (SoupMessage  *msg,
                 GBytes       *body,
@@ -155,10 +157,23 @@ set_http_error (SoupMessage  *msg,
   guint status = soup_message_get_status (msg);
   g_autoptr(JsonObject) answer = body ? parse_object (body, NULL) : NULL;
   const char *reason = answer ? json_object_get_string_member_with_default (answer, "reason", NULL) : NULL;
+  const char *code = answer ? json_object_get_string_member_with_default (answer, "code", NULL) : NULL;
+  GQuark domain = G_IO_ERROR;
+  int error_code = G_IO_ERROR_FAILED;
 
-  g_set_error (error, G_IO_ERROR,
-               status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN
-                 ? G_IO_ERROR_PERMISSION_DENIED : G_IO_ERROR_FAILED,
+  if (status == SOUP_STATUS_GONE)
+    {
+      domain = PM_SYNC_CLIENT_ERROR;
+      error_code = PM_SYNC_CLIENT_ERROR_CURSOR_GONE;
+    }
+  else if (status == SOUP_STATUS_UNAUTHORIZED && g_strcmp0 (code, "device_revoked") == 0)
+    {
+      domain = PM_SYNC_CLIENT_ERROR;
+      error_code = PM_SYNC_CLIENT_ERROR_DEVICE_REVOKED;
+    }
+  else if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    error_code = G_IO_ERROR_PERMISSION_DENIED;
+  g_set_error (error, domain, error_code,
                _("The server refused (%u %s): %s"), status,
                soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : "",
                reason ? reason : _("no reason given"));
@@ -465,6 +480,25 @@ pm_sync_client_sync (PmSyncClient  *self,
   g_return_val_if_fail (PM_IS_STORE (store), FALSE);
   g_return_val_if_fail (stats != NULL, FALSE);
 
+  g_autoptr(GError) local_error = NULL;
+
   *stats = (PmSyncStats) { 0 };
-  return push (self, store, stats, error) && pull (self, store, stats, error);
+  if (!push (self, store, stats, error))
+    return FALSE;
+  if (pull (self, store, stats, &local_error))
+    return TRUE;
+  if (!g_error_matches (local_error, PM_SYNC_CLIENT_ERROR, PM_SYNC_CLIENT_ERROR_CURSOR_GONE))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* The server lost what the cursor points at (restored from an older
+   * backup): whatever was written since the push above goes first, then
+   * everything is pulled again. Local rows stay; those with unsent edits
+   * are not overwritten by pulled ones. */
+  g_message ("%s; pulling everything again", local_error->message);
+  stats->restarted = TRUE;
+  return push (self, store, stats, error) &&
+         pm_store_restart_pull (store, error) &&
+         pull (self, store, stats, error);
 }

@@ -197,6 +197,9 @@ pm_cli_sync (const char  *data_dir,
   /* Also after a failure: what went through is settled and stays so. */
   printf (_("Pushed %u (%u applied, %u duplicate, %u conflicts, %u rejected), pulled %u changes.\n"),
           stats.pushed, stats.applied, stats.duplicate, stats.conflicts, stats.rejected, stats.pulled);
+  if (stats.restarted)
+    printf (_("The server no longer knew this store's pull position (restored from an older backup?): "
+              "sent the unsent changes first, then fetched everything again.\n"));
   if (!ok)
     return pm_cli_fail ("%s", error->message);
   if (stats.conflicts + stats.rejected > 0)

@@ -386,6 +386,65 @@ pm_store_get_pull_cursor (PmStore *self)
   return cursor ? g_ascii_strtoll (cursor, NULL, 10) : 0;
 }
 
+static gint64
+count_rows (sqlite3     *db,
+            const char  *sql,
+            const char  *arg,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (db, sql, error);
+  gint64 count = -1;
+
+  if (stmt == NULL)
+    return -1;
+  if (arg)
+    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  else
+    _pm_store_set_sql_error (error, db, "Counting rows");
+  sqlite3_finalize (stmt);
+  return count;
+}
+
+static gpointer
+restart_pull_job (PmStore  *self,
+                  sqlite3  *db,
+                  gpointer  data,
+                  GError  **error)
+{
+  gint64 unsent = count_rows (db, "SELECT COUNT(*) FROM outbox", NULL, error);
+
+  if (unsent < 0)
+    return NULL;
+  if (unsent > 0)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_CONFLICT,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%d change is still unsent; the pull starts again once it is at the server",
+                                "%d changes are still unsent; the pull starts again once they are at the server",
+                                unsent),
+                   (int) unsent);
+      return NULL;
+    }
+  return write_meta (db, CURSOR_KEY, "0", error) ? self : NULL;
+}
+
+/**
+ * pm_store_restart_pull:
+ *
+ * Sets the pull cursor back to 0, for a server that can no longer serve it
+ * (410). Refused (PM_ERROR_CONFLICT) while the outbox holds unsent entries:
+ * they go to the server first. Local rows stay as they are.
+ */
+gboolean
+pm_store_restart_pull (PmStore  *self,
+                       GError  **error)
+{
+  g_return_val_if_fail (PM_IS_STORE (self), FALSE);
+  return _pm_store_run_sync (self, restart_pull_job, NULL, error) != NULL;
+}
+
 /* The change log (server end) */
 
 gboolean
@@ -493,27 +552,6 @@ _pm_store_queue_outbox (sqlite3     *db,
   text = object_to_string (entry);
   return exec_texts (db, "INSERT INTO outbox (uuid, record_id, entry) VALUES (?, ?, ?)",
                      "Queueing an outbox entry", error, 3, uuid, pm_record_get_id (record), text);
-}
-
-static gint64
-count_rows (sqlite3     *db,
-            const char  *sql,
-            const char  *arg,
-            GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (db, sql, error);
-  gint64 count = -1;
-
-  if (stmt == NULL)
-    return -1;
-  if (arg)
-    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    count = sqlite3_column_int64 (stmt, 0);
-  else
-    _pm_store_set_sql_error (error, db, "Counting rows");
-  sqlite3_finalize (stmt);
-  return count;
 }
 
 static gpointer
@@ -1401,6 +1439,7 @@ changes_job (PmStore  *self,
   g_autoptr(JsonObject) page = json_object_new ();
   JsonArray *changes = json_array_new ();
   gint64 cursor = pull->after;
+  gint64 last;
   guint scanned = 0;
   g_autofree char *detail = NULL;
   AuditData audit = { "pull", pull->device_id, pm_role_to_wire (pull->role), NULL, 0, NULL };
@@ -1409,6 +1448,18 @@ changes_job (PmStore  *self,
   json_object_set_array_member (page, "changes", changes);
   if (stmt == NULL)
     return NULL;
+  /* No cursor the server gave out lies past its last change: this one comes
+   * from before a restore of an older backup, or from another store. */
+  last = count_rows (db, "SELECT COALESCE (MAX (seq), 0) FROM sqlite_sequence WHERE name = 'changes'", NULL, error);
+  if (last < 0 || pull->after > last)
+    {
+      sqlite3_finalize (stmt);
+      if (last >= 0)
+        g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND,
+                     "the cursor %" G_GINT64_FORMAT " lies past the server's last change %" G_GINT64_FORMAT
+                     ": pull again from 0", pull->after, last);
+      return NULL;
+    }
   sqlite3_bind_int64 (stmt, 1, pull->after);
   sqlite3_bind_int64 (stmt, 2, pull->limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1455,6 +1506,8 @@ changes_job (PmStore  *self,
  * One page of changes after @after, in commit order, for the device
  * @device_id of @role: the records it created in full, the others filtered
  * for its role: `{"changes": [{"seq", "kind", "record"}], "cursor", "complete"}`.
+ * A cursor past the last change the server ever logged fails with
+ * PM_ERROR_NOT_FOUND: the device must pull again from 0.
  */
 JsonObject *
 pm_store_changes_since (PmStore     *self,

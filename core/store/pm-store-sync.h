@@ -56,6 +56,8 @@ gboolean    pm_store_apply_pull_page     (PmStore      *self,
                                           gint64        cursor,
                                           GError      **error);
 gint64      pm_store_get_pull_cursor     (PmStore      *self);
+gboolean    pm_store_restart_pull        (PmStore      *self,
+                                          GError      **error);
 
 /* Server end */
 

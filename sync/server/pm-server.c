@@ -67,20 +67,36 @@ reply_object (SoupServerMessage *msg,
   reply_node (msg, status, root);
 }
 
+/* @code: (nullable): a stable name for the case, for clients that must act
+ * on it (a 410's re-bootstrap, a revoked device's wipe) */
 static void
-reply_error (SoupServerMessage *msg,
-             guint              status,
-             const char        *reason)
+reply_error_code (SoupServerMessage *msg,
+                  guint              status,
+                  const char        *code,
+                  const char        *reason)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
   json_builder_add_string_value (builder, soup_status_get_phrase (status));
+  if (code)
+    {
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, code);
+    }
   json_builder_set_member_name (builder, "reason");
   json_builder_add_string_value (builder, reason);
   json_builder_end_object (builder);
   reply_json (msg, status, builder);
+}
+
+static void
+reply_error (SoupServerMessage *msg,
+             guint              status,
+             const char        *reason)
+{
+  reply_error_code (msg, status, NULL, reason);
 }
 
 static void
@@ -358,6 +374,11 @@ pull_cb (SoupServer        *server,
   page = pm_store_changes_since (self->store, after, (guint) limit,
                                  json_object_get_string_member (device, "device_id"),
                                  pm_role_from_wire (json_object_get_string_member (device, "role")), &error);
+  if (page == NULL && g_error_matches (error, PM_ERROR, PM_ERROR_NOT_FOUND))
+    {
+      reply_error_code (msg, SOUP_STATUS_GONE, "cursor_gone", error->message);
+      return;
+    }
   if (page == NULL)
     {
       g_warning ("Cannot read changes for device %s: %s",

@@ -653,6 +653,48 @@ test_devices (Fixture       *f,
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
 }
 
+/* A cursor past the server's last change is refused; the device starts its
+ * pull again from 0 only once nothing is left unsent. */
+static void
+test_restart_pull (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) record = new_counselling_from_server (f);
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonObject) page = NULL;
+  g_autoptr(PmRecord) kept = NULL;
+  gint64 cursor = pm_store_get_pull_cursor (f->van);
+
+  g_assert_cmpint (cursor, >, 0);
+  page = pm_store_changes_since (f->server, cursor, 50, DEVICE, PM_ROLE_FIELD, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&page, json_object_unref);
+  page = pm_store_changes_since (f->server, cursor + 1, 50, DEVICE, PM_ROLE_FIELD, &error);
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+  g_assert_null (page);
+  g_clear_error (&error);
+
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_save (f->van, record, &error));
+  g_assert_false (pm_store_restart_pull (f->van, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpint (pm_store_get_pull_cursor (f->van), ==, cursor);
+  g_assert_cmpint (pm_store_outbox_count (f->van, NULL), ==, 1);
+
+  results = push (f);
+  g_assert_true (pm_store_outbox_settle (f->van, results, &error));
+  g_assert_true (pm_store_restart_pull (f->van, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pm_store_get_pull_cursor (f->van), ==, 0);
+  /* Local rows stay; the pull from 0 brings the same scope back. */
+  kept = pm_store_get (f->van, PM_TYPE_COUNSELLING_RECORD, pm_record_get_id (record), NULL);
+  g_assert_nonnull (kept);
+  pull_all (f->server, f->van, PM_ROLE_FIELD);
+  g_assert_cmpint (pm_store_get_pull_cursor (f->van), >, cursor);
+}
+
 /* The server's audit: pushes and pulls write their own entries, in the
  * same transaction; nothing can change or delete one afterwards. */
 static void
@@ -740,6 +782,7 @@ main (int   argc,
   ADD ("/sync-store/malformed-batch", test_malformed_batch);
   ADD ("/sync-store/devices", test_devices);
   ADD ("/sync-store/server-audit", test_server_audit);
+  ADD ("/sync-store/restart-pull", test_restart_pull);
 #undef ADD
   return g_test_run ();
 }

@@ -43,8 +43,8 @@ class RoundTripTest(unittest.TestCase):
         self.server_log.close()
         shutil.rmtree(self.dir)
 
-    def start_server(self):
-        self.server = subprocess.Popen([SERVER, "--data-dir", self.server_data, "--listen", "127.0.0.1:0"],
+    def start_server(self, port=0):
+        self.server = subprocess.Popen([SERVER, "--data-dir", self.server_data, "--listen", f"127.0.0.1:{port}"],
                                        stdout=subprocess.PIPE, stderr=self.server_log, text=True)
         # It prints "Listening on URL" once it listens; wait for that line, bounded.
         ready, _, _ = select.select([self.server.stdout], [], [], 15)
@@ -141,6 +141,61 @@ class RoundTripTest(unittest.TestCase):
         # A second sync has nothing to do and still succeeds.
         r = self.cli(field, "sync")
         self.assertTrue(r.stdout.startswith("Pushed 0 (0 applied"), r.stdout)
+
+    def import_citizen(self, store, family_name):
+        person = {"id": str(uuid.uuid4()), "family_name": family_name, "given_names": "Klaus",
+                  "birth_date": "1949-05-04", "street": "Leipziger Straße", "house_number": "12",
+                  "postcode": "06108", "city": "Halle (Saale)", "stadtteil": "altstadt",
+                  "lat": 51.4797, "lon": 11.9769}
+        path = os.path.join(self.dir, family_name + ".json")
+        with open(path, "w") as f:
+            json.dump({"citizens": [person]}, f)
+        self.cli(store, "import", path)
+        return person["id"]
+
+    def test_restored_server_answers_410(self):
+        dispatch = self.device("dispatch", "dispatch", "Dora Disponentin", "dispatch")
+        self.cli(dispatch, "demo", "--date", DEMO_DATE)
+        self.cli(dispatch, "sync")
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        self.cli(field, "sync")
+        port = int(self.url.rsplit(":", 1)[1])
+
+        # A backup of the server, then more work that the van pulls.
+        self.stop_server()
+        backup = os.path.join(self.dir, "backup")
+        shutil.copytree(self.server_data, backup)
+        self.start_server(port)
+        lost = [self.import_citizen(dispatch, "Nachher"), self.import_citizen(dispatch, "Danach")]
+        self.cli(dispatch, "sync")
+        r = self.cli(field, "sync")
+        self.assertRegex(r.stdout, r"pulled 2 changes")
+
+        # The server is restored from the backup: the van's cursor lies past
+        # its end, also after the one change the van's own push adds there.
+        self.stop_server()
+        shutil.rmtree(self.server_data)
+        shutil.copytree(backup, self.server_data)
+        self.start_server(port)
+        unsent = self.import_citizen(field, "Offline")
+        r = self.cli(field, "sync")
+        self.assertRegex(r.stdout, r"^Pushed 1 \(1 applied, ")
+        self.assertIn("fetched everything again", r.stdout)
+        self.assertIn("Unsent changes: 0\n", self.status(field))
+        # Nothing the van held is thrown away; its work is at the server.
+        held = {c["id"] for c in self.export(field)["citizens"]}
+        self.assertTrue({*lost, unsent} <= held, held)
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "export"], capture_output=True,
+                           text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(unsent, {c["id"] for c in json.loads(r.stdout)["citizens"]})
+        # The van pulled everything again: what dispatch planned is all there.
+        planned = {v["id"] for v in json.loads(self.cli(dispatch, "visits", "--date", DEMO_DATE, "--json").stdout)}
+        seen = {v["id"] for v in json.loads(self.cli(field, "visits", "--date", DEMO_DATE, "--json").stdout)}
+        self.assertEqual(seen, planned)
+        # Its new cursor is served: the next sync is an ordinary one.
+        r = self.cli(field, "sync")
+        self.assertNotIn("again", r.stdout)
 
     def test_stopped_server(self):
         field = self.device("field", "field", "Frieda Feld", "soziales")
