@@ -167,6 +167,22 @@ warn_clock_skew (PmSyncClient *client)
                 (int) (-skew / 60));
 }
 
+/* The server withdrew this device (a lost or stolen laptop): what it holds
+ * goes, unsent changes included, since no server would take them. */
+static int
+delete_revoked_store (PmStore    **store,
+                      const char  *data_dir)
+{
+  g_autofree char *path = g_strdup (pm_store_get_path (*store));
+  g_autoptr(GError) error = NULL;
+
+  pm_store_close (*store);
+  g_clear_object (store);
+  if (!pm_store_delete_files (path, &error))
+    return pm_cli_fail (_("The server revoked this device, but its store could not be deleted: %s"), error->message);
+  return pm_cli_fail (_("The server revoked this device: its store in %s was deleted"), data_dir);
+}
+
 int
 pm_cli_sync (const char  *data_dir,
              int          argc,
@@ -193,6 +209,8 @@ pm_cli_sync (const char  *data_dir,
     return pm_cli_fail ("%s", error->message);
 
   ok = pm_sync_client_sync (client, store, &stats, &error);
+  if (g_error_matches (error, PM_SYNC_CLIENT_ERROR, PM_SYNC_CLIENT_ERROR_DEVICE_REVOKED))
+    return delete_revoked_store (&store, data_dir);
   warn_clock_skew (client);
   /* Also after a failure: what went through is settled and stays so. */
   printf (_("Pushed %u (%u applied, %u duplicate, %u conflicts, %u rejected), pulled %u changes.\n"),

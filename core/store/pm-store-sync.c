@@ -7,7 +7,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <sodium.h>
 
 #include "pm-access.h"
@@ -443,6 +445,38 @@ pm_store_restart_pull (PmStore  *self,
 {
   g_return_val_if_fail (PM_IS_STORE (self), FALSE);
   return _pm_store_run_sync (self, restart_pull_job, NULL, error) != NULL;
+}
+
+/**
+ * pm_store_delete_files:
+ * @path: a closed store's database file
+ *
+ * Deletes the store's database and its SQLite side files: what a revoked
+ * device does at its next contact with the server. Files that are not
+ * there are no failure.
+ */
+gboolean
+pm_store_delete_files (const char  *path,
+                       GError     **error)
+{
+  static const char * const suffixes[] = { "-wal", "-shm", "-journal", "", NULL };
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  /* The database last: a crash in between leaves it, to be deleted again. */
+  for (guint i = 0; suffixes[i]; i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                       _("Cannot delete %s: %s"), file, g_strerror (saved_errno));
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 /* The change log (server end) */

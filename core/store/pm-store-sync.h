@@ -58,6 +58,8 @@ gboolean    pm_store_apply_pull_page     (PmStore      *self,
 gint64      pm_store_get_pull_cursor     (PmStore      *self);
 gboolean    pm_store_restart_pull        (PmStore      *self,
                                           GError      **error);
+gboolean    pm_store_delete_files        (const char   *path,
+                                          GError      **error);
 
 /* Server end */
 

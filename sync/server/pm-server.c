@@ -159,13 +159,16 @@ check_request (SoupServerMessage *msg,
   return FALSE;
 }
 
+/* @code: "device_revoked" tells a revoked device to delete its store; an
+ * unknown token never carries it, so a typo wipes nothing. */
 static void
 reply_unauthorized (SoupServerMessage *msg,
+                    const char        *code,
                     const char        *reason)
 {
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "WWW-Authenticate", "Bearer realm=\"pepamo\"");
-  reply_error (msg, SOUP_STATUS_UNAUTHORIZED, reason);
+  reply_error_code (msg, SOUP_STATUS_UNAUTHORIZED, code, reason);
 }
 
 /* The device behind the request's bearer token, or %NULL once an error
@@ -190,14 +193,14 @@ authenticate (PmServer          *self,
   /* The scheme is case-insensitive (RFC 9110, section 11.1). */
   if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", strlen ("Bearer ")) != 0)
     {
-      reply_unauthorized (msg, "no bearer token: send Authorization: Bearer TOKEN");
+      reply_unauthorized (msg, NULL, "no bearer token: send Authorization: Bearer TOKEN");
       return NULL;
     }
   token = g_strstrip (g_strdup (header + strlen ("Bearer ")));
   device = pm_store_find_device (self->store, token, &error);
   if (device == NULL && (error == NULL || g_error_matches (error, PM_ERROR, PM_ERROR_NOT_FOUND)))
     {
-      reply_unauthorized (msg, "unknown token");
+      reply_unauthorized (msg, NULL, "unknown token");
       return NULL;
     }
   if (device == NULL)
@@ -208,8 +211,14 @@ authenticate (PmServer          *self,
     }
   if (json_object_get_boolean_member_with_default (device, "revoked", FALSE))
     {
-      g_message ("Refused revoked device %s", json_object_get_string_member (device, "device_id"));
-      reply_unauthorized (msg, "this device was revoked");
+      const char *device_id = json_object_get_string_member (device, "device_id");
+
+      g_message ("Refused revoked device %s", device_id);
+      if (!pm_store_append_server_audit (self->store, "refuse revoked", device_id,
+                                         json_object_get_string_member (device, "role"), NULL, 0,
+                                         g_uri_get_path (soup_server_message_get_uri (msg)), &error))
+        g_warning ("Cannot audit a revoked device's request: %s", error->message);
+      reply_unauthorized (msg, "device_revoked", "this device was revoked: it must delete its store");
       return NULL;
     }
   return g_steal_pointer (&device);

@@ -197,6 +197,39 @@ class RoundTripTest(unittest.TestCase):
         r = self.cli(field, "sync")
         self.assertNotIn("again", r.stdout)
 
+    def test_revoked_device_deletes_its_store(self):
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        self.cli(field, "demo", "--date", DEMO_DATE)
+        self.cli(field, "sync")
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "devices"], capture_output=True,
+                           text=True, timeout=30)
+        device_id = r.stdout.split("\t")[0]
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "revoke", device_id],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.exists(os.path.join(field, "pepamo.db")))
+        # Unsent work goes too: no server would take it any more.
+        self.import_citizen(field, "Zuletzt")
+        r = self.cli(field, "sync", code=1)
+        self.assertIn("revoked this device: its store in %s was deleted" % field, r.stderr)
+        self.assertEqual([f for f in os.listdir(field) if f.startswith("pepamo.db")], [])
+        r = self.cli(field, "status", code=1)
+        self.assertIn("No store in", r.stderr)
+
+    def test_unknown_token_deletes_nothing(self):
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        self.import_citizen(field, "Bleibt")
+        before = self.status(field)
+        # Another server on the same address, which never enrolled this device.
+        port = int(self.url.rsplit(":", 1)[1])
+        self.stop_server()
+        self.server_data = os.path.join(self.dir, "other-server")
+        self.start_server(port)
+        r = self.cli(field, "sync", code=1)
+        self.assertIn("unknown token", r.stderr)
+        self.assertNotIn("deleted", r.stderr)
+        self.assertEqual(self.status(field), before)
+
     def test_stopped_server(self):
         field = self.device("field", "field", "Frieda Feld", "soziales")
         self.cli(field, "demo", "--date", DEMO_DATE)

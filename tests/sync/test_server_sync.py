@@ -212,6 +212,10 @@ class ServerSyncTest(unittest.TestCase):
         status, answer = self.request("GET", "/v1/device", token)
         self.assertEqual(status, 401)
         self.assertIn("revoked", answer["reason"])
+        # Only a revoked device is told to delete its store, never a wrong token.
+        self.assertEqual(answer["code"], "device_revoked")
+        self.assertNotIn("code", self.request("GET", "/v1/device", "not-a-token")[1])
+        self.assertNotIn("code", self.request("GET", "/v1/device")[1])
         self.assertEqual(self.request("GET", "/v1/sync/pull", token)[0], 401)
         r = run_server("--data-dir", self.data, "admin", "devices")
         self.assertEqual(r.returncode, 0, r.stderr)
