@@ -468,6 +468,21 @@ pull (PmSyncClient  *self,
   return FALSE;
 }
 
+/* A staff member the server removed can no longer unlock this store once
+ * the pull brought the news. */
+static gboolean
+drop_removed_staff (PmStore      *store,
+                    PmSyncStats  *stats,
+                    GError      **error)
+{
+  gint64 dropped = pm_store_drop_removed_staff_slots (store, error);
+
+  if (dropped < 0)
+    return FALSE;
+  stats->slots_removed = (guint) dropped;
+  return TRUE;
+}
+
 /* Push the whole outbox, then pull to the end. @stats counts what was done,
  * also when it fails halfway. */
 gboolean
@@ -486,7 +501,7 @@ pm_sync_client_sync (PmSyncClient  *self,
   if (!push (self, store, stats, error))
     return FALSE;
   if (pull (self, store, stats, &local_error))
-    return TRUE;
+    return drop_removed_staff (store, stats, error);
   if (!g_error_matches (local_error, PM_SYNC_CLIENT_ERROR, PM_SYNC_CLIENT_ERROR_CURSOR_GONE))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -500,5 +515,6 @@ pm_sync_client_sync (PmSyncClient  *self,
   stats->restarted = TRUE;
   return push (self, store, stats, error) &&
          pm_store_restart_pull (store, error) &&
-         pull (self, store, stats, error);
+         pull (self, store, stats, error) &&
+         drop_removed_staff (store, stats, error);
 }

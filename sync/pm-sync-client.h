@@ -31,6 +31,7 @@ typedef struct
   guint    rejected;
   guint    pulled;
   gboolean restarted; /* the server could not serve the cursor: pulled from 0 */
+  guint    slots_removed; /* key slots of staff the server removed */
 } PmSyncStats;
 
 GQuark pm_sync_client_error_quark (void);

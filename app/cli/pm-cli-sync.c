@@ -215,6 +215,10 @@ pm_cli_sync (const char  *data_dir,
   /* Also after a failure: what went through is settled and stays so. */
   printf (_("Pushed %u (%u applied, %u duplicate, %u conflicts, %u rejected), pulled %u changes.\n"),
           stats.pushed, stats.applied, stats.duplicate, stats.conflicts, stats.rejected, stats.pulled);
+  if (stats.slots_removed > 0)
+    printf (g_dngettext (GETTEXT_PACKAGE, "Removed the key slot of %u staff member whom the server removed.\n",
+                         "Removed the key slots of %u staff members whom the server removed.\n", stats.slots_removed),
+            stats.slots_removed);
   if (stats.restarted)
     printf (_("The server no longer knew this store's pull position (restored from an older backup?): "
               "sent the unsent changes first, then fetched everything again.\n"));

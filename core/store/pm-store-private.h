@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "pm-crypt.h"
 #include "pm-store.h"
 
 G_BEGIN_DECLS
@@ -71,6 +72,7 @@ PmRecord *_pm_store_read_record    (sqlite3        *db,
                                     GType           type,
                                     const char     *id,
                                     GError        **error);
+PmCryptKeys *_pm_store_get_keys    (PmStore        *self);
 void      _pm_store_set_enrolled   (PmStore        *self,
                                     gboolean        enrolled);
 void      _pm_store_set_pushing_device (PmStore    *self,

@@ -479,6 +479,68 @@ pm_store_delete_files (const char  *path,
   return TRUE;
 }
 
+static gpointer
+drop_slots_job (PmStore  *self,
+                sqlite3  *db,
+                gpointer  data,
+                GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT id FROM staff WHERE json_extract (data, '$.removed_at') IS NOT NULL", error);
+  g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) slots = NULL;
+  gint64 dropped = 0;
+
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (removed, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  if (removed->len == 0)
+    return g_memdup2 (&dropped, sizeof dropped);
+  slots = pm_crypt_list_slots (pm_store_get_path (self), error);
+  if (slots == NULL)
+    return NULL;
+  for (guint i = 0; i < slots->len; i++)
+    {
+      PmCryptSlotInfo *slot = g_ptr_array_index (slots, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (slot->kind != PM_CRYPT_SLOT_PASSPHRASE ||
+          !g_ptr_array_find_with_equal_func (removed, slot->staff_id, g_str_equal, NULL))
+        continue;
+      /* The last slot stays: without it nobody could open the store. */
+      if (!pm_crypt_remove_slot (pm_store_get_path (self), _pm_store_get_keys (self), slot->staff_id, &local_error))
+        {
+          g_warning ("Cannot remove the key slot of %s, whom the server removed: %s",
+                     slot->staff_id, local_error->message);
+          continue;
+        }
+      g_message ("Removed the key slot of %s, whom the server removed", slot->staff_id);
+      dropped++;
+    }
+  return g_memdup2 (&dropped, sizeof dropped);
+}
+
+/**
+ * pm_store_drop_removed_staff_slots:
+ *
+ * Removes the key slot of every staff member the server marked as removed
+ * (`removed_at`), so that they can no longer unlock this store. A slot
+ * that cannot go (the store's last) is kept, with a warning.
+ *
+ * Returns: how many slots were removed, or -1 with @error set
+ */
+gint64
+pm_store_drop_removed_staff_slots (PmStore  *self,
+                                   GError  **error)
+{
+  g_autofree gint64 *dropped = NULL;
+
+  g_return_val_if_fail (PM_IS_STORE (self), -1);
+  dropped = _pm_store_run_sync (self, drop_slots_job, NULL, error);
+  return dropped ? *dropped : -1;
+}
+
 /* The change log (server end) */
 
 gboolean

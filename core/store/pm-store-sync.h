@@ -60,6 +60,8 @@ gboolean    pm_store_restart_pull        (PmStore      *self,
                                           GError      **error);
 gboolean    pm_store_delete_files        (const char   *path,
                                           GError      **error);
+gint64      pm_store_drop_removed_staff_slots (PmStore *self,
+                                               GError **error);
 
 /* Server end */
 

@@ -27,7 +27,7 @@ struct _PmStore
   GObject       parent_instance;
 
   char         *path;
-  PmCryptKeys  *keys;     /* until the worker opened the database */
+  PmCryptKeys  *keys;     /* until the store closes: for key slot changes */
   char         *device_id;
   GThread      *worker;
   GAsyncQueue  *jobs;
@@ -142,6 +142,7 @@ worker_main (gpointer data)
       if (quit)
         {
           g_clear_pointer (&self->db, sqlite3_close);
+          g_clear_pointer (&self->keys, pm_crypt_keys_free);
           finish_job (job, NULL, NULL);
         }
       else if (job->task && g_task_return_error_if_cancelled (job->task))
@@ -292,9 +293,9 @@ open_job (PmStore  *self,
           gpointer  data,
           GError  **error)
 {
-  /* The open database keeps its own copy of the data key; ours goes now. */
-  g_autoptr(PmCryptKeys) keys = g_steal_pointer (&self->keys);
-  sqlite3 *db = pm_crypt_open (self->path, keys, PM_CRYPT_JOURNAL_WAL, error);
+  /* The keys stay (in locked memory) until the store closes: a sync drops
+   * the key slots of staff the server removed, which takes them. */
+  sqlite3 *db = pm_crypt_open (self->path, self->keys, PM_CRYPT_JOURNAL_WAL, error);
 
   if (db == NULL)
     return NULL;
@@ -322,7 +323,7 @@ fail:
 /**
  * pm_store_open:
  * @path: the store file
- * @keys: (transfer full): its unlocked keys; wiped once the database is open
+ * @keys: (transfer full): its unlocked keys; wiped when the store closes
  *
  * Opens (and migrates) an encrypted store. Blocks until the worker thread
  * has opened it: call it off the main thread in a GUI.
@@ -756,6 +757,14 @@ _pm_store_write_record (PmStore     *self,
     *version = stamp.version;
   stamp_clear (&stamp);
   return ok;
+}
+
+/* On the store's thread only. */
+PmCryptKeys *
+_pm_store_get_keys (PmStore *self)
+{
+  assert_worker (self);
+  return self->keys;
 }
 
 void

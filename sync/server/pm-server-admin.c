@@ -16,14 +16,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pm-clock.h"
+#include "pm-error.h"
 #include "pm-export.h"
+#include "pm-model.h"
+#include "pm-status.h"
 #include "pm-server-admin.h"
 #include "pm-server-store.h"
 #include "pm-store-sync.h"
 
 #define USAGE "usage: pepamo-server --data-dir DIR [--key-file FILE] admin " \
               "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID | export | " \
-              "audit [--format text|json|csv] [--since DATE]"
+              "audit [--format text|json|csv] [--since DATE] | " \
+              "staff add --name NAME --department DEPARTMENT --role ROLE | staff list | staff remove STAFF_ID"
 
 /* Who acts in admin commands: the audit names the server's admin (and the
  * system user who ran the command). */
@@ -147,7 +152,6 @@ export_records (PmStore *store)
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
 
-  pm_store_set_actor (store, ADMIN_ACTOR, PM_ROLE_ADMIN, NULL);
   root = pm_export_json (store, &error);
   if (root == NULL ||
       !audit_admin (store, "export", NULL, NULL, count_exported (json_node_get_object (root)), NULL, &error))
@@ -261,6 +265,110 @@ list_audit (PmStore    *store,
   return 0;
 }
 
+/* Staff: the city's roster on the server, pulled by every device. */
+
+static int
+add_staff (PmStore    *store,
+           const char *name,
+           const char *department,
+           const char *role)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) staff = PM_RECORD (pm_staff_new ());
+  g_autofree char *detail = g_strdup_printf ("%s, %s", department, role);
+
+  pm_record_set_string (staff, "display_name", name);
+  pm_record_set_string (staff, "department", department);
+  pm_record_set_string (staff, "role", role);
+  if (!pm_store_save (store, staff, &error) ||
+      !audit_admin (store, "staff add", NULL, NULL, 1, detail, &error))
+    return fail ("staff add", error);
+  /* The id last, like enrol's token: `tail -n 1` takes it. */
+  printf ("Added staff member %s (%s, %s); their id:\n%s\n", name, department, role, pm_record_get_id (staff));
+  return 0;
+}
+
+static int
+list_staff (PmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) staff = pm_store_list (store, PM_TYPE_STAFF, &error);
+
+  if (staff == NULL ||
+      !audit_admin (store, "staff list", NULL, NULL, staff->len, NULL, &error))
+    return fail ("staff list", error);
+  for (guint i = 0; i < staff->len; i++)
+    {
+      PmRecord *member = g_ptr_array_index (staff, i);
+      const char *removed_at = pm_record_get_string (member, "removed_at");
+
+      printf ("%s\t%s\t%s\t%s\tremoved: %s\n", pm_record_get_id (member),
+              pm_record_get_string (member, "display_name"), pm_record_get_string (member, "department"),
+              pm_record_get_string (member, "role"), removed_at ? removed_at : "no");
+    }
+  return 0;
+}
+
+/* The record stays (the audit and old records name the person); the mark
+ * reaches every device with its next pull, which drops the key slot. */
+static int
+remove_staff (PmStore    *store,
+              const char *staff_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) staff = pm_store_get (store, PM_TYPE_STAFF, staff_id, &error);
+  g_autofree char *now = NULL;
+
+  if (staff == NULL)
+    return fail ("staff remove", error);
+  if (pm_record_get_string (staff, "removed_at"))
+    {
+      g_set_error (&error, PM_ERROR, PM_ERROR_CONFLICT, "%s was removed already, at %s", staff_id,
+                   pm_record_get_string (staff, "removed_at"));
+      return fail ("staff remove", error);
+    }
+  now = pm_clock_timestamp ();
+  pm_record_set_string (staff, "removed_at", now);
+  if (!pm_store_save (store, staff, &error) ||
+      !audit_admin (store, "staff remove", NULL, NULL, 1, staff_id, &error))
+    return fail ("staff remove", error);
+  printf ("Removed staff member %s: each device drops the key slot at its next sync\n", staff_id);
+  return 0;
+}
+
+enum
+{
+  OPTION_ROLE       = 1 << 0,
+  OPTION_CITY       = 1 << 1,
+  OPTION_FORMAT     = 1 << 2,
+  OPTION_SINCE      = 1 << 3,
+  OPTION_NAME       = 1 << 4,
+  OPTION_DEPARTMENT = 1 << 5,
+};
+
+/* What each command takes: its words after "admin" (the command's own
+ * included), the options it accepts and those it needs. */
+static const struct
+{
+  const char *command;
+  const char *subcommand;
+  int         n_words;
+  guint       allowed;
+  guint       required;
+  const char *usage;
+} commands[] = {
+  { "enrol", NULL, 1, OPTION_ROLE | OPTION_CITY, OPTION_ROLE | OPTION_CITY,
+    "enrol needs --role (field, dispatch, einwohnerwesen, soziales or planning) and --city" },
+  { "devices", NULL, 1, 0, 0, "devices takes no arguments" },
+  { "revoke", NULL, 2, 0, 0, "revoke takes one DEVICE_ID" },
+  { "export", NULL, 1, 0, 0, "export takes no arguments" },
+  { "audit", NULL, 1, OPTION_FORMAT | OPTION_SINCE, 0, "audit takes only --format and --since" },
+  { "staff", "add", 2, OPTION_NAME | OPTION_DEPARTMENT | OPTION_ROLE, OPTION_NAME | OPTION_DEPARTMENT | OPTION_ROLE,
+    "staff add needs --name, --department and --role" },
+  { "staff", "list", 2, 0, 0, "staff list takes no arguments" },
+  { "staff", "remove", 3, 0, 0, "staff remove takes one STAFF_ID" },
+};
+
 /**
  * pm_server_admin_main:
  * @argv: the arguments from "admin" on
@@ -280,18 +388,24 @@ pm_server_admin_main (int          argc,
   g_autofree char *format = NULL;
   g_autofree char *since_text = NULL;
   g_autofree char *since = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *department = NULL;
   GOptionEntry entries[] = {
-    { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning)", "ROLE" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning); staff add: the person's", "ROLE" },
     { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city", "CITY" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "audit: text (default), json or csv", "FORMAT" },
     { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, "audit: only entries from DATE (YYYY-MM-DD, UTC) or an ISO 8601 time on", "DATE" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, "staff add: the person's name", "NAME" },
+    { "department", 0, 0, G_OPTION_ARG_STRING, &department, "staff add: soziales, einwohnerwesen, dispatch or it", "DEPARTMENT" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|audit");
+  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|audit|staff");
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   const char *command;
   PmRole role;
+  guint given;
+  int found = -1;
   int rc;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -302,26 +416,31 @@ pm_server_admin_main (int          argc,
     return fail_usage ("which admin command?");
   command = argv[1];
   /* Wrong usage is found before the store is opened (or created). */
+  for (guint i = 0; i < G_N_ELEMENTS (commands) && found < 0; i++)
+    if (g_str_equal (command, commands[i].command) &&
+        (commands[i].subcommand == NULL || (argc > 2 && g_str_equal (argv[2], commands[i].subcommand))))
+      found = i;
+  if (found < 0)
+    {
+      g_autofree char *message = g_str_equal (command, "staff")
+        ? g_strdup ("staff needs add, list or remove")
+        : g_strdup_printf ("unknown admin command “%s”", command);
+
+      return fail_usage (message);
+    }
+  given = (role_wire ? OPTION_ROLE : 0) | (city && *city ? OPTION_CITY : 0) | (format ? OPTION_FORMAT : 0) |
+          (since_text ? OPTION_SINCE : 0) | (name && *name ? OPTION_NAME : 0) |
+          (department ? OPTION_DEPARTMENT : 0);
   role = pm_role_from_wire (role_wire);
-  if (g_str_equal (command, "enrol"))
+  if (argc - 1 != commands[found].n_words || (given & ~commands[found].allowed) != 0 ||
+      (given & commands[found].required) != commands[found].required ||
+      (g_str_equal (command, "enrol") && !is_device_role (role)) ||
+      (g_str_equal (command, "staff") && role_wire && role == PM_ROLE_INVALID))
+    return fail_usage (commands[found].usage);
+  if (department && !g_strv_contains (pm_departments (), department))
+    return fail_usage ("--department must be soziales, einwohnerwesen, dispatch or it");
+  if (g_str_equal (command, "audit"))
     {
-      if (argc != 2 || !is_device_role (role) || city == NULL || *city == '\0' || format || since_text)
-        return fail_usage ("enrol needs --role (field, dispatch, einwohnerwesen, soziales or planning) and --city");
-    }
-  else if (g_str_equal (command, "devices") || g_str_equal (command, "export"))
-    {
-      if (argc != 2 || role_wire || city || format || since_text)
-        return fail_usage ("devices and export take no arguments");
-    }
-  else if (g_str_equal (command, "revoke"))
-    {
-      if (argc != 3 || role_wire || city || format || since_text)
-        return fail_usage ("revoke takes one DEVICE_ID");
-    }
-  else if (g_str_equal (command, "audit"))
-    {
-      if (argc != 2 || role_wire || city)
-        return fail_usage ("audit takes only --format and --since");
       if (format == NULL)
         format = g_strdup ("text");
       if (!g_str_equal (format, "text") && !g_str_equal (format, "json") && !g_str_equal (format, "csv"))
@@ -329,18 +448,14 @@ pm_server_admin_main (int          argc,
       if (since_text && (since = parse_since (since_text)) == NULL)
         return fail_usage ("--since must be a date (YYYY-MM-DD) or an ISO 8601 time");
     }
-  else
-    {
-      g_autofree char *message = g_strdup_printf ("unknown admin command “%s”", command);
-
-      return fail_usage (message);
-    }
   if (data_dir == NULL)
     return fail_usage ("admin needs --data-dir (or data-dir in the config file)");
 
   store = pm_server_store_open (data_dir, key_path, &error);
   if (store == NULL)
     return fail (command, error);
+  /* Writes and reads name the server's admin in the records' audit. */
+  pm_store_set_actor (store, ADMIN_ACTOR, PM_ROLE_ADMIN, NULL);
   if (g_str_equal (command, "enrol"))
     rc = enrol (store, role, city);
   else if (g_str_equal (command, "revoke"))
@@ -349,6 +464,12 @@ pm_server_admin_main (int          argc,
     rc = export_records (store);
   else if (g_str_equal (command, "audit"))
     rc = list_audit (store, format, since);
+  else if (g_str_equal (command, "staff") && g_str_equal (argv[2], "add"))
+    rc = add_staff (store, name, department, role_wire);
+  else if (g_str_equal (command, "staff") && g_str_equal (argv[2], "list"))
+    rc = list_staff (store);
+  else if (g_str_equal (command, "staff"))
+    rc = remove_staff (store, argv[3]);
   else
     rc = list_devices (store);
   pm_store_close (store);

@@ -230,6 +230,39 @@ class RoundTripTest(unittest.TestCase):
         self.assertNotIn("deleted", r.stderr)
         self.assertEqual(self.status(field), before)
 
+    def test_removed_staff_loses_key_slot(self):
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "staff", "add", "--name", "Karl Kollege",
+                            "--department", "soziales", "--role", "field"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        colleague = r.stdout.splitlines()[-1]
+        self.cli(field, "sync")
+        self.assertIn(colleague, {s["id"] for s in self.export(field)["staff"]})
+        # IT gives the colleague a key slot on this laptop; their passphrase opens it.
+        theirs = dict(os.environ, PEPAMO_PASSPHRASE="karls own passphrase")
+        r = subprocess.run([CLI, "--data-dir", field, "key", "add", "--staff", colleague, "--name", "Karl Kollege",
+                            "--department", "soziales"], capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, PEPAMO_PASSPHRASE=PASSPHRASE,
+                                    PEPAMO_NEW_PASSPHRASE=theirs["PEPAMO_PASSPHRASE"]))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        opened = subprocess.run([CLI, "--data-dir", field, "status"], capture_output=True, text=True, timeout=60,
+                                env=theirs)
+        self.assertEqual(opened.returncode, 0, opened.stderr)
+
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "staff", "remove", colleague],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(colleague, self.cli(field, "key", "list").stdout)
+        r = self.cli(field, "sync")
+        self.assertIn("Removed the key slot of 1 staff member whom the server removed.", r.stdout)
+        self.assertNotIn(colleague, self.cli(field, "key", "list").stdout)
+        refused = subprocess.run([CLI, "--data-dir", field, "status"], capture_output=True, text=True, timeout=60,
+                                 env=theirs)
+        self.assertEqual(refused.returncode, 1, refused.stdout)
+        # The owner's slot stays, and the next sync has nothing more to remove.
+        r = self.cli(field, "sync")
+        self.assertNotIn("key slot", r.stdout)
+
     def test_stopped_server(self):
         field = self.device("field", "field", "Frieda Feld", "soziales")
         self.cli(field, "demo", "--date", DEMO_DATE)

@@ -386,6 +386,34 @@ class ServerSyncTest(unittest.TestCase):
             r = run_server("--data-dir", self.data, "admin", "audit", *args)
             self.assertEqual(r.returncode, 2, (args, r.stderr))
 
+    def test_staff(self):
+        def admin(*args, code=0):
+            r = run_server("--data-dir", self.data, "admin", "staff", *args)
+            self.assertEqual(r.returncode, code, (args, r.stderr))
+            return r
+        staff_id = admin("add", "--name", "Erika Muster", "--department", "einwohnerwesen",
+                         "--role", "field").stdout.splitlines()[-1]
+        uuid.UUID(staff_id)
+        rows = {line.split("\t")[0]: line.split("\t")[1:] for line in admin("list").stdout.splitlines()}
+        self.assertEqual(rows[staff_id], ["Erika Muster", "einwohnerwesen", "field", "removed: no"])
+        # Every device pulls the roster.
+        for token in (self.field, self.einwohnerwesen):
+            changes, _ = self.pull_all(token)
+            self.assertIn(staff_id, {c["record"]["id"] for c in changes if c["kind"] == "staff"})
+        admin("remove", staff_id)
+        rows = {line.split("\t")[0]: line.split("\t")[1:] for line in admin("list").stdout.splitlines()}
+        self.assertRegex(rows[staff_id][3], r"^removed: \d{4}-\d\d-\d\dT")
+        changes, _ = self.pull_all(self.field)
+        removed = [c["record"] for c in changes if c["record"]["id"] == staff_id]
+        self.assertEqual(len(removed), 1)
+        self.assertIn("removed_at", removed[0])
+        self.assertIn("removed already", admin("remove", staff_id, code=1).stderr)
+        self.assertIn("admin staff remove:", admin("remove", str(uuid.uuid4()), code=1).stderr)
+        for args in (["add", "--name", "X", "--department", "zoo", "--role", "field"],
+                     ["add", "--name", "X", "--department", "soziales", "--role", "mayor"],
+                     ["add", "--name", "X", "--role", "field"], ["list", "more"], ["remove"], ["fire", "x"], []):
+            admin(*args, code=2)
+
     def test_admin_usage(self):
         for args in (["admin"], ["admin", "enrol", "--role", "mayor", "--city", "halle"],
                      ["admin", "enrol", "--role", "field"], ["admin", "devices", "extra"],
