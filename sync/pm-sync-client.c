@@ -21,7 +21,6 @@
 #include "pm-store-sync.h"
 #include "pm-sync-client.h"
 
-#define PROTOCOL_VERSION 1
 #define BATCH_SIZE 500
 #define MAX_PULL_PAGES 100000
 #define MAX_RETRIES 3
@@ -398,7 +397,7 @@ push (PmSyncClient  *self,
         return FALSE;
       if (json_array_get_length (entries) == 0)
         break;
-      json_object_set_int_member (envelope, "protocol", PROTOCOL_VERSION);
+      json_object_set_int_member (envelope, "protocol", PM_SYNC_PROTOCOL);
       json_object_set_array_member (envelope, "entries", json_array_ref (entries));
       json_node_set_object (body, envelope);
 

@@ -947,6 +947,7 @@ pm_store_apply_pull_page (PmStore    *self,
 static gboolean
 check_entry (JsonNode    *node,
              guint        index,
+             guint        protocol,
              GError     **error)
 {
   JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
@@ -985,8 +986,9 @@ check_entry (JsonNode    *node,
       g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "entry %u: record must be an object", index);
       return FALSE;
     }
-  /* An edit is applied by its changed fields only, so it must name them. */
-  if (json_object_get_int_member (entry, "base_version") > 0 &&
+  /* An edit is applied by its changed fields only, so it must name them
+   * (protocol 1 did not: the server derives them, see upgrade_v1_entry()). */
+  if (protocol >= 2 && json_object_get_int_member (entry, "base_version") > 0 &&
       (json_object_get_member (entry, "changes") == NULL ||
        !JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, "changes"))))
     {
@@ -1357,8 +1359,48 @@ typedef struct
 {
   const char *device_id;
   PmRole      role;
+  guint       protocol;
   JsonArray  *entries;
 } PushData;
+
+/* Protocol 1 sent an edit as the whole record, without `changes`. The
+ * server derives them from the record against its own row in the device's
+ * slice; that is sound only when the edit began from the version the server
+ * holds, so an edit of an older version is a conflict, as protocol 1
+ * answered it. Returns that conflict's answer, or NULL with @entry upgraded
+ * in place to protocol 2 (its hash, for duplicates, is taken before). */
+static JsonObject *
+upgrade_v1_entry (sqlite3     *db,
+                  PushData    *push,
+                  JsonObject  *entry)
+{
+  GType type = pm_model_type_for (json_object_get_string_member (entry, "kind"));
+  gint64 base_version = json_object_get_int_member (entry, "base_version");
+  g_autoptr(PmRecord) stored = NULL;
+  g_autoptr(JsonObject) view = NULL;
+  JsonObject *answer;
+
+  json_object_remove_member (entry, "changes");
+  if (base_version == 0 || type == G_TYPE_INVALID)
+    return NULL;
+  stored = _pm_store_read_record (db, type, json_object_get_string_member (entry, "record_id"), NULL);
+  if (stored == NULL)
+    return NULL;
+  view = device_copy (db, stored, push->device_id, push->role);
+  if (pm_record_get_version (stored) == base_version)
+    {
+      json_object_set_object_member (entry, "changes",
+                                     field_changes (view, json_object_get_object_member (entry, "record")));
+      return NULL;
+    }
+  answer = rejection (json_object_get_string_member (entry, "uuid"), "stale",
+                      "the record changed since this edit began; protocol 1 edits are not merged");
+  json_object_set_string_member (answer, "outcome", "conflict");
+  json_object_set_string_member (answer, "kind", json_object_get_string_member (entry, "kind"));
+  if (view)
+    json_object_set_object_member (answer, "server_record", g_steal_pointer (&view));
+  return answer;
+}
 
 /* The answer given the first time, or NULL (and no error) for a new UUID */
 static JsonObject *
@@ -1455,7 +1497,7 @@ push_job (PmStore  *self,
       return NULL;
     }
   for (guint i = 0; i < n; i++)
-    if (!check_entry (json_array_get_element (push->entries, i), i, error))
+    if (!check_entry (json_array_get_element (push->entries, i), i, push->protocol, error))
       return NULL;
 
   for (guint i = 0; i < n; i++)
@@ -1473,9 +1515,14 @@ push_job (PmStore  *self,
         }
       if (answer == NULL)
         {
-          _pm_store_set_pushing_device (self, push->device_id);
-          answer = apply_entry (self, db, push->device_id, push->role, entry, error);
-          _pm_store_set_pushing_device (self, NULL);
+          if (push->protocol == 1)
+            answer = upgrade_v1_entry (db, push, entry);
+          if (answer == NULL)
+            {
+              _pm_store_set_pushing_device (self, push->device_id);
+              answer = apply_entry (self, db, push->device_id, push->role, entry, error);
+              _pm_store_set_pushing_device (self, NULL);
+            }
           if (answer == NULL ||
               !remember_answer (db, push->device_id, uuid, hash, answer, error))
             {
@@ -1489,12 +1536,35 @@ push_job (PmStore  *self,
 }
 
 /**
- * pm_store_apply_push:
+ * pm_store_apply_push_protocol:
+ * @protocol: the push protocol the batch was sent in, from
+ *   %PM_SYNC_PROTOCOL_OLDEST to %PM_SYNC_PROTOCOL
  *
  * Applies a device's batch in one transaction, in the device's order, and
  * returns one answer per entry. A malformed batch is refused as a whole
  * (PM_ERROR_INVALID) with nothing stored. The same UUID sent again gets the
- * first answer back (as `duplicate` where it was applied).
+ * first answer back (as `duplicate` where it was applied). Entries of an
+ * older protocol are upgraded first (they may be changed in place).
+ */
+JsonArray *
+pm_store_apply_push_protocol (PmStore     *self,
+                              const char  *device_id,
+                              PmRole       role,
+                              guint        protocol,
+                              JsonArray   *entries,
+                              GError     **error)
+{
+  PushData push = { device_id, role, protocol, entries };
+
+  g_return_val_if_fail (device_id != NULL && entries != NULL, NULL);
+  g_return_val_if_fail (protocol >= PM_SYNC_PROTOCOL_OLDEST && protocol <= PM_SYNC_PROTOCOL, NULL);
+  return _pm_store_run_sync (self, push_job, &push, error);
+}
+
+/**
+ * pm_store_apply_push:
+ *
+ * pm_store_apply_push_protocol() for a batch of the current protocol.
  */
 JsonArray *
 pm_store_apply_push (PmStore     *self,
@@ -1503,10 +1573,7 @@ pm_store_apply_push (PmStore     *self,
                      JsonArray   *entries,
                      GError     **error)
 {
-  PushData push = { device_id, role, entries };
-
-  g_return_val_if_fail (device_id != NULL && entries != NULL, NULL);
-  return _pm_store_run_sync (self, push_job, &push, error);
+  return pm_store_apply_push_protocol (self, device_id, role, PM_SYNC_PROTOCOL, entries, error);
 }
 
 /* Pull (server end) */

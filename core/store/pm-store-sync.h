@@ -19,6 +19,11 @@
 
 G_BEGIN_DECLS
 
+/* The push body's "protocol": the one clients send, and the oldest the
+ * server still takes (described in sync/PROTOCOL.md). */
+#define PM_SYNC_PROTOCOL        2
+#define PM_SYNC_PROTOCOL_OLDEST 1
+
 /* Client end */
 
 char       *pm_store_dup_meta            (PmStore      *self,
@@ -68,6 +73,12 @@ gint64      pm_store_drop_removed_staff_slots (PmStore *self,
 JsonArray  *pm_store_apply_push          (PmStore      *self,
                                           const char   *device_id,
                                           PmRole        role,
+                                          JsonArray    *entries,
+                                          GError      **error);
+JsonArray  *pm_store_apply_push_protocol (PmStore      *self,
+                                          const char   *device_id,
+                                          PmRole        role,
+                                          guint         protocol,
                                           JsonArray    *entries,
                                           GError      **error);
 JsonObject *pm_store_changes_since       (PmStore      *self,

@@ -132,6 +132,10 @@ health_cb (SoupServer        *server,
   json_builder_add_string_value (builder, PACKAGE_VERSION);
   json_builder_set_member_name (builder, "protocol");
   json_builder_add_string_value (builder, "v1");
+  json_builder_set_member_name (builder, "push_protocol");
+  json_builder_add_int_value (builder, PM_SYNC_PROTOCOL);
+  json_builder_set_member_name (builder, "oldest_push_protocol");
+  json_builder_add_int_value (builder, PM_SYNC_PROTOCOL_OLDEST);
   json_builder_end_object (builder);
   reply_json (msg, SOUP_STATUS_OK, builder);
 }
@@ -255,11 +259,12 @@ is_integer (JsonNode *node)
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
 }
 
-/* The push body's frame: {"protocol": 1, "entries": [...]}. The entries are
+/* The push body's frame: {"protocol": N, "entries": [...]}. The entries are
  * the store's to check (count, fields, record), since it answers per entry.
  * Sets a 400 answer and returns %NULL when the frame is wrong. */
 static JsonArray *
-parse_push_body (SoupServerMessage *msg)
+parse_push_body (SoupServerMessage *msg,
+                 guint             *protocol_version)
 {
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -290,11 +295,25 @@ parse_push_body (SoupServerMessage *msg)
     }
   push = json_node_get_object (root);
   protocol = json_object_get_member (push, "protocol");
-  if (!is_integer (protocol) || json_node_get_int (protocol) != 1)
+  if (!is_integer (protocol))
     {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"protocol\" must be 1");
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"protocol\" must be a whole number");
       return NULL;
     }
+  /* One version behind is upgraded by the store; older ones are refused
+   * with what to do about it. */
+  if (json_node_get_int (protocol) < PM_SYNC_PROTOCOL_OLDEST || json_node_get_int (protocol) > PM_SYNC_PROTOCOL)
+    {
+      gboolean old = json_node_get_int (protocol) < PM_SYNC_PROTOCOL_OLDEST;
+
+      reason = g_strdup_printf ("push protocol %" G_GINT64_FORMAT " is too %s: this server takes %d to %d; %s",
+                                json_node_get_int (protocol), old ? "old" : "new",
+                                PM_SYNC_PROTOCOL_OLDEST, PM_SYNC_PROTOCOL,
+                                old ? "update PePaMo on this device" : "update the server");
+      reply_error_code (msg, SOUP_STATUS_BAD_REQUEST, old ? "protocol_too_old" : "protocol_too_new", reason);
+      return NULL;
+    }
+  *protocol_version = json_node_get_int (protocol);
   entries = json_object_get_member (push, "entries");
   if (entries == NULL || !JSON_NODE_HOLDS_ARRAY (entries))
     {
@@ -317,13 +336,14 @@ push_cb (SoupServer        *server,
   g_autoptr(JsonArray) results = NULL;
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
+  guint protocol = 0;
 
   if (!check_request (msg, path, "/v1/sync/push", SOUP_METHOD_POST) || (device = authenticate (self, msg)) == NULL ||
-      (entries = parse_push_body (msg)) == NULL)
+      (entries = parse_push_body (msg, &protocol)) == NULL)
     return;
-  results = pm_store_apply_push (self->store, json_object_get_string_member (device, "device_id"),
-                                 pm_role_from_wire (json_object_get_string_member (device, "role")),
-                                 entries, &error);
+  results = pm_store_apply_push_protocol (self->store, json_object_get_string_member (device, "device_id"),
+                                          pm_role_from_wire (json_object_get_string_member (device, "role")),
+                                          protocol, entries, &error);
   if (results == NULL)
     {
       if (g_error_matches (error, PM_ERROR, PM_ERROR_INVALID))

@@ -167,8 +167,8 @@ class ServerSyncTest(unittest.TestCase):
             self.assertIn(set(answer), ({"error", "reason"}, {"error", "code", "reason"}), answer)
         return response.status, answer
 
-    def push(self, token, entries):
-        return self.request("POST", "/v1/sync/push", token, {"protocol": 1, "entries": entries})
+    def push(self, token, entries, protocol=2):
+        return self.request("POST", "/v1/sync/push", token, {"protocol": protocol, "entries": entries})
 
     def pull_all(self, token):
         """Every change the device may see, page by page (bounded)."""
@@ -228,7 +228,7 @@ class ServerSyncTest(unittest.TestCase):
     def test_malformed_push(self):
         record = visit(str(uuid.uuid4()))
         for body in ("{not json", "", "[]", {"protocol": 1}, {"protocol": 1, "entries": {}},
-                     {"entries": []}, {"protocol": "1", "entries": []}, {"protocol": 2, "entries": []},
+                     {"entries": []}, {"protocol": "1", "entries": []}, {"protocol": 2.5, "entries": []},
                      {"protocol": 1, "entries": [entry("visit", record, "schedule_visit")] * 501},
                      # One bad entry refuses the whole batch.
                      {"protocol": 1, "entries": [entry("visit", record, "schedule_visit"), {"uuid": 5}]},
@@ -240,6 +240,54 @@ class ServerSyncTest(unittest.TestCase):
         self.assertNotIn(record["id"], [c["record"]["id"] for c in changes])
         self.assertEqual(self.request("GET", "/v1/sync/push", self.dispatch)[0], 405)
         self.assertEqual(self.push("not-a-token", [])[0], 401)
+
+    def test_previous_protocol(self):
+        status, health = self.request("GET", "/v1/health")
+        self.assertEqual((health["push_protocol"], health["oldest_push_protocol"]), (2, 1))
+        person = citizen()
+        status, answer = self.push(self.dispatch, [entry("citizen", person, "add_citizen")])
+        self.assertEqual(answer["results"][0]["outcome"], "applied", answer)
+
+        # Protocol 1 sent an edit as the whole record as the device held it
+        # (dispatch never holds the care grade), without "changes".
+        held = {k: v for k, v in person.items() if k != "care_grade"}
+        edit = entry("citizen", dict(held, family_name="Lange-Schulz"), "update_citizen", base_version=1)
+        self.assertNotIn("changes", edit)
+        # Protocol 2 needs the changes; protocol 1 has the server derive them.
+        self.assertEqual(self.push(self.dispatch, [edit])[0], 400)
+        status, answer = self.push(self.dispatch, [edit], protocol=1)
+        self.assertEqual(status, 200, answer)
+        self.assertEqual(answer["results"][0]["outcome"], "applied", answer)
+        self.assertEqual(answer["results"][0]["version"], 2)
+        status, answer = self.push(self.dispatch, [edit], protocol=1)
+        self.assertEqual(answer["results"][0]["outcome"], "duplicate", answer)
+        changes, _ = self.pull_all(self.soziales)
+        pulled = {c["record"]["id"]: c["record"] for c in changes}[person["id"]]
+        self.assertEqual(pulled["family_name"], "Lange-Schulz")
+        self.assertEqual(pulled["care_grade"], "5")
+        self.assertEqual(pulled["version"], 2)
+
+        # An edit of an older version cannot be merged without its changes:
+        # a conflict, with the server's row, and nothing changes.
+        stale = entry("citizen", dict(held, street="Große Ulrichstraße"), "update_citizen", base_version=1)
+        status, answer = self.push(self.dispatch, [stale], protocol=1)
+        result = answer["results"][0]
+        self.assertEqual((result["outcome"], result["code"]), ("conflict", "stale"), answer)
+        self.assertEqual(result["server_record"]["version"], 2)
+        self.assertEqual(result["server_record"]["family_name"], "Lange-Schulz")
+        changes, _ = self.pull_all(self.soziales)
+        pulled = {c["record"]["id"]: c["record"] for c in changes}[person["id"]]
+        self.assertEqual((pulled["street"], pulled["version"]), (person["street"], 2))
+
+        # Older than the oldest, or newer than the server: refused, nothing stored.
+        for protocol, code, advice in ((0, "protocol_too_old", "update PePaMo"), (3, "protocol_too_new", "update the server")):
+            late = entry("citizen", citizen(), "add_citizen")
+            status, answer = self.push(self.dispatch, [late], protocol=protocol)
+            self.assertEqual(status, 400, answer)
+            self.assertEqual(answer["code"], code)
+            self.assertIn(advice, answer["reason"])
+            changes, _ = self.pull_all(self.soziales)
+            self.assertNotIn(late["record_id"], {c["record"]["id"] for c in changes})
 
     def test_push_and_pull(self):
         person = citizen()
