@@ -58,7 +58,9 @@ main (int    argc,
                                     "  admin devices                         list the devices\n"
                                     "  admin revoke DEVICE_ID                refuse the device from now on\n"
                                     "  admin export                          print every record as JSON\n"
-                                    "  admin audit [--format F] [--since D]  list the server's audit (text, json, csv)\n");
+                                    "  admin audit [--format F] [--since D]  list the server's audit (text, json, csv)\n"
+                                    "  admin staff add|list|remove           the staff roster; remove drops key slots\n"
+                                    "  admin demo --city halle [--date D]    seed a new server with the demo week\n");
   /* Options after "admin" belong to the admin command. */
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_add_main_entries (context, entries, NULL);

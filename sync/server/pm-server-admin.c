@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pm-city.h"
 #include "pm-clock.h"
+#include "pm-demo.h"
 #include "pm-error.h"
 #include "pm-export.h"
 #include "pm-model.h"
@@ -28,7 +30,8 @@
 #define USAGE "usage: pepamo-server --data-dir DIR [--key-file FILE] admin " \
               "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID | export | " \
               "audit [--format text|json|csv] [--since DATE] | " \
-              "staff add --name NAME --department DEPARTMENT --role ROLE | staff list | staff remove STAFF_ID"
+              "staff add --name NAME --department DEPARTMENT --role ROLE | staff list | staff remove STAFF_ID | " \
+              "demo --city halle [--date YYYY-MM-DD]"
 
 /* Who acts in admin commands: the audit names the server's admin (and the
  * system user who ran the command). */
@@ -336,6 +339,42 @@ remove_staff (PmStore    *store,
   return 0;
 }
 
+/* The same week as `pepamo-cli demo` with its default seed. */
+#define DEMO_SEED 20260207
+
+/* The demo week as the offices hold it, every status included: devices of
+ * each role then pull a realistic city, each its slice. */
+static int
+seed_demo (PmStore    *store,
+           const char *city,
+           const char *date)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 visits = pm_store_count (store, PM_TYPE_VISIT, &error);
+  g_autofree char *detail = NULL;
+  gint64 citizens;
+
+  if (visits < 0)
+    return fail ("demo", error);
+  if (visits > 0)
+    {
+      g_set_error (&error, PM_ERROR, PM_ERROR_CONFLICT,
+                   "the server already holds visits; the demo goes into a new data dir only");
+      return fail ("demo", error);
+    }
+  if (!pm_demo_fill (store, date, DEMO_SEED, &error))
+    return fail ("demo", error);
+  visits = pm_store_count (store, PM_TYPE_VISIT, NULL);
+  citizens = pm_store_count (store, PM_TYPE_CITIZEN, NULL);
+  detail = g_strdup_printf ("city %s, week around %s: %" G_GINT64_FORMAT " citizens, %" G_GINT64_FORMAT " visits",
+                            city, date, citizens, visits);
+  if (!audit_admin (store, "demo", NULL, NULL, visits + citizens, detail, &error))
+    return fail ("demo", error);
+  printf ("Demo week around %s written for %s: %" G_GINT64_FORMAT " citizens, %" G_GINT64_FORMAT " visits\n",
+          date, city, citizens, visits);
+  return 0;
+}
+
 enum
 {
   OPTION_ROLE       = 1 << 0,
@@ -344,6 +383,7 @@ enum
   OPTION_SINCE      = 1 << 3,
   OPTION_NAME       = 1 << 4,
   OPTION_DEPARTMENT = 1 << 5,
+  OPTION_DATE       = 1 << 6,
 };
 
 /* What each command takes: its words after "admin" (the command's own
@@ -367,6 +407,7 @@ static const struct
     "staff add needs --name, --department and --role" },
   { "staff", "list", 2, 0, 0, "staff list takes no arguments" },
   { "staff", "remove", 3, 0, 0, "staff remove takes one STAFF_ID" },
+  { "demo", NULL, 1, OPTION_CITY | OPTION_DATE, OPTION_CITY, "demo needs --city halle (and takes --date YYYY-MM-DD)" },
 };
 
 /**
@@ -390,16 +431,19 @@ pm_server_admin_main (int          argc,
   g_autofree char *since = NULL;
   g_autofree char *name = NULL;
   g_autofree char *department = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *date_check = NULL;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning); staff add: the person's", "ROLE" },
-    { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city", "CITY" },
+    { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city; demo: the city (halle)", "CITY" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "audit: text (default), json or csv", "FORMAT" },
     { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, "audit: only entries from DATE (YYYY-MM-DD, UTC) or an ISO 8601 time on", "DATE" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "staff add: the person's name", "NAME" },
     { "department", 0, 0, G_OPTION_ARG_STRING, &department, "staff add: soziales, einwohnerwesen, dispatch or it", "DEPARTMENT" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, "demo: the day the demo week is centred on (default: today)", "YYYY-MM-DD" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|audit|staff");
+  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|audit|staff|demo");
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   const char *command;
@@ -430,7 +474,7 @@ pm_server_admin_main (int          argc,
     }
   given = (role_wire ? OPTION_ROLE : 0) | (city && *city ? OPTION_CITY : 0) | (format ? OPTION_FORMAT : 0) |
           (since_text ? OPTION_SINCE : 0) | (name && *name ? OPTION_NAME : 0) |
-          (department ? OPTION_DEPARTMENT : 0);
+          (department ? OPTION_DEPARTMENT : 0) | (date ? OPTION_DATE : 0);
   role = pm_role_from_wire (role_wire);
   if (argc - 1 != commands[found].n_words || (given & ~commands[found].allowed) != 0 ||
       (given & commands[found].required) != commands[found].required ||
@@ -439,6 +483,16 @@ pm_server_admin_main (int          argc,
     return fail_usage (commands[found].usage);
   if (department && !g_strv_contains (pm_departments (), department))
     return fail_usage ("--department must be soziales, einwohnerwesen, dispatch or it");
+  if (g_str_equal (command, "demo"))
+    {
+      /* The demo's people, streets and routes are Halle's. */
+      if (!g_str_equal (city, pm_city_get_id (pm_city_get_default ())))
+        return fail_usage ("only halle has a demo week");
+      if (date == NULL)
+        date = pm_clock_today ();
+      if (strlen (date) != 10 || (date_check = parse_since (date)) == NULL)
+        return fail_usage ("--date must be YYYY-MM-DD");
+    }
   if (g_str_equal (command, "audit"))
     {
       if (format == NULL)
@@ -470,6 +524,8 @@ pm_server_admin_main (int          argc,
     rc = list_staff (store);
   else if (g_str_equal (command, "staff"))
     rc = remove_staff (store, argv[3]);
+  else if (g_str_equal (command, "demo"))
+    rc = seed_demo (store, city, date);
   else
     rc = list_devices (store);
   pm_store_close (store);

@@ -263,6 +263,52 @@ class RoundTripTest(unittest.TestCase):
         r = self.cli(field, "sync")
         self.assertNotIn("key slot", r.stdout)
 
+    def test_demo_city(self):
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "demo", "--city", "halle",
+                            "--date", DEMO_DATE], capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^Demo week around %s written for halle: \d+ citizens, \d+ visits\n$" % DEMO_DATE)
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "export"], capture_output=True,
+                           text=True, timeout=60)
+        server = json.loads(r.stdout)
+        statuses = {c["status"] for c in server["cases"]}
+        # The offices' week: every case status, counselling, care grades.
+        self.assertGreaterEqual(len(statuses), 5, statuses)
+        self.assertGreater(len(server["counselling"]), 0)
+        self.assertTrue(any(c.get("care_grade") for c in server["citizens"]))
+
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        einwohnerwesen = self.device("einwohnerwesen", "einwohnerwesen", "Erik Einwohner", "einwohnerwesen")
+        for store in (field, einwohnerwesen):
+            r = self.cli(store, "sync")
+            self.assertRegex(r.stdout, r"pulled [1-9]\d* changes")
+        planned = {v["id"] for v in server["visits"] if v.get("date") == DEMO_DATE}
+        self.assertGreater(len(planned), 0)
+
+        # The van: the schedule, and of the cases only what the stop needs.
+        van = self.export(field)
+        self.assertEqual({v["id"] for v in json.loads(self.cli(field, "visits", "--date", DEMO_DATE,
+                                                               "--json").stdout)}, planned)
+        self.assertEqual({c["id"] for c in van["cases"]}, {c["id"] for c in server["cases"]})
+        self.assertFalse(any(c.get("documents_presented") for c in van["cases"]))
+        self.assertEqual(van["counselling"], [])
+        self.assertFalse(any(c.get("care_grade") for c in van["citizens"]))
+
+        # The registration office: its cases whole, in every status, no health data.
+        office = self.export(einwohnerwesen)
+        self.assertEqual({(c["id"], c["status"]) for c in office["cases"]},
+                         {(c["id"], c["status"]) for c in server["cases"]})
+        self.assertTrue(any(c.get("documents_presented") for c in office["cases"]))
+        self.assertEqual(office["counselling"], [])
+        self.assertFalse(any(c.get("care_grade") for c in office["citizens"]))
+        self.assertEqual({v["id"] for v in office["visits"]}, {v["id"] for v in server["visits"]})
+
+        # Once only: a second demo would double the city.
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "demo", "--city", "halle"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("already holds visits", r.stderr)
+
     def test_stopped_server(self):
         field = self.device("field", "field", "Frieda Feld", "soziales")
         self.cli(field, "demo", "--date", DEMO_DATE)

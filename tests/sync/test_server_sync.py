@@ -465,7 +465,10 @@ class ServerSyncTest(unittest.TestCase):
     def test_admin_usage(self):
         for args in (["admin"], ["admin", "enrol", "--role", "mayor", "--city", "halle"],
                      ["admin", "enrol", "--role", "field"], ["admin", "devices", "extra"],
-                     ["admin", "revoke"], ["admin", "launch"], ["admin", "export", "all"]):
+                     ["admin", "revoke"], ["admin", "launch"], ["admin", "export", "all"],
+                     ["admin", "demo"], ["admin", "demo", "--city", "leipzig"],
+                     ["admin", "demo", "--city", "halle", "--date", "9.2.2026"],
+                     ["admin", "demo", "--city", "halle", "--role", "field"]):
             r = run_server("--data-dir", self.data, *args)
             self.assertEqual(r.returncode, 2, (args, r.stderr))
             self.assertTrue(r.stderr.startswith("pepamo-server: admin"), r.stderr)
