@@ -33,6 +33,10 @@ void     _pm_store_run_async      (PmStore            *self,
                                    GAsyncReadyCallback callback,
                                    gpointer            user_data);
 
+sqlite3_stmt *_pm_store_prepare   (sqlite3        *db,
+                                   const char     *sql,
+                                   GError        **error);
+void     _pm_store_release        (sqlite3_stmt   *stmt);
 gboolean _pm_store_exec           (sqlite3        *db,
                                    const char     *sql,
                                    GError        **error);

@@ -50,24 +50,12 @@ step_done (sqlite3       *db,
 
   if (!ok)
     _pm_store_set_sql_error (error, db, what);
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   return ok;
 }
 
-static sqlite3_stmt *
-prepare (sqlite3     *db,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      _pm_store_set_sql_error (error, db, "Preparing a sync statement");
-      return NULL;
-    }
-  return stmt;
-}
+/* Statements come from the worker's cache: release them, never finalize. */
+#define prepare _pm_store_prepare
 
 /* Runs @sql with @n_texts text parameters bound in order. */
 static gboolean
@@ -197,7 +185,7 @@ list_audit_job (PmStore  *self,
                                      sqlite3_column_text (stmt, 7) ? (const char *) sqlite3_column_text (stmt, 7) : "");
       json_array_add_object_element (entries, entry);
     }
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (rc != SQLITE_DONE)
     {
       _pm_store_set_sql_error (error, db, "Reading the server's audit");
@@ -239,7 +227,7 @@ read_meta (sqlite3     *db,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   return value;
 }
 
@@ -405,7 +393,7 @@ count_rows (sqlite3     *db,
     count = sqlite3_column_int64 (stmt, 0);
   else
     _pm_store_set_sql_error (error, db, "Counting rows");
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   return count;
 }
 
@@ -494,7 +482,7 @@ drop_slots_job (PmStore  *self,
     return NULL;
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (removed, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (removed->len == 0)
     return g_memdup2 (&dropped, sizeof dropped);
   slots = pm_crypt_list_slots (pm_store_get_path (self), error);
@@ -694,7 +682,7 @@ select_objects (sqlite3     *db,
       json_object_set_int_member (object, "seq", sqlite3_column_int64 (stmt, 0));
       json_array_add_object_element (objects, object);
     }
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (rc != SQLITE_DONE)
     {
       _pm_store_set_sql_error (error, db, "Reading sync rows");
@@ -880,7 +868,7 @@ list_issues_job (PmStore  *self,
         json_object_set_object_member (issue, "result", result);
       json_array_add_object_element (issues, issue);
     }
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   return g_steal_pointer (&issues);
 }
 
@@ -1031,13 +1019,14 @@ try_write (PmStore     *self,
            GError     **refusal,
            GError     **error)
 {
-  if (!_pm_store_exec (db, "SAVEPOINT entry", error))
+  if (!exec_texts (db, "SAVEPOINT entry", "Starting an entry", error, 0))
     return WRITE_FAILED;
   GError *local_error = NULL;
 
   if (_pm_store_write_record (self, db, record, actor_id, role, PM_WRITE_PUSHED, version, &local_error))
-    return _pm_store_exec (db, "RELEASE entry", error) ? WRITE_OK : WRITE_FAILED;
-  if (!_pm_store_exec (db, "ROLLBACK TO entry", error) || !_pm_store_exec (db, "RELEASE entry", error))
+    return exec_texts (db, "RELEASE entry", "Ending an entry", error, 0) ? WRITE_OK : WRITE_FAILED;
+  if (!exec_texts (db, "ROLLBACK TO entry", "Undoing an entry", error, 0) ||
+      !exec_texts (db, "RELEASE entry", "Ending an entry", error, 0))
     {
       g_error_free (local_error);
       return WRITE_FAILED;
@@ -1167,13 +1156,13 @@ device_copy (sqlite3     *db,
 
   if (copy == NULL || stmt == NULL)
     {
-      sqlite3_finalize (stmt);
+      _pm_store_release (stmt);
       return NULL;
     }
   sqlite3_bind_text (stmt, 1, pm_record_get_kind (record), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, pm_record_get_id (record), -1, SQLITE_STATIC);
   own = sqlite3_step (stmt) == SQLITE_ROW && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), device_id) == 0;
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (!own && !pm_access_filter (copy, &viewer))
     return NULL;
   pm_record_set_version (copy, pm_record_get_version (record));
@@ -1428,7 +1417,7 @@ earlier_answer (sqlite3     *db,
             json_object_set_string_member (answer, "outcome", "duplicate");
         }
     }
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   return answer;
 }
 
@@ -1616,7 +1605,7 @@ changes_job (PmStore  *self,
   last = count_rows (db, "SELECT COALESCE (MAX (seq), 0) FROM sqlite_sequence WHERE name = 'changes'", NULL, error);
   if (last < 0 || pull->after > last)
     {
-      sqlite3_finalize (stmt);
+      _pm_store_release (stmt);
       if (last >= 0)
         g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND,
                      "the cursor %" G_GINT64_FORMAT " lies past the server's last change %" G_GINT64_FORMAT
@@ -1649,7 +1638,7 @@ changes_job (PmStore  *self,
           json_array_add_object_element (changes, change);
         }
     }
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (rc != SQLITE_DONE)
     {
       _pm_store_set_sql_error (error, db, "Reading changes");
@@ -1786,7 +1775,7 @@ find_device_job (PmStore  *self,
   sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     found = device_from_row (stmt);
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (found == NULL)
     g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND, "no device has this token");
   return found;
@@ -1848,7 +1837,7 @@ list_devices_job (PmStore  *self,
   devices = json_array_new ();
   while (sqlite3_step (stmt) == SQLITE_ROW)
     json_array_add_object_element (devices, device_from_row (stmt));
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   return devices;
 }
 

@@ -126,6 +126,78 @@ finish_job (Job      *job,
   g_mutex_unlock (&job->lock);
 }
 
+/* Prepared statements of the worker's connection, by their SQL: parsing
+ * the same few statements for every record written cost more than writing
+ * them. One worker thread serves one connection, so the cache is the
+ * thread's. */
+static GPrivate statement_cache = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+/**
+ * _pm_store_prepare:
+ *
+ * A statement for @sql on the store's connection, from the worker's cache
+ * (reset, no bindings) or prepared now. Give it back with
+ * _pm_store_release(), never sqlite3_finalize().
+ */
+sqlite3_stmt *
+_pm_store_prepare (sqlite3     *db,
+                   const char  *sql,
+                   GError     **error)
+{
+  GHashTable *cache = g_private_get (&statement_cache);
+  sqlite3_stmt *stmt;
+
+  if (cache == NULL)
+    {
+      cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+      g_private_set (&statement_cache, cache);
+    }
+  stmt = g_hash_table_lookup (cache, sql);
+  g_assert (stmt == NULL || sqlite3_db_handle (stmt) == db);
+  /* In use further up the stack (a nested read of the same table): a
+   * second one, finalized on release. */
+  if (stmt && !sqlite3_stmt_busy (stmt))
+    return stmt;
+  if (sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      _pm_store_set_sql_error (error, db, "Preparing a statement");
+      return NULL;
+    }
+  if (!g_hash_table_contains (cache, sql))
+    g_hash_table_insert (cache, g_strdup (sql), stmt);
+  return stmt;
+}
+
+void
+_pm_store_release (sqlite3_stmt *stmt)
+{
+  GHashTable *cache = g_private_get (&statement_cache);
+
+  if (stmt == NULL)
+    return;
+  if (cache && g_hash_table_lookup (cache, sqlite3_sql (stmt)) == stmt)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
+  else
+    sqlite3_finalize (stmt);
+}
+
+/* Before the connection closes: SQLite will not close with statements. */
+static void
+close_database (PmStore *self)
+{
+  g_private_replace (&statement_cache, NULL);
+  g_clear_pointer (&self->db, sqlite3_close);
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -141,7 +213,7 @@ worker_main (gpointer data)
       quit = job->quit;
       if (quit)
         {
-          g_clear_pointer (&self->db, sqlite3_close);
+          close_database (self);
           g_clear_pointer (&self->keys, pm_crypt_keys_free);
           finish_job (job, NULL, NULL);
         }
@@ -316,7 +388,7 @@ open_job (PmStore  *self,
   return self;
 
 fail:
-  g_clear_pointer (&self->db, sqlite3_close);
+  close_database (self);
   return NULL;
 }
 
@@ -662,7 +734,7 @@ write_record (PmStore     *self,
   if (mode != PM_WRITE_REMOTE && !pm_record_validate (record, error))
     return FALSE;
 
-  if (sqlite3_prepare_v2 (db, select, -1, &stmt, NULL) != SQLITE_OK)
+  if ((stmt = _pm_store_prepare (db, select, NULL)) == NULL)
     goto sql_error;
   sqlite3_bind_text (stmt, 1, pm_record_get_id (record), -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -673,7 +745,7 @@ write_record (PmStore     *self,
       old_status = stored_status (stmt);
       old_data = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, _pm_store_release);
 
   if (mode == PM_WRITE_REMOTE)
     {
@@ -711,7 +783,7 @@ write_record (PmStore     *self,
 
   data = record_data (record);
   sql = build_write_sql (klass, exists);
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if ((stmt = _pm_store_prepare (db, sql, NULL)) == NULL)
     goto sql_error;
   sqlite3_bind_int64 (stmt, 1, stamp->version);
   sqlite3_bind_text (stmt, 2, stamp->created_at, -1, SQLITE_STATIC);
@@ -728,7 +800,7 @@ write_record (PmStore     *self,
 sql_error:
   if (!ok)
     _pm_store_set_sql_error (error, db, "Saving a record");
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (!ok || PM_IS_AUDIT_ENTRY (record) || mode == PM_WRITE_REMOTE)
     return ok;
   if (!insert_audit (self, db, actor_id, exists ? "update" : "create", record, error) ||
@@ -1050,11 +1122,8 @@ select_records (sqlite3         *db,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      _pm_store_set_sql_error (error, db, "Reading records");
-      return NULL;
-    }
+  if ((stmt = _pm_store_prepare (db, sql, error)) == NULL)
+    return NULL;
   if (arg)
     sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1063,7 +1132,7 @@ select_records (sqlite3         *db,
 
       if (record == NULL)
         {
-          sqlite3_finalize (stmt);
+          _pm_store_release (stmt);
           return NULL;
         }
       if (viewer && !pm_access_filter (record, viewer))
@@ -1071,7 +1140,7 @@ select_records (sqlite3         *db,
       else
         g_ptr_array_add (records, record);
     }
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (rc != SQLITE_DONE)
     {
       _pm_store_set_sql_error (error, db, "Reading records");
