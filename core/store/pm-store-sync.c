@@ -715,6 +715,73 @@ pm_store_outbox_peek (PmStore  *self,
   return _pm_store_run_sync (self, outbox_peek_job, GUINT_TO_POINTER (MIN (limit, MAX_PUSH_ENTRIES)), error);
 }
 
+typedef struct
+{
+  guint      limit;
+  GPtrArray *uuids;
+} PeekTextData;
+
+static gpointer
+outbox_peek_text_job (PmStore  *self,
+                      sqlite3  *db,
+                      gpointer  data,
+                      GError  **error)
+{
+  PeekTextData *peek = data;
+  sqlite3_stmt *stmt = prepare (db, "SELECT seq, uuid, entry FROM outbox ORDER BY seq LIMIT ?", error);
+  g_autoptr(GString) text = g_string_new ("[");
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, peek->limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *entry = (const char *) sqlite3_column_text (stmt, 2);
+
+      /* Stored as an object's text by _pm_store_queue_outbox(): its "seq"
+       * goes in front of the other members. */
+      g_string_append_printf (text, "%s{\"seq\":%" G_GINT64_FORMAT ",%s", peek->uuids->len ? "," : "",
+                              (gint64) sqlite3_column_int64 (stmt, 0), entry + 1);
+      g_ptr_array_add (peek->uuids, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  _pm_store_release (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _pm_store_set_sql_error (error, db, "Reading the outbox");
+      return NULL;
+    }
+  g_string_append_c (text, ']');
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/**
+ * pm_store_outbox_peek_text:
+ * @uuids: (out): the entries' UUIDs, in order
+ *
+ * Like pm_store_outbox_peek(), as the JSON text of the array that a push
+ * sends: the entries are sent as stored, never parsed on the way.
+ */
+char *
+pm_store_outbox_peek_text (PmStore   *self,
+                           guint      limit,
+                           GStrv     *uuids,
+                           GError   **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  PeekTextData peek = { MIN (limit, MAX_PUSH_ENTRIES), found };
+  char *text;
+
+  g_return_val_if_fail (PM_IS_STORE (self), NULL);
+  g_return_val_if_fail (uuids != NULL, NULL);
+  text = _pm_store_run_sync (self, outbox_peek_text_job, &peek, error);
+  if (text == NULL)
+    return NULL;
+  g_ptr_array_add (found, NULL);
+  *uuids = (GStrv) g_ptr_array_steal (found, NULL);
+  return text;
+}
+
 static gboolean
 apply_remote_object (PmStore     *self,
                      sqlite3     *db,

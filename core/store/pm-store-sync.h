@@ -51,6 +51,10 @@ gint64      pm_store_outbox_count_finish (PmStore      *self,
 JsonArray  *pm_store_outbox_peek         (PmStore      *self,
                                           guint         limit,
                                           GError      **error);
+char       *pm_store_outbox_peek_text    (PmStore      *self,
+                                          guint         limit,
+                                          GStrv        *uuids,
+                                          GError      **error);
 gboolean    pm_store_outbox_settle       (PmStore      *self,
                                           JsonArray    *results,
                                           GError      **error);

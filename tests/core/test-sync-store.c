@@ -653,6 +653,44 @@ test_devices (Fixture       *f,
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
 }
 
+/* The text a push sends is the outbox as pm_store_outbox_peek() reads it. */
+static void
+test_outbox_peek_text (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) first = new_counselling_from_server (f);
+  g_autoptr(PmRecord) second = new_counselling_from_server (f);
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonNode) sent = NULL;
+  g_autoptr(JsonNode) peeked = json_node_alloc ();
+  g_auto(GStrv) uuids = NULL;
+  g_autofree char *text = pm_store_outbox_peek_text (f->van, 10, &uuids, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "[]");
+  g_assert_cmpuint (g_strv_length (uuids), ==, 0);
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&uuids, g_strfreev);
+
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_save (f->van, first, &error));
+  g_assert_true (pm_store_save (f->van, second, &error));
+  entries = pm_store_outbox_peek (f->van, 10, &error);
+  text = pm_store_outbox_peek_text (f->van, 10, &uuids, &error);
+  g_assert_no_error (error);
+  sent = json_from_string (text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (uuids), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpstr (uuids[i], ==, json_object_get_string_member (json_array_get_object_element (entries, i), "uuid"));
+  g_assert_true (json_node_equal (sent, json_node_init_array (peeked, entries)));
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&uuids, g_strfreev);
+  text = pm_store_outbox_peek_text (f->van, 1, &uuids, &error);
+  g_assert_cmpuint (g_strv_length (uuids), ==, 1);
+}
+
 /* A cursor past the server's last change is refused; the device starts its
  * pull again from 0 only once nothing is left unsent. */
 static void
@@ -783,6 +821,7 @@ main (int   argc,
   ADD ("/sync-store/devices", test_devices);
   ADD ("/sync-store/server-audit", test_server_audit);
   ADD ("/sync-store/restart-pull", test_restart_pull);
+  ADD ("/sync-store/outbox-peek-text", test_outbox_peek_text);
 #undef ADD
   return g_test_run ();
 }
