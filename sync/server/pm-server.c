@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "pm-error.h"
+#include "pm-server-push.h"
 #include "pm-server.h"
 #include "pm-store-sync.h"
 
@@ -253,74 +254,22 @@ device_cb (SoupServer        *server,
   reply_json (msg, SOUP_STATUS_OK, builder);
 }
 
-static gboolean
-is_integer (JsonNode *node)
-{
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
-}
-
-/* The push body's frame: {"protocol": N, "entries": [...]}. The entries are
- * the store's to check (count, fields, record), since it answers per entry.
- * Sets a 400 answer and returns %NULL when the frame is wrong. */
+/* The body's frame, decoded by pm_server_decode_push(); a 400 with its
+ * reason (and code) when it is wrong. */
 static JsonArray *
 parse_push_body (SoupServerMessage *msg,
-                 guint             *protocol_version)
+                 guint             *protocol)
 {
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *reason = NULL;
-  JsonNode *root;
-  JsonObject *push;
-  JsonNode *protocol;
-  JsonNode *entries;
+  const char *code = NULL;
+  gsize size = 0;
+  const char *data = g_bytes_get_data (body, &size);
+  JsonArray *entries = pm_server_decode_push (data, size, protocol, &code, &error);
 
-  /* json-glib refuses NULL data with a critical, and an empty body is NULL. */
-  if (g_bytes_get_size (body) == 0)
-    {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "the body is empty");
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error))
-    {
-      reason = g_strdup_printf ("the body is not JSON: %s", error->message);
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, reason);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "the body must be a JSON object");
-      return NULL;
-    }
-  push = json_node_get_object (root);
-  protocol = json_object_get_member (push, "protocol");
-  if (!is_integer (protocol))
-    {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"protocol\" must be a whole number");
-      return NULL;
-    }
-  /* One version behind is upgraded by the store; older ones are refused
-   * with what to do about it. */
-  if (json_node_get_int (protocol) < PM_SYNC_PROTOCOL_OLDEST || json_node_get_int (protocol) > PM_SYNC_PROTOCOL)
-    {
-      gboolean old = json_node_get_int (protocol) < PM_SYNC_PROTOCOL_OLDEST;
-
-      reason = g_strdup_printf ("push protocol %" G_GINT64_FORMAT " is too %s: this server takes %d to %d; %s",
-                                json_node_get_int (protocol), old ? "old" : "new",
-                                PM_SYNC_PROTOCOL_OLDEST, PM_SYNC_PROTOCOL,
-                                old ? "update PePaMo on this device" : "update the server");
-      reply_error_code (msg, SOUP_STATUS_BAD_REQUEST, old ? "protocol_too_old" : "protocol_too_new", reason);
-      return NULL;
-    }
-  *protocol_version = json_node_get_int (protocol);
-  entries = json_object_get_member (push, "entries");
-  if (entries == NULL || !JSON_NODE_HOLDS_ARRAY (entries))
-    {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"entries\" must be an array");
-      return NULL;
-    }
-  return json_array_ref (json_node_get_array (entries));
+  if (entries == NULL)
+    reply_error_code (msg, SOUP_STATUS_BAD_REQUEST, code, error->message);
+  return entries;
 }
 
 static void
