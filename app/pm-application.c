@@ -27,6 +27,7 @@
 #include "pm-pdf.h"
 #include "pm-sleep-guard.h"
 #include "pm-store.h"
+#include "pm-store-sync.h"
 #include "pm-sync-service.h"
 #include "pm-window.h"
 
@@ -98,7 +99,7 @@ make_demo_store (const char  *path,
   if (keys == NULL)
     return FALSE;
   for (guint i = 1; i < n_staff; i++)
-    if ((i == 1 || !g_str_equal (staff[i].role, "field") && !g_str_equal (staff[i].role, "admin")) &&
+    if ((i == 1 || (!g_str_equal (staff[i].role, "field") && !g_str_equal (staff[i].role, "admin"))) &&
         !pm_crypt_add_slot (path, keys, staff[i].id, staff[i].display_name, staff[i].department,
                             PM_DEMO_PASSPHRASE, NULL, error))
       return FALSE;
@@ -622,6 +623,31 @@ lock (PmApplication *self,
     gtk_window_destroy (self->sign_in_dialog);
 }
 
+/* The city's server withdrew this laptop (lost, stolen, handed back): its
+ * data goes at once, and the window says why instead of asking to unlock. */
+static void
+device_revoked_cb (PmApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_warning ("The server revoked this device: deleting its store %s", self->path);
+  lock (self, "device revoked");
+  if (!pm_store_delete_files (self->path, &error))
+    {
+      g_warning ("Cannot delete the revoked device's store: %s", error->message);
+      if (self->window)
+        pm_window_show_message (self->window, "dialog-error-symbolic", _("This Device Was Withdrawn"),
+                                _("The city's server has withdrawn this device, but its data could not be "
+                                  "deleted. Do not use the laptop and call the IT department."));
+      return;
+    }
+  if (self->window)
+    pm_window_show_message (self->window, "dialog-warning-symbolic", _("This Device Was Withdrawn"),
+                            _("The city's server has withdrawn this device, so its data has been deleted "
+                              "from it. Unsent changes could not be sent. Please give the laptop back to "
+                              "the IT department."));
+}
+
 static void
 lock_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -846,6 +872,8 @@ pm_application_init (PmApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", (const char *[]) { "<Control>q", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.lock", (const char *[]) { "<Control>l", NULL });
   self->sync_service = pm_sync_service_new ();
+  g_signal_connect_object (self->sync_service, "device-revoked", G_CALLBACK (device_revoked_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 PmApplication *

@@ -21,7 +21,6 @@
 #include "pm-store-sync.h"
 #include "pm-sync-client.h"
 
-#define PROTOCOL_VERSION 1
 #define BATCH_SIZE 500
 #define MAX_PULL_PAGES 100000
 #define MAX_RETRIES 3
@@ -41,6 +40,7 @@ struct _PmSyncClient
 };
 
 G_DEFINE_FINAL_TYPE (PmSyncClient, pm_sync_client, G_TYPE_OBJECT)
+G_DEFINE_QUARK (pm-sync-client-error-quark, pm_sync_client_error)
 
 static void
 pm_sync_client_finalize (GObject *object)
@@ -146,7 +146,8 @@ parse_object (GBytes  *body,
   return json_object_ref (json_node_get_object (root));
 }
 
-/* The reason the server gave for a 4xx, else its status line. */
+/* The reason the server gave for a 4xx, else its status line; the answers
+ * the client acts on get PM_SYNC_CLIENT_ERROR codes. */
 static void
 set_http_error (SoupMessage  *msg,
                 GBytes       *body,
@@ -155,10 +156,23 @@ set_http_error (SoupMessage  *msg,
   guint status = soup_message_get_status (msg);
   g_autoptr(JsonObject) answer = body ? parse_object (body, NULL) : NULL;
   const char *reason = answer ? json_object_get_string_member_with_default (answer, "reason", NULL) : NULL;
+  const char *code = answer ? json_object_get_string_member_with_default (answer, "code", NULL) : NULL;
+  GQuark domain = G_IO_ERROR;
+  int error_code = G_IO_ERROR_FAILED;
 
-  g_set_error (error, G_IO_ERROR,
-               status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN
-                 ? G_IO_ERROR_PERMISSION_DENIED : G_IO_ERROR_FAILED,
+  if (status == SOUP_STATUS_GONE)
+    {
+      domain = PM_SYNC_CLIENT_ERROR;
+      error_code = PM_SYNC_CLIENT_ERROR_CURSOR_GONE;
+    }
+  else if (status == SOUP_STATUS_UNAUTHORIZED && g_strcmp0 (code, "device_revoked") == 0)
+    {
+      domain = PM_SYNC_CLIENT_ERROR;
+      error_code = PM_SYNC_CLIENT_ERROR_DEVICE_REVOKED;
+    }
+  else if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    error_code = G_IO_ERROR_PERMISSION_DENIED;
+  g_set_error (error, domain, error_code,
                _("The server refused (%u %s): %s"), status,
                soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : "",
                reason ? reason : _("no reason given"));
@@ -205,15 +219,15 @@ retry_after_ms (SoupMessage *msg)
   return (guint) MIN (seconds, MAX_RETRY_AFTER_SECONDS) * 1000;
 }
 
+/* @text: (nullable): a JSON body to send */
 static JsonObject *
 request (PmSyncClient  *self,
          const char    *method,
          const char    *path,
-         JsonNode      *body,
+         const char    *text,
          GError       **error)
 {
   g_autofree char *uri = g_strconcat (self->server_url, path, NULL);
-  g_autofree char *text = body ? json_to_string (body, FALSE) : NULL;
   g_autoptr(GError) last_error = NULL;
   guint backoff_ms = FIRST_BACKOFF_MS;
   guint wait_ms = 0;
@@ -342,19 +356,18 @@ count_outcomes (JsonArray   *results,
 /* One answer per sent entry, in order: then settling empties what was
  * sent, and the loop below always moves on. */
 static gboolean
-answers_match (JsonArray *entries,
+answers_match (GStrv      uuids,
                JsonArray *results)
 {
-  if (json_array_get_length (results) != json_array_get_length (entries))
+  if (json_array_get_length (results) != g_strv_length (uuids))
     return FALSE;
-  for (guint i = 0; i < json_array_get_length (entries); i++)
+  for (guint i = 0; uuids[i]; i++)
     {
       JsonNode *node = json_array_get_element (results, i);
       JsonObject *result = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 
       if (result == NULL ||
-          g_strcmp0 (json_object_get_string_member_with_default (result, "uuid", NULL),
-                     json_object_get_string_member (json_array_get_object_element (entries, i), "uuid")) != 0)
+          g_strcmp0 (json_object_get_string_member_with_default (result, "uuid", NULL), uuids[i]) != 0)
         return FALSE;
     }
   return TRUE;
@@ -373,27 +386,26 @@ push (PmSyncClient  *self,
 
   for (gint64 round = 0; round < rounds; round++)
     {
-      g_autoptr(JsonArray) entries = pm_store_outbox_peek (store, BATCH_SIZE, error);
-      g_autoptr(JsonObject) envelope = json_object_new ();
-      g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+      g_auto(GStrv) uuids = NULL;
+      g_autofree char *entries = pm_store_outbox_peek_text (store, BATCH_SIZE, &uuids, error);
+      g_autofree char *body = NULL;
       g_autoptr(JsonObject) answer = NULL;
       JsonArray *results;
 
       if (entries == NULL)
         return FALSE;
-      if (json_array_get_length (entries) == 0)
+      if (uuids[0] == NULL)
         break;
-      json_object_set_int_member (envelope, "protocol", PROTOCOL_VERSION);
-      json_object_set_array_member (envelope, "entries", json_array_ref (entries));
-      json_node_set_object (body, envelope);
-
+      /* The entries as the outbox holds them: parsing and writing them
+       * again cost more than the server's work on them. */
+      body = g_strdup_printf ("{\"protocol\":%d,\"entries\":%s}", PM_SYNC_PROTOCOL, entries);
       answer = request (self, "POST", "/v1/sync/push", body, error);
       if (answer == NULL)
         return FALSE;
       results = array_member (answer, "results", error);
       if (results == NULL)
         return FALSE;
-      if (!answers_match (entries, results))
+      if (!answers_match (uuids, results))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        _("The server's answer to the push does not match the entries sent"));
@@ -401,7 +413,7 @@ push (PmSyncClient  *self,
         }
       if (!pm_store_outbox_settle (store, results, error))
         return FALSE;
-      stats->pushed += json_array_get_length (entries);
+      stats->pushed += g_strv_length (uuids);
       count_outcomes (results, stats);
     }
   return rounds >= 0;
@@ -453,6 +465,21 @@ pull (PmSyncClient  *self,
   return FALSE;
 }
 
+/* A staff member the server removed can no longer unlock this store once
+ * the pull brought the news. */
+static gboolean
+drop_removed_staff (PmStore      *store,
+                    PmSyncStats  *stats,
+                    GError      **error)
+{
+  gint64 dropped = pm_store_drop_removed_staff_slots (store, error);
+
+  if (dropped < 0)
+    return FALSE;
+  stats->slots_removed = (guint) dropped;
+  return TRUE;
+}
+
 /* Push the whole outbox, then pull to the end. @stats counts what was done,
  * also when it fails halfway. */
 gboolean
@@ -465,6 +492,26 @@ pm_sync_client_sync (PmSyncClient  *self,
   g_return_val_if_fail (PM_IS_STORE (store), FALSE);
   g_return_val_if_fail (stats != NULL, FALSE);
 
+  g_autoptr(GError) local_error = NULL;
+
   *stats = (PmSyncStats) { 0 };
-  return push (self, store, stats, error) && pull (self, store, stats, error);
+  if (!push (self, store, stats, error))
+    return FALSE;
+  if (pull (self, store, stats, &local_error))
+    return drop_removed_staff (store, stats, error);
+  if (!g_error_matches (local_error, PM_SYNC_CLIENT_ERROR, PM_SYNC_CLIENT_ERROR_CURSOR_GONE))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* The server lost what the cursor points at (restored from an older
+   * backup): whatever was written since the push above goes first, then
+   * everything is pulled again. Local rows stay; those with unsent edits
+   * are not overwritten by pulled ones. */
+  g_message ("%s; pulling everything again", local_error->message);
+  stats->restarted = TRUE;
+  return push (self, store, stats, error) &&
+         pm_store_restart_pull (store, error) &&
+         pull (self, store, stats, error) &&
+         drop_removed_staff (store, stats, error);
 }

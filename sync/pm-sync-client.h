@@ -12,16 +12,29 @@
 
 G_BEGIN_DECLS
 
+#define PM_SYNC_CLIENT_ERROR (pm_sync_client_error_quark ())
+
+/* Answers a client must act on, not just report. */
+typedef enum
+{
+  PM_SYNC_CLIENT_ERROR_CURSOR_GONE,    /* 410: the pull must start again from 0 */
+  PM_SYNC_CLIENT_ERROR_DEVICE_REVOKED, /* 401 device_revoked: the store must go */
+} PmSyncClientError;
+
 /* What one pm_sync_client_sync() did. */
 typedef struct
 {
-  guint pushed;
-  guint applied;
-  guint duplicate;
-  guint conflicts;
-  guint rejected;
-  guint pulled;
+  guint    pushed;
+  guint    applied;
+  guint    duplicate;
+  guint    conflicts;
+  guint    rejected;
+  guint    pulled;
+  gboolean restarted; /* the server could not serve the cursor: pulled from 0 */
+  guint    slots_removed; /* key slots of staff the server removed */
 } PmSyncStats;
+
+GQuark pm_sync_client_error_quark (void);
 
 #define PM_TYPE_SYNC_CLIENT (pm_sync_client_get_type ())
 G_DECLARE_FINAL_TYPE (PmSyncClient, pm_sync_client, PM, SYNC_CLIENT, GObject)

@@ -47,6 +47,13 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PmSyncService, pm_sync_service, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (PM_TYPE_SYNC_STATUS, pm_sync_service_status_init))
 
 enum {
+  DEVICE_REVOKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+enum {
   PROP_0,
   PROP_STATE,
   PROP_PENDING,
@@ -168,6 +175,7 @@ sync_done_cb (GObject      *object,
 {
   PmSyncService *self = PM_SYNC_SERVICE (object);
   g_autoptr(GError) error = NULL;
+  gboolean revoked = FALSE;
 
   self->running = FALSE;
   if (g_task_propagate_boolean (G_TASK (result), &error))
@@ -189,10 +197,14 @@ sync_done_cb (GObject      *object,
       /* Routine in a van: a message, not a warning. */
       g_message ("Sync failed, next try in about %u s: %s", self->interval, error->message);
       set_state (self, PM_SYNC_STATE_ERROR);
+      revoked = g_error_matches (error, PM_SYNC_CLIENT_ERROR, PM_SYNC_CLIENT_ERROR_DEVICE_REVOKED);
     }
   update_state (self);
   refresh_pending (self);
   schedule (self);
+  /* Last: the handler closes the store and sets it to NULL here. */
+  if (revoked)
+    g_signal_emit (self, signals[DEVICE_REVOKED], 0);
 }
 
 static void
@@ -358,6 +370,15 @@ pm_sync_service_class_init (PmSyncServiceClass *klass)
   g_object_class_override_property (object_class, PROP_STATE, "state");
   g_object_class_override_property (object_class, PROP_PENDING, "pending");
   g_object_class_override_property (object_class, PROP_LAST_SYNC, "last-sync");
+
+  /**
+   * PmSyncService::device-revoked:
+   *
+   * The server refused this device as revoked: the application must close
+   * the store and delete it (pm_store_delete_files()).
+   */
+  signals[DEVICE_REVOKED] = g_signal_new ("device-revoked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

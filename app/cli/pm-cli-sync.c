@@ -167,6 +167,22 @@ warn_clock_skew (PmSyncClient *client)
                 (int) (-skew / 60));
 }
 
+/* The server withdrew this device (a lost or stolen laptop): what it holds
+ * goes, unsent changes included, since no server would take them. */
+static int
+delete_revoked_store (PmStore    **store,
+                      const char  *data_dir)
+{
+  g_autofree char *path = g_strdup (pm_store_get_path (*store));
+  g_autoptr(GError) error = NULL;
+
+  pm_store_close (*store);
+  g_clear_object (store);
+  if (!pm_store_delete_files (path, &error))
+    return pm_cli_fail (_("The server revoked this device, but its store could not be deleted: %s"), error->message);
+  return pm_cli_fail (_("The server revoked this device: its store in %s was deleted"), data_dir);
+}
+
 int
 pm_cli_sync (const char  *data_dir,
              int          argc,
@@ -193,10 +209,19 @@ pm_cli_sync (const char  *data_dir,
     return pm_cli_fail ("%s", error->message);
 
   ok = pm_sync_client_sync (client, store, &stats, &error);
+  if (g_error_matches (error, PM_SYNC_CLIENT_ERROR, PM_SYNC_CLIENT_ERROR_DEVICE_REVOKED))
+    return delete_revoked_store (&store, data_dir);
   warn_clock_skew (client);
   /* Also after a failure: what went through is settled and stays so. */
   printf (_("Pushed %u (%u applied, %u duplicate, %u conflicts, %u rejected), pulled %u changes.\n"),
           stats.pushed, stats.applied, stats.duplicate, stats.conflicts, stats.rejected, stats.pulled);
+  if (stats.slots_removed > 0)
+    printf (g_dngettext (GETTEXT_PACKAGE, "Removed the key slot of %u staff member whom the server removed.\n",
+                         "Removed the key slots of %u staff members whom the server removed.\n", stats.slots_removed),
+            stats.slots_removed);
+  if (stats.restarted)
+    printf (_("The server no longer knew this store's pull position (restored from an older backup?): "
+              "sent the unsent changes first, then fetched everything again.\n"));
   if (!ok)
     return pm_cli_fail ("%s", error->message);
   if (stats.conflicts + stats.rejected > 0)

@@ -20,6 +20,7 @@ struct _PmStaff
   char     *role;
   char     *van_id;
   char     *phone;
+  char     *removed_at;
 };
 
 G_DEFINE_FINAL_TYPE (PmStaff, pm_staff, PM_TYPE_RECORD)
@@ -32,6 +33,9 @@ static const PmFieldSpec fields[] = {
   FIELD (role, N_("Role"), PM_FIELD_STRING, PM_FIELD_REQUIRED),
   FIELD (van_id, N_("Van"), PM_FIELD_STRING, 0),
   FIELD (phone, N_("Phone"), PM_FIELD_STRING, 0),
+  /* Set by the server's `admin staff remove`: each laptop then drops the
+   * person's key slot at its next sync. */
+  FIELD (removed_at, N_("Removed"), PM_FIELD_STRING, 0),
 };
 
 static gboolean

@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "pm-crypt.h"
 #include "pm-store.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,10 @@ void     _pm_store_run_async      (PmStore            *self,
                                    GAsyncReadyCallback callback,
                                    gpointer            user_data);
 
+sqlite3_stmt *_pm_store_prepare   (sqlite3        *db,
+                                   const char     *sql,
+                                   GError        **error);
+void     _pm_store_release        (sqlite3_stmt   *stmt);
 gboolean _pm_store_exec           (sqlite3        *db,
                                    const char     *sql,
                                    GError        **error);
@@ -79,6 +84,7 @@ gboolean  _pm_store_insert_audit   (PmStore        *self,
                                     const char     *action,
                                     PmRecord       *record,
                                     GError        **error);
+PmCryptKeys *_pm_store_get_keys    (PmStore        *self);
 void      _pm_store_set_enrolled   (PmStore        *self,
                                     gboolean        enrolled);
 void      _pm_store_set_pushing_device (PmStore    *self,

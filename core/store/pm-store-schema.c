@@ -76,6 +76,17 @@ static const char * const migrations[] = {
   /* 5: the van's daily cash closures, which go to the registration office */
   "CREATE TABLE cash_closures (" RECORD_COLUMNS ", van_id TEXT, day TEXT);"
   "CREATE INDEX cash_closures_by_day ON cash_closures (day, van_id);",
+
+  /* 6: the server's own audit of every pull, push and admin action (who,
+   * what, when, how many), append-only like the records' audit. */
+  "CREATE TABLE server_audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL,"
+  "  action TEXT NOT NULL, device_id TEXT, role TEXT, actor_id TEXT,"
+  "  count INTEGER NOT NULL DEFAULT 0, detail TEXT);"
+  "CREATE INDEX server_audit_by_time ON server_audit (at);"
+  "CREATE TRIGGER server_audit_no_update BEFORE UPDATE ON server_audit"
+  "  BEGIN SELECT RAISE (ABORT, 'audit entries are append-only'); END;"
+  "CREATE TRIGGER server_audit_no_delete BEFORE DELETE ON server_audit"
+  "  BEGIN SELECT RAISE (ABORT, 'audit entries are append-only'); END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PM_STORE_SCHEMA_VERSION);

@@ -7,7 +7,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <sodium.h>
 
 #include "pm-access.h"
@@ -48,24 +50,12 @@ step_done (sqlite3       *db,
 
   if (!ok)
     _pm_store_set_sql_error (error, db, what);
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   return ok;
 }
 
-static sqlite3_stmt *
-prepare (sqlite3     *db,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      _pm_store_set_sql_error (error, db, "Preparing a sync statement");
-      return NULL;
-    }
-  return stmt;
-}
+/* Statements come from the worker's cache: release them, never finalize. */
+#define prepare _pm_store_prepare
 
 /* Runs @sql with @n_texts text parameters bound in order. */
 static gboolean
@@ -88,6 +78,140 @@ exec_texts (sqlite3     *db,
   return step_done (db, stmt, what, error);
 }
 
+/* The server's audit (server end) */
+
+typedef struct
+{
+  const char *action;
+  const char *device_id;
+  const char *role;
+  const char *actor_id;
+  gint64      count;
+  const char *detail;
+} AuditData;
+
+/* Appends one entry in the caller's transaction: a push or pull is audited
+ * together with what it did, or not at all. */
+static gboolean
+append_server_audit (sqlite3          *db,
+                     const AuditData  *audit,
+                     GError          **error)
+{
+  g_autofree char *now = pm_clock_timestamp ();
+  sqlite3_stmt *stmt = prepare (db,
+                                "INSERT INTO server_audit (at, action, device_id, role, actor_id, count, detail)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, audit->action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, audit->device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, audit->role, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, audit->actor_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, audit->count);
+  sqlite3_bind_text (stmt, 7, audit->detail, -1, SQLITE_STATIC);
+  return step_done (db, stmt, "Writing the server's audit", error);
+}
+
+static gpointer
+append_audit_job (PmStore  *self,
+                  sqlite3  *db,
+                  gpointer  data,
+                  GError  **error)
+{
+  return append_server_audit (db, data, error) ? self : NULL;
+}
+
+/**
+ * pm_store_append_server_audit:
+ * @action: what was done, e.g. `admin enrol`
+ * @device_id: (nullable): the device it was done by or to
+ * @role: (nullable): that device's role
+ * @actor_id: (nullable): the acting person (or the server's admin)
+ * @count: how many records or entries it concerned
+ * @detail: (nullable): what else the auditor needs
+ *
+ * Appends an entry to the server's audit, which cannot be changed or
+ * deleted afterwards. Pushes and pulls are audited by the store itself.
+ */
+gboolean
+pm_store_append_server_audit (PmStore     *self,
+                              const char  *action,
+                              const char  *device_id,
+                              const char  *role,
+                              const char  *actor_id,
+                              gint64       count,
+                              const char  *detail,
+                              GError     **error)
+{
+  AuditData audit = { action, device_id, role, actor_id, count, detail };
+
+  g_return_val_if_fail (PM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (action != NULL, FALSE);
+  return _pm_store_run_sync (self, append_audit_job, &audit, error) != NULL;
+}
+
+static gpointer
+list_audit_job (PmStore  *self,
+                sqlite3  *db,
+                gpointer  data,
+                GError  **error)
+{
+  static const char * const texts[] = { "at", "action", "device_id", "role", "actor_id", NULL };
+  sqlite3_stmt *stmt = prepare (db,
+                                "SELECT at, action, device_id, role, actor_id, seq, count, detail"
+                                " FROM server_audit WHERE at >= ? ORDER BY seq",
+                                error);
+  g_autoptr(JsonArray) entries = json_array_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, data ? data : "", -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *entry = json_object_new ();
+
+      json_object_set_int_member (entry, "seq", sqlite3_column_int64 (stmt, 5));
+      for (guint i = 0; texts[i]; i++)
+        if (sqlite3_column_type (stmt, i) == SQLITE_NULL)
+          json_object_set_null_member (entry, texts[i]);
+        else
+          json_object_set_string_member (entry, texts[i], (const char *) sqlite3_column_text (stmt, i));
+      json_object_set_int_member (entry, "count", sqlite3_column_int64 (stmt, 6));
+      json_object_set_string_member (entry, "detail",
+                                     sqlite3_column_text (stmt, 7) ? (const char *) sqlite3_column_text (stmt, 7) : "");
+      json_array_add_object_element (entries, entry);
+    }
+  _pm_store_release (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _pm_store_set_sql_error (error, db, "Reading the server's audit");
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+/**
+ * pm_store_list_server_audit:
+ * @since: (nullable): a UTC timestamp (`YYYY-MM-DDTHH:MM:SSZ`) or a date
+ *   (`YYYY-MM-DD`); only entries from then on
+ *
+ * The server's audit, oldest first, as objects with `seq`, `at`, `action`,
+ * `device_id`, `role`, `actor_id` (each a string or null), `count` and
+ * `detail`.
+ */
+JsonArray *
+pm_store_list_server_audit (PmStore     *self,
+                            const char  *since,
+                            GError     **error)
+{
+  g_return_val_if_fail (PM_IS_STORE (self), NULL);
+  return _pm_store_run_sync (self, list_audit_job, (gpointer) since, error);
+}
+
 /* Meta */
 
 static char *
@@ -103,7 +227,7 @@ read_meta (sqlite3     *db,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   return value;
 }
 
@@ -252,6 +376,159 @@ pm_store_get_pull_cursor (PmStore *self)
   return cursor ? g_ascii_strtoll (cursor, NULL, 10) : 0;
 }
 
+static gint64
+count_rows (sqlite3     *db,
+            const char  *sql,
+            const char  *arg,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (db, sql, error);
+  gint64 count = -1;
+
+  if (stmt == NULL)
+    return -1;
+  if (arg)
+    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  else
+    _pm_store_set_sql_error (error, db, "Counting rows");
+  _pm_store_release (stmt);
+  return count;
+}
+
+static gpointer
+restart_pull_job (PmStore  *self,
+                  sqlite3  *db,
+                  gpointer  data,
+                  GError  **error)
+{
+  gint64 unsent = count_rows (db, "SELECT COUNT(*) FROM outbox", NULL, error);
+
+  if (unsent < 0)
+    return NULL;
+  if (unsent > 0)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_CONFLICT,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%d change is still unsent; the pull starts again once it is at the server",
+                                "%d changes are still unsent; the pull starts again once they are at the server",
+                                unsent),
+                   (int) unsent);
+      return NULL;
+    }
+  return write_meta (db, CURSOR_KEY, "0", error) ? self : NULL;
+}
+
+/**
+ * pm_store_restart_pull:
+ *
+ * Sets the pull cursor back to 0, for a server that can no longer serve it
+ * (410). Refused (PM_ERROR_CONFLICT) while the outbox holds unsent entries:
+ * they go to the server first. Local rows stay as they are.
+ */
+gboolean
+pm_store_restart_pull (PmStore  *self,
+                       GError  **error)
+{
+  g_return_val_if_fail (PM_IS_STORE (self), FALSE);
+  return _pm_store_run_sync (self, restart_pull_job, NULL, error) != NULL;
+}
+
+/**
+ * pm_store_delete_files:
+ * @path: a closed store's database file
+ *
+ * Deletes the store's database and its SQLite side files: what a revoked
+ * device does at its next contact with the server. Files that are not
+ * there are no failure.
+ */
+gboolean
+pm_store_delete_files (const char  *path,
+                       GError     **error)
+{
+  static const char * const suffixes[] = { "-wal", "-shm", "-journal", "", NULL };
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  /* The database last: a crash in between leaves it, to be deleted again. */
+  for (guint i = 0; suffixes[i]; i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                       _("Cannot delete %s: %s"), file, g_strerror (saved_errno));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gpointer
+drop_slots_job (PmStore  *self,
+                sqlite3  *db,
+                gpointer  data,
+                GError  **error)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT id FROM staff WHERE json_extract (data, '$.removed_at') IS NOT NULL", error);
+  g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) slots = NULL;
+  gint64 dropped = 0;
+
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (removed, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  _pm_store_release (stmt);
+  if (removed->len == 0)
+    return g_memdup2 (&dropped, sizeof dropped);
+  slots = pm_crypt_list_slots (pm_store_get_path (self), error);
+  if (slots == NULL)
+    return NULL;
+  for (guint i = 0; i < slots->len; i++)
+    {
+      PmCryptSlotInfo *slot = g_ptr_array_index (slots, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (slot->kind != PM_CRYPT_SLOT_PASSPHRASE ||
+          !g_ptr_array_find_with_equal_func (removed, slot->staff_id, g_str_equal, NULL))
+        continue;
+      /* The last slot stays: without it nobody could open the store. */
+      if (!pm_crypt_remove_slot (pm_store_get_path (self), _pm_store_get_keys (self), slot->staff_id, &local_error))
+        {
+          g_warning ("Cannot remove the key slot of %s, whom the server removed: %s",
+                     slot->staff_id, local_error->message);
+          continue;
+        }
+      g_message ("Removed the key slot of %s, whom the server removed", slot->staff_id);
+      dropped++;
+    }
+  return g_memdup2 (&dropped, sizeof dropped);
+}
+
+/**
+ * pm_store_drop_removed_staff_slots:
+ *
+ * Removes the key slot of every staff member the server marked as removed
+ * (`removed_at`), so that they can no longer unlock this store. A slot
+ * that cannot go (the store's last) is kept, with a warning.
+ *
+ * Returns: how many slots were removed, or -1 with @error set
+ */
+gint64
+pm_store_drop_removed_staff_slots (PmStore  *self,
+                                   GError  **error)
+{
+  g_autofree gint64 *dropped = NULL;
+
+  g_return_val_if_fail (PM_IS_STORE (self), -1);
+  dropped = _pm_store_run_sync (self, drop_slots_job, NULL, error);
+  return dropped ? *dropped : -1;
+}
+
 /* The change log (server end) */
 
 gboolean
@@ -361,27 +638,6 @@ _pm_store_queue_outbox (sqlite3     *db,
                      "Queueing an outbox entry", error, 3, uuid, pm_record_get_id (record), text);
 }
 
-static gint64
-count_rows (sqlite3     *db,
-            const char  *sql,
-            const char  *arg,
-            GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (db, sql, error);
-  gint64 count = -1;
-
-  if (stmt == NULL)
-    return -1;
-  if (arg)
-    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    count = sqlite3_column_int64 (stmt, 0);
-  else
-    _pm_store_set_sql_error (error, db, "Counting rows");
-  sqlite3_finalize (stmt);
-  return count;
-}
-
 static gpointer
 outbox_count_job (PmStore  *self,
                   sqlite3  *db,
@@ -426,7 +682,7 @@ select_objects (sqlite3     *db,
       json_object_set_int_member (object, "seq", sqlite3_column_int64 (stmt, 0));
       json_array_add_object_element (objects, object);
     }
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (rc != SQLITE_DONE)
     {
       _pm_store_set_sql_error (error, db, "Reading sync rows");
@@ -457,6 +713,73 @@ pm_store_outbox_peek (PmStore  *self,
                       GError  **error)
 {
   return _pm_store_run_sync (self, outbox_peek_job, GUINT_TO_POINTER (MIN (limit, MAX_PUSH_ENTRIES)), error);
+}
+
+typedef struct
+{
+  guint      limit;
+  GPtrArray *uuids;
+} PeekTextData;
+
+static gpointer
+outbox_peek_text_job (PmStore  *self,
+                      sqlite3  *db,
+                      gpointer  data,
+                      GError  **error)
+{
+  PeekTextData *peek = data;
+  sqlite3_stmt *stmt = prepare (db, "SELECT seq, uuid, entry FROM outbox ORDER BY seq LIMIT ?", error);
+  g_autoptr(GString) text = g_string_new ("[");
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, peek->limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *entry = (const char *) sqlite3_column_text (stmt, 2);
+
+      /* Stored as an object's text by _pm_store_queue_outbox(): its "seq"
+       * goes in front of the other members. */
+      g_string_append_printf (text, "%s{\"seq\":%" G_GINT64_FORMAT ",%s", peek->uuids->len ? "," : "",
+                              (gint64) sqlite3_column_int64 (stmt, 0), entry + 1);
+      g_ptr_array_add (peek->uuids, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  _pm_store_release (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _pm_store_set_sql_error (error, db, "Reading the outbox");
+      return NULL;
+    }
+  g_string_append_c (text, ']');
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/**
+ * pm_store_outbox_peek_text:
+ * @uuids: (out): the entries' UUIDs, in order
+ *
+ * Like pm_store_outbox_peek(), as the JSON text of the array that a push
+ * sends: the entries are sent as stored, never parsed on the way.
+ */
+char *
+pm_store_outbox_peek_text (PmStore   *self,
+                           guint      limit,
+                           GStrv     *uuids,
+                           GError   **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  PeekTextData peek = { MIN (limit, MAX_PUSH_ENTRIES), found };
+  char *text;
+
+  g_return_val_if_fail (PM_IS_STORE (self), NULL);
+  g_return_val_if_fail (uuids != NULL, NULL);
+  text = _pm_store_run_sync (self, outbox_peek_text_job, &peek, error);
+  if (text == NULL)
+    return NULL;
+  g_ptr_array_add (found, NULL);
+  *uuids = (GStrv) g_ptr_array_steal (found, NULL);
+  return text;
 }
 
 static gboolean
@@ -612,7 +935,7 @@ list_issues_job (PmStore  *self,
         json_object_set_object_member (issue, "result", result);
       json_array_add_object_element (issues, issue);
     }
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   return g_steal_pointer (&issues);
 }
 
@@ -679,6 +1002,7 @@ pm_store_apply_pull_page (PmStore    *self,
 static gboolean
 check_entry (JsonNode    *node,
              guint        index,
+             guint        protocol,
              GError     **error)
 {
   JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
@@ -717,8 +1041,9 @@ check_entry (JsonNode    *node,
       g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "entry %u: record must be an object", index);
       return FALSE;
     }
-  /* An edit is applied by its changed fields only, so it must name them. */
-  if (json_object_get_int_member (entry, "base_version") > 0 &&
+  /* An edit is applied by its changed fields only, so it must name them
+   * (protocol 1 did not: the server derives them, see upgrade_v1_entry()). */
+  if (protocol >= 2 && json_object_get_int_member (entry, "base_version") > 0 &&
       (json_object_get_member (entry, "changes") == NULL ||
        !JSON_NODE_HOLDS_OBJECT (json_object_get_member (entry, "changes"))))
     {
@@ -761,13 +1086,14 @@ try_write (PmStore     *self,
            GError     **refusal,
            GError     **error)
 {
-  if (!_pm_store_exec (db, "SAVEPOINT entry", error))
+  if (!exec_texts (db, "SAVEPOINT entry", "Starting an entry", error, 0))
     return WRITE_FAILED;
   GError *local_error = NULL;
 
   if (_pm_store_write_record (self, db, record, actor_id, role, PM_WRITE_PUSHED, version, &local_error))
-    return _pm_store_exec (db, "RELEASE entry", error) ? WRITE_OK : WRITE_FAILED;
-  if (!_pm_store_exec (db, "ROLLBACK TO entry", error) || !_pm_store_exec (db, "RELEASE entry", error))
+    return exec_texts (db, "RELEASE entry", "Ending an entry", error, 0) ? WRITE_OK : WRITE_FAILED;
+  if (!exec_texts (db, "ROLLBACK TO entry", "Undoing an entry", error, 0) ||
+      !exec_texts (db, "RELEASE entry", "Ending an entry", error, 0))
     {
       g_error_free (local_error);
       return WRITE_FAILED;
@@ -897,13 +1223,13 @@ device_copy (sqlite3     *db,
 
   if (copy == NULL || stmt == NULL)
     {
-      sqlite3_finalize (stmt);
+      _pm_store_release (stmt);
       return NULL;
     }
   sqlite3_bind_text (stmt, 1, pm_record_get_kind (record), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, pm_record_get_id (record), -1, SQLITE_STATIC);
   own = sqlite3_step (stmt) == SQLITE_ROW && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), device_id) == 0;
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (!own && !pm_access_filter (copy, &viewer))
     return NULL;
   pm_record_set_version (copy, pm_record_get_version (record));
@@ -1114,8 +1440,48 @@ typedef struct
 {
   const char *device_id;
   PmRole      role;
+  guint       protocol;
   JsonArray  *entries;
 } PushData;
+
+/* Protocol 1 sent an edit as the whole record, without `changes`. The
+ * server derives them from the record against its own row in the device's
+ * slice; that is sound only when the edit began from the version the server
+ * holds, so an edit of an older version is a conflict, as protocol 1
+ * answered it. Returns that conflict's answer, or NULL with @entry upgraded
+ * in place to protocol 2 (its hash, for duplicates, is taken before). */
+static JsonObject *
+upgrade_v1_entry (sqlite3     *db,
+                  PushData    *push,
+                  JsonObject  *entry)
+{
+  GType type = pm_model_type_for (json_object_get_string_member (entry, "kind"));
+  gint64 base_version = json_object_get_int_member (entry, "base_version");
+  g_autoptr(PmRecord) stored = NULL;
+  g_autoptr(JsonObject) view = NULL;
+  JsonObject *answer;
+
+  json_object_remove_member (entry, "changes");
+  if (base_version == 0 || type == G_TYPE_INVALID)
+    return NULL;
+  stored = _pm_store_read_record (db, type, json_object_get_string_member (entry, "record_id"), NULL);
+  if (stored == NULL)
+    return NULL;
+  view = device_copy (db, stored, push->device_id, push->role);
+  if (pm_record_get_version (stored) == base_version)
+    {
+      json_object_set_object_member (entry, "changes",
+                                     field_changes (view, json_object_get_object_member (entry, "record")));
+      return NULL;
+    }
+  answer = rejection (json_object_get_string_member (entry, "uuid"), "stale",
+                      "the record changed since this edit began; protocol 1 edits are not merged");
+  json_object_set_string_member (answer, "outcome", "conflict");
+  json_object_set_string_member (answer, "kind", json_object_get_string_member (entry, "kind"));
+  if (view)
+    json_object_set_object_member (answer, "server_record", g_steal_pointer (&view));
+  return answer;
+}
 
 /* The answer given the first time, or NULL (and no error) for a new UUID */
 static JsonObject *
@@ -1143,7 +1509,7 @@ earlier_answer (sqlite3     *db,
             json_object_set_string_member (answer, "outcome", "duplicate");
         }
     }
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   return answer;
 }
 
@@ -1158,6 +1524,42 @@ remember_answer (sqlite3     *db,
   g_autofree char *text = object_to_string (answer);
   return exec_texts (db, "INSERT INTO push_results (device_id, uuid, entry_hash, result) VALUES (?, ?, ?, ?)",
                      "Remembering a push answer", error, 4, device_id, uuid, hash, text);
+}
+
+/* One audit entry per batch: the device, the people who acted on it, and
+ * how each entry was answered. */
+static gboolean
+audit_push (sqlite3     *db,
+            PushData    *push,
+            JsonArray   *results,
+            GError     **error)
+{
+  static const char * const outcomes[] = { "applied", "duplicate", "conflict", "rejected", NULL };
+  guint counts[G_N_ELEMENTS (outcomes)] = { 0 };
+  g_autoptr(GPtrArray) actors = g_ptr_array_new ();
+  g_autofree char *actor_list = NULL;
+  g_autofree char *detail = NULL;
+  AuditData audit = { "push", push->device_id, pm_role_to_wire (push->role), NULL,
+                      json_array_get_length (push->entries), NULL };
+
+  for (guint i = 0; i < json_array_get_length (push->entries); i++)
+    {
+      const char *actor = json_object_get_string_member (json_array_get_object_element (push->entries, i), "actor_id");
+      const char *outcome = json_object_get_string_member (json_array_get_object_element (results, i), "outcome");
+
+      if (!g_ptr_array_find_with_equal_func (actors, actor, g_str_equal, NULL))
+        g_ptr_array_add (actors, (gpointer) actor);
+      for (guint j = 0; outcomes[j]; j++)
+        if (g_str_equal (outcome, outcomes[j]))
+          counts[j]++;
+    }
+  g_ptr_array_add (actors, NULL);
+  actor_list = g_strjoinv (",", (char **) actors->pdata);
+  detail = g_strdup_printf ("applied %u, duplicate %u, conflict %u, rejected %u",
+                            counts[0], counts[1], counts[2], counts[3]);
+  audit.actor_id = actor_list;
+  audit.detail = detail;
+  return append_server_audit (db, &audit, error);
 }
 
 static gpointer
@@ -1176,7 +1578,7 @@ push_job (PmStore  *self,
       return NULL;
     }
   for (guint i = 0; i < n; i++)
-    if (!check_entry (json_array_get_element (push->entries, i), i, error))
+    if (!check_entry (json_array_get_element (push->entries, i), i, push->protocol, error))
       return NULL;
 
   for (guint i = 0; i < n; i++)
@@ -1194,9 +1596,14 @@ push_job (PmStore  *self,
         }
       if (answer == NULL)
         {
-          _pm_store_set_pushing_device (self, push->device_id);
-          answer = apply_entry (self, db, push->device_id, push->role, entry, error);
-          _pm_store_set_pushing_device (self, NULL);
+          if (push->protocol == 1)
+            answer = upgrade_v1_entry (db, push, entry);
+          if (answer == NULL)
+            {
+              _pm_store_set_pushing_device (self, push->device_id);
+              answer = apply_entry (self, db, push->device_id, push->role, entry, error);
+              _pm_store_set_pushing_device (self, NULL);
+            }
           if (answer == NULL ||
               !remember_answer (db, push->device_id, uuid, hash, answer, error))
             {
@@ -1206,16 +1613,39 @@ push_job (PmStore  *self,
         }
       json_array_add_object_element (results, answer);
     }
-  return g_steal_pointer (&results);
+  return audit_push (db, push, results, error) ? g_steal_pointer (&results) : NULL;
+}
+
+/**
+ * pm_store_apply_push_protocol:
+ * @protocol: the push protocol the batch was sent in, from
+ *   %PM_SYNC_PROTOCOL_OLDEST to %PM_SYNC_PROTOCOL
+ *
+ * Applies a device's batch in one transaction, in the device's order, and
+ * returns one answer per entry. A malformed batch is refused as a whole
+ * (PM_ERROR_INVALID) with nothing stored. The same UUID sent again gets the
+ * first answer back (as `duplicate` where it was applied). Entries of an
+ * older protocol are upgraded first (they may be changed in place).
+ */
+JsonArray *
+pm_store_apply_push_protocol (PmStore     *self,
+                              const char  *device_id,
+                              PmRole       role,
+                              guint        protocol,
+                              JsonArray   *entries,
+                              GError     **error)
+{
+  PushData push = { device_id, role, protocol, entries };
+
+  g_return_val_if_fail (device_id != NULL && entries != NULL, NULL);
+  g_return_val_if_fail (protocol >= PM_SYNC_PROTOCOL_OLDEST && protocol <= PM_SYNC_PROTOCOL, NULL);
+  return _pm_store_run_sync (self, push_job, &push, error);
 }
 
 /**
  * pm_store_apply_push:
  *
- * Applies a device's batch in one transaction, in the device's order, and
- * returns one answer per entry. A malformed batch is refused as a whole
- * (PM_ERROR_INVALID) with nothing stored. The same UUID sent again gets the
- * first answer back (as `duplicate` where it was applied).
+ * pm_store_apply_push_protocol() for a batch of the current protocol.
  */
 JsonArray *
 pm_store_apply_push (PmStore     *self,
@@ -1224,10 +1654,7 @@ pm_store_apply_push (PmStore     *self,
                      JsonArray   *entries,
                      GError     **error)
 {
-  PushData push = { device_id, role, entries };
-
-  g_return_val_if_fail (device_id != NULL && entries != NULL, NULL);
-  return _pm_store_run_sync (self, push_job, &push, error);
+  return pm_store_apply_push_protocol (self, device_id, role, PM_SYNC_PROTOCOL, entries, error);
 }
 
 /* Pull (server end) */
@@ -1237,6 +1664,7 @@ typedef struct
   gint64      after;
   guint       limit;
   PmViewer    viewer;
+  PmRole      role;
   const char *device_id;
 } PullData;
 
@@ -1255,12 +1683,27 @@ changes_job (PmStore  *self,
   g_autoptr(JsonObject) page = json_object_new ();
   JsonArray *changes = json_array_new ();
   gint64 cursor = pull->after;
+  gint64 last;
   guint scanned = 0;
+  g_autofree char *detail = NULL;
+  AuditData audit = { "pull", pull->device_id, pm_role_to_wire (pull->role), NULL, 0, NULL };
   int rc;
 
   json_object_set_array_member (page, "changes", changes);
   if (stmt == NULL)
     return NULL;
+  /* No cursor the server gave out lies past its last change: this one comes
+   * from before a restore of an older backup, or from another store. */
+  last = count_rows (db, "SELECT COALESCE (MAX (seq), 0) FROM sqlite_sequence WHERE name = 'changes'", NULL, error);
+  if (last < 0 || pull->after > last)
+    {
+      _pm_store_release (stmt);
+      if (last >= 0)
+        g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND,
+                     "the cursor %" G_GINT64_FORMAT " lies past the server's last change %" G_GINT64_FORMAT
+                     ": pull again from 0", pull->after, last);
+      return NULL;
+    }
   sqlite3_bind_int64 (stmt, 1, pull->after);
   sqlite3_bind_int64 (stmt, 2, pull->limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1287,7 +1730,7 @@ changes_job (PmStore  *self,
           json_array_add_object_element (changes, change);
         }
     }
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (rc != SQLITE_DONE)
     {
       _pm_store_set_sql_error (error, db, "Reading changes");
@@ -1295,7 +1738,10 @@ changes_job (PmStore  *self,
     }
   json_object_set_int_member (page, "cursor", cursor);
   json_object_set_boolean_member (page, "complete", scanned < pull->limit);
-  return g_steal_pointer (&page);
+  detail = g_strdup_printf ("after %" G_GINT64_FORMAT ", cursor %" G_GINT64_FORMAT, pull->after, cursor);
+  audit.count = json_array_get_length (changes);
+  audit.detail = detail;
+  return append_server_audit (db, &audit, error) ? g_steal_pointer (&page) : NULL;
 }
 
 /**
@@ -1304,6 +1750,8 @@ changes_job (PmStore  *self,
  * One page of changes after @after, in commit order, for the device
  * @device_id of @role: the records it created in full, the others filtered
  * for its role: `{"changes": [{"seq", "kind", "record"}], "cursor", "complete"}`.
+ * A cursor past the last change the server ever logged fails with
+ * PM_ERROR_NOT_FOUND: the device must pull again from 0.
  */
 JsonObject *
 pm_store_changes_since (PmStore     *self,
@@ -1313,7 +1761,7 @@ pm_store_changes_since (PmStore     *self,
                         PmRole       role,
                         GError     **error)
 {
-  PullData pull = { after, CLAMP (limit, 1, 1000), pm_access_device_viewer (role), device_id };
+  PullData pull = { after, CLAMP (limit, 1, 1000), pm_access_device_viewer (role), role, device_id };
 
   return _pm_store_run_sync (self, changes_job, &pull, error);
 }
@@ -1419,7 +1867,7 @@ find_device_job (PmStore  *self,
   sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     found = device_from_row (stmt);
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (found == NULL)
     g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND, "no device has this token");
   return found;
@@ -1481,7 +1929,7 @@ list_devices_job (PmStore  *self,
   devices = json_array_new ();
   while (sqlite3_step (stmt) == SQLITE_ROW)
     json_array_add_object_element (devices, device_from_row (stmt));
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   return devices;
 }
 

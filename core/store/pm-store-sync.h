@@ -19,6 +19,11 @@
 
 G_BEGIN_DECLS
 
+/* The push body's "protocol": the one clients send, and the oldest the
+ * server still takes (described in sync/PROTOCOL.md). */
+#define PM_SYNC_PROTOCOL        2
+#define PM_SYNC_PROTOCOL_OLDEST 1
+
 /* Client end */
 
 char       *pm_store_dup_meta            (PmStore      *self,
@@ -46,6 +51,10 @@ gint64      pm_store_outbox_count_finish (PmStore      *self,
 JsonArray  *pm_store_outbox_peek         (PmStore      *self,
                                           guint         limit,
                                           GError      **error);
+char       *pm_store_outbox_peek_text    (PmStore      *self,
+                                          guint         limit,
+                                          GStrv        *uuids,
+                                          GError      **error);
 gboolean    pm_store_outbox_settle       (PmStore      *self,
                                           JsonArray    *results,
                                           GError      **error);
@@ -56,12 +65,24 @@ gboolean    pm_store_apply_pull_page     (PmStore      *self,
                                           gint64        cursor,
                                           GError      **error);
 gint64      pm_store_get_pull_cursor     (PmStore      *self);
+gboolean    pm_store_restart_pull        (PmStore      *self,
+                                          GError      **error);
+gboolean    pm_store_delete_files        (const char   *path,
+                                          GError      **error);
+gint64      pm_store_drop_removed_staff_slots (PmStore *self,
+                                               GError **error);
 
 /* Server end */
 
 JsonArray  *pm_store_apply_push          (PmStore      *self,
                                           const char   *device_id,
                                           PmRole        role,
+                                          JsonArray    *entries,
+                                          GError      **error);
+JsonArray  *pm_store_apply_push_protocol (PmStore      *self,
+                                          const char   *device_id,
+                                          PmRole        role,
+                                          guint         protocol,
                                           JsonArray    *entries,
                                           GError      **error);
 JsonObject *pm_store_changes_since       (PmStore      *self,
@@ -82,6 +103,17 @@ gboolean    pm_store_revoke_device       (PmStore      *self,
                                           const char   *device_id,
                                           GError      **error);
 JsonArray  *pm_store_list_devices        (PmStore      *self,
+                                          GError      **error);
+gboolean    pm_store_append_server_audit (PmStore      *self,
+                                          const char   *action,
+                                          const char   *device_id,
+                                          const char   *role,
+                                          const char   *actor_id,
+                                          gint64        count,
+                                          const char   *detail,
+                                          GError      **error);
+JsonArray  *pm_store_list_server_audit   (PmStore      *self,
+                                          const char   *since,
                                           GError      **error);
 
 /* Asynchronous variants and acting on sync issues (client end) */

@@ -27,7 +27,7 @@ struct _PmStore
   GObject       parent_instance;
 
   char         *path;
-  PmCryptKeys  *keys;     /* until the worker opened the database */
+  PmCryptKeys  *keys;     /* until the store closes: for key slot changes */
   char         *device_id;
   GThread      *worker;
   GAsyncQueue  *jobs;
@@ -126,6 +126,78 @@ finish_job (Job      *job,
   g_mutex_unlock (&job->lock);
 }
 
+/* Prepared statements of the worker's connection, by their SQL: parsing
+ * the same few statements for every record written cost more than writing
+ * them. One worker thread serves one connection, so the cache is the
+ * thread's. */
+static GPrivate statement_cache = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+/**
+ * _pm_store_prepare:
+ *
+ * A statement for @sql on the store's connection, from the worker's cache
+ * (reset, no bindings) or prepared now. Give it back with
+ * _pm_store_release(), never sqlite3_finalize().
+ */
+sqlite3_stmt *
+_pm_store_prepare (sqlite3     *db,
+                   const char  *sql,
+                   GError     **error)
+{
+  GHashTable *cache = g_private_get (&statement_cache);
+  sqlite3_stmt *stmt;
+
+  if (cache == NULL)
+    {
+      cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+      g_private_set (&statement_cache, cache);
+    }
+  stmt = g_hash_table_lookup (cache, sql);
+  g_assert (stmt == NULL || sqlite3_db_handle (stmt) == db);
+  /* In use further up the stack (a nested read of the same table): a
+   * second one, finalized on release. */
+  if (stmt && !sqlite3_stmt_busy (stmt))
+    return stmt;
+  if (sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      _pm_store_set_sql_error (error, db, "Preparing a statement");
+      return NULL;
+    }
+  if (!g_hash_table_contains (cache, sql))
+    g_hash_table_insert (cache, g_strdup (sql), stmt);
+  return stmt;
+}
+
+void
+_pm_store_release (sqlite3_stmt *stmt)
+{
+  GHashTable *cache = g_private_get (&statement_cache);
+
+  if (stmt == NULL)
+    return;
+  if (cache && g_hash_table_lookup (cache, sqlite3_sql (stmt)) == stmt)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
+  else
+    sqlite3_finalize (stmt);
+}
+
+/* Before the connection closes: SQLite will not close with statements. */
+static void
+close_database (PmStore *self)
+{
+  g_private_replace (&statement_cache, NULL);
+  g_clear_pointer (&self->db, sqlite3_close);
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -141,7 +213,8 @@ worker_main (gpointer data)
       quit = job->quit;
       if (quit)
         {
-          g_clear_pointer (&self->db, sqlite3_close);
+          close_database (self);
+          g_clear_pointer (&self->keys, pm_crypt_keys_free);
           finish_job (job, NULL, NULL);
         }
       else if (job->task && g_task_return_error_if_cancelled (job->task))
@@ -292,9 +365,9 @@ open_job (PmStore  *self,
           gpointer  data,
           GError  **error)
 {
-  /* The open database keeps its own copy of the data key; ours goes now. */
-  g_autoptr(PmCryptKeys) keys = g_steal_pointer (&self->keys);
-  sqlite3 *db = pm_crypt_open (self->path, keys, PM_CRYPT_JOURNAL_WAL, error);
+  /* The keys stay (in locked memory) until the store closes: a sync drops
+   * the key slots of staff the server removed, which takes them. */
+  sqlite3 *db = pm_crypt_open (self->path, self->keys, PM_CRYPT_JOURNAL_WAL, error);
 
   if (db == NULL)
     return NULL;
@@ -315,14 +388,14 @@ open_job (PmStore  *self,
   return self;
 
 fail:
-  g_clear_pointer (&self->db, sqlite3_close);
+  close_database (self);
   return NULL;
 }
 
 /**
  * pm_store_open:
  * @path: the store file
- * @keys: (transfer full): its unlocked keys; wiped once the database is open
+ * @keys: (transfer full): its unlocked keys; wiped when the store closes
  *
  * Opens (and migrates) an encrypted store. Blocks until the worker thread
  * has opened it: call it off the main thread in a GUI.
@@ -654,7 +727,7 @@ write_record (PmStore     *self,
   if (mode != PM_WRITE_REMOTE && !pm_record_validate (record, error))
     return FALSE;
 
-  if (sqlite3_prepare_v2 (db, select, -1, &stmt, NULL) != SQLITE_OK)
+  if ((stmt = _pm_store_prepare (db, select, NULL)) == NULL)
     goto sql_error;
   sqlite3_bind_text (stmt, 1, pm_record_get_id (record), -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -665,7 +738,7 @@ write_record (PmStore     *self,
       old_status = stored_status (stmt);
       old_data = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, _pm_store_release);
 
   if (mode == PM_WRITE_REMOTE)
     {
@@ -703,7 +776,7 @@ write_record (PmStore     *self,
 
   data = record_data (record);
   sql = build_write_sql (klass, exists);
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if ((stmt = _pm_store_prepare (db, sql, NULL)) == NULL)
     goto sql_error;
   sqlite3_bind_int64 (stmt, 1, stamp->version);
   sqlite3_bind_text (stmt, 2, stamp->created_at, -1, SQLITE_STATIC);
@@ -720,7 +793,7 @@ write_record (PmStore     *self,
 sql_error:
   if (!ok)
     _pm_store_set_sql_error (error, db, "Saving a record");
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (!ok || PM_IS_AUDIT_ENTRY (record) || mode == PM_WRITE_REMOTE)
     return ok;
   if (!_pm_store_insert_audit (self, db, actor_id, exists ? "update" : "create", record, error) ||
@@ -749,6 +822,14 @@ _pm_store_write_record (PmStore     *self,
     *version = stamp.version;
   stamp_clear (&stamp);
   return ok;
+}
+
+/* On the store's thread only. */
+PmCryptKeys *
+_pm_store_get_keys (PmStore *self)
+{
+  assert_worker (self);
+  return self->keys;
 }
 
 void
@@ -1034,11 +1115,8 @@ select_records (sqlite3         *db,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      _pm_store_set_sql_error (error, db, "Reading records");
-      return NULL;
-    }
+  if ((stmt = _pm_store_prepare (db, sql, error)) == NULL)
+    return NULL;
   if (arg)
     sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1047,7 +1125,7 @@ select_records (sqlite3         *db,
 
       if (record == NULL)
         {
-          sqlite3_finalize (stmt);
+          _pm_store_release (stmt);
           return NULL;
         }
       if (viewer && !pm_access_filter (record, viewer))
@@ -1055,7 +1133,7 @@ select_records (sqlite3         *db,
       else
         g_ptr_array_add (records, record);
     }
-  sqlite3_finalize (stmt);
+  _pm_store_release (stmt);
   if (rc != SQLITE_DONE)
     {
       _pm_store_set_sql_error (error, db, "Reading records");

@@ -125,7 +125,10 @@ main (int    argc,
                                     "  admin enrol --role ROLE --city CITY   add a device, print its token last\n"
                                     "  admin devices                         list the devices\n"
                                     "  admin revoke DEVICE_ID                refuse the device from now on\n"
-                                    "  admin export                          every record as JSON\n"
+                                    "  admin export                          print every record as JSON\n"
+                                    "  admin audit [--format F] [--since D]  list the server's audit (text, json, csv)\n"
+                                    "  admin staff add|list|remove           the staff roster; remove drops key slots\n"
+                                    "  admin demo --city halle [--date D]    seed a new server with the demo week\n"
                                     "  admin backup FILE                     an encrypted copy, also while the server runs\n"
                                     "  admin restore [--force] FILE          put a backup back (server stopped)\n");
   /* Options after "admin" belong to the admin command. */

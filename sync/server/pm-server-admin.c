@@ -1,10 +1,11 @@
 /* pm-server-admin.c: pepamo-server's admin subcommands
  *
- * `pepamo-server --data-dir D admin enrol|devices|revoke|export|backup`: run
+ * `pepamo-server --data-dir D admin enrol|devices|revoke|export|audit|staff|demo|backup`: run
  * on the server's own store, also while the server runs, and exit; the
  * running server sees the change at the device's next request, since it
  * looks every token up in the store. `admin restore` replaces the store and
- * so runs only while nothing else has it open (the data dir's lock).
+ * so runs only while nothing else has it open (the data dir's lock). Every
+ * admin command is written to the server's audit.
  * Exit codes: 0 done, 1 failed, 2 wrong usage.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,9 +16,16 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "pm-city.h"
+#include "pm-clock.h"
+#include "pm-demo.h"
+#include "pm-error.h"
 #include "pm-export.h"
+#include "pm-model.h"
+#include "pm-status.h"
 #include "pm-server-admin.h"
 #include "pm-server-store.h"
 #include "pm-store-backup.h"
@@ -25,9 +33,12 @@
 
 #define USAGE "usage: pepamo-server --data-dir DIR [--key-file FILE] admin " \
               "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID | export | " \
-              "backup FILE | restore [--force] FILE"
+              "audit [--format text|json|csv] [--since DATE] | " \
+              "staff add --name NAME --department DEPARTMENT --role ROLE | staff list | staff remove STAFF_ID | " \
+              "demo --city halle [--date YYYY-MM-DD] | backup FILE | restore [--force] FILE"
 
-/* Who reads in `admin export`: the audit log names the server's admin. */
+/* Who acts in admin commands: the audit names the server's admin (and the
+ * system user who ran the command). */
 #define ADMIN_ACTOR "pepamo-server-admin"
 
 static int
@@ -43,6 +54,23 @@ fail (const char   *command,
 {
   fprintf (stderr, "pepamo-server: admin %s: %s\n", command, error->message);
   return 1;
+}
+
+/* Appends the admin command to the server's audit; @detail may be NULL. */
+static gboolean
+audit_admin (PmStore     *store,
+             const char  *command,
+             const char  *device_id,
+             const char  *role,
+             gint64       count,
+             const char  *detail,
+             GError     **error)
+{
+  g_autofree char *action = g_strconcat ("admin ", command, NULL);
+  g_autofree char *full_detail = g_strdup_printf ("system user %s%s%s", g_get_user_name (),
+                                                  detail ? "; " : "", detail ? detail : "");
+
+  return pm_store_append_server_audit (store, action, device_id, role, ADMIN_ACTOR, count, full_detail, error);
 }
 
 static gboolean
@@ -61,8 +89,10 @@ enrol (PmStore    *store,
   g_autoptr(GError) error = NULL;
   g_autofree char *device_id = NULL;
   g_autofree char *token = pm_store_add_device (store, role, city, &device_id, &error);
+  g_autofree char *city_detail = g_strconcat ("city ", city, NULL);
 
-  if (token == NULL)
+  if (token == NULL ||
+      !audit_admin (store, "enrol", device_id, pm_role_to_wire (role), 1, city_detail, &error))
     return fail ("enrol", error);
   printf ("Enrolled device %s (%s, %s). Its token, shown only this once:\n%s\n",
           device_id, pm_role_to_wire (role), city, token);
@@ -75,7 +105,8 @@ list_devices (PmStore *store)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) devices = pm_store_list_devices (store, &error);
 
-  if (devices == NULL)
+  if (devices == NULL ||
+      !audit_admin (store, "devices", NULL, NULL, json_array_get_length (devices), NULL, &error))
     return fail ("devices", error);
   for (guint i = 0; i < json_array_get_length (devices); i++)
     {
@@ -96,10 +127,27 @@ revoke_device (PmStore    *store,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!pm_store_revoke_device (store, device_id, &error))
+  if (!pm_store_revoke_device (store, device_id, &error) ||
+      !audit_admin (store, "revoke", device_id, NULL, 1, NULL, &error))
     return fail ("revoke", error);
   printf ("Revoked device %s\n", device_id);
   return 0;
+}
+
+static gint64
+count_exported (JsonObject *document)
+{
+  g_autoptr(GList) members = json_object_get_members (document);
+  gint64 count = 0;
+
+  for (GList *l = members; l; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (document, l->data);
+
+      if (JSON_NODE_HOLDS_ARRAY (node))
+        count += json_array_get_length (json_node_get_array (node));
+    }
+  return count;
 }
 
 /* Every record the server holds, in the shape of `pepamo-cli export`; the
@@ -111,9 +159,9 @@ export_records (PmStore *store)
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
 
-  pm_store_set_actor (store, ADMIN_ACTOR, PM_ROLE_ADMIN, NULL);
   root = pm_export_json (store, &error);
-  if (root == NULL)
+  if (root == NULL ||
+      !audit_admin (store, "export", NULL, NULL, count_exported (json_node_get_object (root)), NULL, &error))
     return fail ("export", error);
   text = json_to_string (root, TRUE);
   printf ("%s\n", text);
@@ -203,6 +251,255 @@ restore_store (const char *data_dir,
   return 0;
 }
 
+/* RFC 4180: a field with a comma, quote or line break is quoted, its
+ * quotes doubled. */
+static void
+print_csv_field (const char *text,
+                 gboolean    last)
+{
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    fputs (text, stdout);
+  else
+    {
+      putchar ('"');
+      for (const char *c = text; *c; c++)
+        {
+          if (*c == '"')
+            putchar ('"');
+          putchar (*c);
+        }
+      putchar ('"');
+    }
+  fputs (last ? "\r\n" : ",", stdout);
+}
+
+static const char * const audit_columns[] = {
+  "seq", "at", "action", "device_id", "role", "actor_id", "count", "detail", NULL
+};
+
+/* A column's value as text; @empty for null. */
+static char *
+audit_value (JsonObject *entry,
+             const char *column,
+             const char *empty)
+{
+  JsonNode *node = json_object_get_member (entry, column);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup (empty);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  return g_strdup (json_node_get_string (node));
+}
+
+/* --since: a date (from its midnight, UTC) or an ISO 8601 time, as the
+ * audit's UTC timestamp; NULL when it is neither. */
+static char *
+parse_since (const char *text)
+{
+  g_autoptr(GTimeZone) utc_zone = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *midnight = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+
+  if (strchr (text, 'T') == NULL)
+    text = midnight = g_strconcat (text, "T00:00:00Z", NULL);
+  time = g_date_time_new_from_iso8601 (text, utc_zone);
+  if (time == NULL)
+    return NULL;
+  utc = g_date_time_to_utc (time);
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static int
+list_audit (PmStore    *store,
+            const char *format,
+            const char *since)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) entries = pm_store_list_server_audit (store, since, &error);
+  g_autofree char *detail = NULL;
+
+  if (entries == NULL)
+    return fail ("audit", error);
+  /* Reading the audit is itself audited, after what it lists. */
+  detail = g_strdup_printf ("format %s, since %s", format, since ? since : "the start");
+  if (!audit_admin (store, "audit", NULL, NULL, json_array_get_length (entries), detail, &error))
+    return fail ("audit", error);
+  if (g_str_equal (format, "json"))
+    {
+      g_autoptr(JsonNode) root = json_node_init_array (json_node_alloc (), entries);
+      g_autofree char *text = json_to_string (root, TRUE);
+
+      printf ("%s\n", text);
+      return 0;
+    }
+  if (g_str_equal (format, "csv"))
+    for (guint i = 0; audit_columns[i]; i++)
+      print_csv_field (audit_columns[i], audit_columns[i + 1] == NULL);
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+
+      for (guint c = 0; audit_columns[c]; c++)
+        {
+          gboolean last = audit_columns[c + 1] == NULL;
+          g_autofree char *value = audit_value (entry, audit_columns[c], g_str_equal (format, "csv") ? "" : "-");
+
+          if (g_str_equal (format, "csv"))
+            print_csv_field (value, last);
+          else
+            printf ("%s%s", value, last ? "\n" : "\t");
+        }
+    }
+  return 0;
+}
+
+/* Staff: the city's roster on the server, pulled by every device. */
+
+static int
+add_staff (PmStore    *store,
+           const char *name,
+           const char *department,
+           const char *role)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) staff = PM_RECORD (pm_staff_new ());
+  g_autofree char *detail = g_strdup_printf ("%s, %s", department, role);
+
+  pm_record_set_string (staff, "display_name", name);
+  pm_record_set_string (staff, "department", department);
+  pm_record_set_string (staff, "role", role);
+  if (!pm_store_save (store, staff, &error) ||
+      !audit_admin (store, "staff add", NULL, NULL, 1, detail, &error))
+    return fail ("staff add", error);
+  /* The id last, like enrol's token: `tail -n 1` takes it. */
+  printf ("Added staff member %s (%s, %s); their id:\n%s\n", name, department, role, pm_record_get_id (staff));
+  return 0;
+}
+
+static int
+list_staff (PmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) staff = pm_store_list (store, PM_TYPE_STAFF, &error);
+
+  if (staff == NULL ||
+      !audit_admin (store, "staff list", NULL, NULL, staff->len, NULL, &error))
+    return fail ("staff list", error);
+  for (guint i = 0; i < staff->len; i++)
+    {
+      PmRecord *member = g_ptr_array_index (staff, i);
+      const char *removed_at = pm_record_get_string (member, "removed_at");
+
+      printf ("%s\t%s\t%s\t%s\tremoved: %s\n", pm_record_get_id (member),
+              pm_record_get_string (member, "display_name"), pm_record_get_string (member, "department"),
+              pm_record_get_string (member, "role"), removed_at ? removed_at : "no");
+    }
+  return 0;
+}
+
+/* The record stays (the audit and old records name the person); the mark
+ * reaches every device with its next pull, which drops the key slot. */
+static int
+remove_staff (PmStore    *store,
+              const char *staff_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) staff = pm_store_get (store, PM_TYPE_STAFF, staff_id, &error);
+  g_autofree char *now = NULL;
+
+  if (staff == NULL)
+    return fail ("staff remove", error);
+  if (pm_record_get_string (staff, "removed_at"))
+    {
+      g_set_error (&error, PM_ERROR, PM_ERROR_CONFLICT, "%s was removed already, at %s", staff_id,
+                   pm_record_get_string (staff, "removed_at"));
+      return fail ("staff remove", error);
+    }
+  now = pm_clock_timestamp ();
+  pm_record_set_string (staff, "removed_at", now);
+  if (!pm_store_save (store, staff, &error) ||
+      !audit_admin (store, "staff remove", NULL, NULL, 1, staff_id, &error))
+    return fail ("staff remove", error);
+  printf ("Removed staff member %s: each device drops the key slot at its next sync\n", staff_id);
+  return 0;
+}
+
+/* The same week as `pepamo-cli demo` with its default seed. */
+#define DEMO_SEED 20260207
+
+/* The demo week as the offices hold it, every status included: devices of
+ * each role then pull a realistic city, each its slice. */
+static int
+seed_demo (PmStore    *store,
+           const char *city,
+           const char *date)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 visits = pm_store_count (store, PM_TYPE_VISIT, &error);
+  g_autofree char *detail = NULL;
+  gint64 citizens;
+
+  if (visits < 0)
+    return fail ("demo", error);
+  if (visits > 0)
+    {
+      g_set_error (&error, PM_ERROR, PM_ERROR_CONFLICT,
+                   "the server already holds visits; the demo goes into a new data dir only");
+      return fail ("demo", error);
+    }
+  if (!pm_demo_fill (store, date, DEMO_SEED, &error))
+    return fail ("demo", error);
+  visits = pm_store_count (store, PM_TYPE_VISIT, NULL);
+  citizens = pm_store_count (store, PM_TYPE_CITIZEN, NULL);
+  detail = g_strdup_printf ("city %s, week around %s: %" G_GINT64_FORMAT " citizens, %" G_GINT64_FORMAT " visits",
+                            city, date, citizens, visits);
+  if (!audit_admin (store, "demo", NULL, NULL, visits + citizens, detail, &error))
+    return fail ("demo", error);
+  printf ("Demo week around %s written for %s: %" G_GINT64_FORMAT " citizens, %" G_GINT64_FORMAT " visits\n",
+          date, city, citizens, visits);
+  return 0;
+}
+
+enum
+{
+  OPTION_ROLE       = 1 << 0,
+  OPTION_CITY       = 1 << 1,
+  OPTION_FORMAT     = 1 << 2,
+  OPTION_SINCE      = 1 << 3,
+  OPTION_NAME       = 1 << 4,
+  OPTION_DEPARTMENT = 1 << 5,
+  OPTION_DATE       = 1 << 6,
+  OPTION_FORCE      = 1 << 7,
+};
+
+/* What each command takes: its words after "admin" (the command's own
+ * included), the options it accepts and those it needs. */
+static const struct
+{
+  const char *command;
+  const char *subcommand;
+  int         n_words;
+  guint       allowed;
+  guint       required;
+  const char *usage;
+} commands[] = {
+  { "enrol", NULL, 1, OPTION_ROLE | OPTION_CITY, OPTION_ROLE | OPTION_CITY,
+    "enrol needs --role (field, dispatch, einwohnerwesen, soziales or planning) and --city" },
+  { "devices", NULL, 1, 0, 0, "devices takes no arguments" },
+  { "revoke", NULL, 2, 0, 0, "revoke takes one DEVICE_ID" },
+  { "export", NULL, 1, 0, 0, "export takes no arguments" },
+  { "audit", NULL, 1, OPTION_FORMAT | OPTION_SINCE, 0, "audit takes only --format and --since" },
+  { "staff", "add", 2, OPTION_NAME | OPTION_DEPARTMENT | OPTION_ROLE, OPTION_NAME | OPTION_DEPARTMENT | OPTION_ROLE,
+    "staff add needs --name, --department and --role" },
+  { "staff", "list", 2, 0, 0, "staff list takes no arguments" },
+  { "staff", "remove", 3, 0, 0, "staff remove takes one STAFF_ID" },
+  { "demo", NULL, 1, OPTION_CITY | OPTION_DATE, OPTION_CITY, "demo needs --city halle (and takes --date YYYY-MM-DD)" },
+  { "backup", NULL, 2, 0, 0, "backup takes one FILE" },
+  { "restore", NULL, 2, OPTION_FORCE, 0, "restore takes one FILE (and --force to replace a store)" },
+};
+
 /**
  * pm_server_admin_main:
  * @argv: the arguments from "admin" on
@@ -219,19 +516,33 @@ pm_server_admin_main (int          argc,
 {
   g_autofree char *role_wire = NULL;
   g_autofree char *city = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *since_text = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *department = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *date_check = NULL;
   gboolean force = FALSE;
   GOptionEntry entries[] = {
-    { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning)", "ROLE" },
-    { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city", "CITY" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning); staff add: the person's", "ROLE" },
+    { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city; demo: the city (halle)", "CITY" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "audit: text (default), json or csv", "FORMAT" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, "audit: only entries from DATE (YYYY-MM-DD, UTC) or an ISO 8601 time on", "DATE" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, "staff add: the person's name", "NAME" },
+    { "department", 0, 0, G_OPTION_ARG_STRING, &department, "staff add: soziales, einwohnerwesen, dispatch or it", "DEPARTMENT" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, "demo: the day the demo week is centred on (default: today)", "YYYY-MM-DD" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, "restore: replace an existing store", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|backup|restore");
+  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|audit|staff|demo|backup|restore");
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   const char *command;
-  gboolean restore;
   PmRole role;
+  gboolean restore;
+  guint given;
+  int found = -1;
   int lock_fd;
   int rc;
 
@@ -243,39 +554,52 @@ pm_server_admin_main (int          argc,
     return fail_usage ("which admin command?");
   command = argv[1];
   /* Wrong usage is found before the store is opened (or created). */
-  role = pm_role_from_wire (role_wire);
-  restore = g_str_equal (command, "restore");
-  if (force && !restore)
-    return fail_usage ("--force belongs to restore");
-  if (g_str_equal (command, "enrol"))
+  for (guint i = 0; i < G_N_ELEMENTS (commands) && found < 0; i++)
+    if (g_str_equal (command, commands[i].command) &&
+        (commands[i].subcommand == NULL || (argc > 2 && g_str_equal (argv[2], commands[i].subcommand))))
+      found = i;
+  if (found < 0)
     {
-      if (argc != 2 || !is_device_role (role) || city == NULL || *city == '\0')
-        return fail_usage ("enrol needs --role (field, dispatch, einwohnerwesen, soziales or planning) and --city");
-    }
-  else if (g_str_equal (command, "devices") || g_str_equal (command, "export"))
-    {
-      if (argc != 2 || role_wire || city)
-        return fail_usage ("devices and export take no arguments");
-    }
-  else if (g_str_equal (command, "revoke"))
-    {
-      if (argc != 3 || role_wire || city)
-        return fail_usage ("revoke takes one DEVICE_ID");
-    }
-  else if (g_str_equal (command, "backup") || restore)
-    {
-      if (argc != 3 || role_wire || city)
-        return fail_usage ("backup and restore take one FILE");
-    }
-  else
-    {
-      g_autofree char *message = g_strdup_printf ("unknown admin command “%s”", command);
+      g_autofree char *message = g_str_equal (command, "staff")
+        ? g_strdup ("staff needs add, list or remove")
+        : g_strdup_printf ("unknown admin command “%s”", command);
 
       return fail_usage (message);
+    }
+  given = (role_wire ? OPTION_ROLE : 0) | (city && *city ? OPTION_CITY : 0) | (format ? OPTION_FORMAT : 0) |
+          (since_text ? OPTION_SINCE : 0) | (name && *name ? OPTION_NAME : 0) |
+          (department ? OPTION_DEPARTMENT : 0) | (date ? OPTION_DATE : 0) | (force ? OPTION_FORCE : 0);
+  role = pm_role_from_wire (role_wire);
+  if (argc - 1 != commands[found].n_words || (given & ~commands[found].allowed) != 0 ||
+      (given & commands[found].required) != commands[found].required ||
+      (g_str_equal (command, "enrol") && !is_device_role (role)) ||
+      (g_str_equal (command, "staff") && role_wire && role == PM_ROLE_INVALID))
+    return fail_usage (commands[found].usage);
+  if (department && !g_strv_contains (pm_departments (), department))
+    return fail_usage ("--department must be soziales, einwohnerwesen, dispatch or it");
+  if (g_str_equal (command, "demo"))
+    {
+      /* The demo's people, streets and routes are Halle's. */
+      if (!g_str_equal (city, pm_city_get_id (pm_city_get_default ())))
+        return fail_usage ("only halle has a demo week");
+      if (date == NULL)
+        date = pm_clock_today ();
+      if (strlen (date) != 10 || (date_check = parse_since (date)) == NULL)
+        return fail_usage ("--date must be YYYY-MM-DD");
+    }
+  if (g_str_equal (command, "audit"))
+    {
+      if (format == NULL)
+        format = g_strdup ("text");
+      if (!g_str_equal (format, "text") && !g_str_equal (format, "json") && !g_str_equal (format, "csv"))
+        return fail_usage ("--format must be text, json or csv");
+      if (since_text && (since = parse_since (since_text)) == NULL)
+        return fail_usage ("--since must be a date (YYYY-MM-DD) or an ISO 8601 time");
     }
   if (data_dir == NULL)
     return fail_usage ("admin needs --data-dir (or data-dir in the config file)");
 
+  restore = g_str_equal (command, "restore");
   lock_fd = pm_server_store_lock (data_dir, restore, &error);
   if (lock_fd < 0)
     return fail (command, error);
@@ -283,16 +607,35 @@ pm_server_admin_main (int          argc,
     rc = restore_store (data_dir, key_path, argv[2], force);
   else if (g_str_equal (command, "backup"))
     rc = backup_store (data_dir, key_path, argv[2]);
-  else if ((store = pm_server_store_open (data_dir, key_path, &error)) == NULL)
-    rc = fail (command, error);
   else
+    rc = -1;
+  /* Backup and restore work on the file, and the store records them
+   * afterwards (a restored store, that it was restored); the other commands
+   * run on the store. */
+  if (rc <= 0 && (store = pm_server_store_open (data_dir, key_path, &error)) == NULL)
+    rc = fail (command, error);
+  else if (rc <= 0)
     {
-      if (g_str_equal (command, "enrol"))
+      /* Writes and reads name the server's admin in the records' audit. */
+      pm_store_set_actor (store, ADMIN_ACTOR, PM_ROLE_ADMIN, NULL);
+      if (rc == 0)
+        rc = audit_admin (store, command, NULL, NULL, 0, argv[2], &error) ? 0 : fail (command, error);
+      else if (g_str_equal (command, "enrol"))
         rc = enrol (store, role, city);
       else if (g_str_equal (command, "revoke"))
         rc = revoke_device (store, argv[2]);
       else if (g_str_equal (command, "export"))
         rc = export_records (store);
+      else if (g_str_equal (command, "audit"))
+        rc = list_audit (store, format, since);
+      else if (g_str_equal (command, "staff") && g_str_equal (argv[2], "add"))
+        rc = add_staff (store, name, department, role_wire);
+      else if (g_str_equal (command, "staff") && g_str_equal (argv[2], "list"))
+        rc = list_staff (store);
+      else if (g_str_equal (command, "staff"))
+        rc = remove_staff (store, argv[3]);
+      else if (g_str_equal (command, "demo"))
+        rc = seed_demo (store, city, date);
       else
         rc = list_devices (store);
       pm_store_close (store);

@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "pm-error.h"
+#include "pm-server-push.h"
 #include "pm-server.h"
 #include "pm-store-sync.h"
 
@@ -68,20 +69,36 @@ reply_object (SoupServerMessage *msg,
   reply_node (msg, status, root);
 }
 
+/* @code: (nullable): a stable name for the case, for clients that must act
+ * on it (a 410's re-bootstrap, a revoked device's wipe) */
 static void
-reply_error (SoupServerMessage *msg,
-             guint              status,
-             const char        *reason)
+reply_error_code (SoupServerMessage *msg,
+                  guint              status,
+                  const char        *code,
+                  const char        *reason)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
   json_builder_add_string_value (builder, soup_status_get_phrase (status));
+  if (code)
+    {
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, code);
+    }
   json_builder_set_member_name (builder, "reason");
   json_builder_add_string_value (builder, reason);
   json_builder_end_object (builder);
   reply_json (msg, status, builder);
+}
+
+static void
+reply_error (SoupServerMessage *msg,
+             guint              status,
+             const char        *reason)
+{
+  reply_error_code (msg, status, NULL, reason);
 }
 
 static void
@@ -117,6 +134,10 @@ health_cb (SoupServer        *server,
   json_builder_add_string_value (builder, PACKAGE_VERSION);
   json_builder_set_member_name (builder, "protocol");
   json_builder_add_string_value (builder, "v1");
+  json_builder_set_member_name (builder, "push_protocol");
+  json_builder_add_int_value (builder, PM_SYNC_PROTOCOL);
+  json_builder_set_member_name (builder, "oldest_push_protocol");
+  json_builder_add_int_value (builder, PM_SYNC_PROTOCOL_OLDEST);
   json_builder_end_object (builder);
   reply_json (msg, SOUP_STATUS_OK, builder);
 }
@@ -144,13 +165,16 @@ check_request (SoupServerMessage *msg,
   return FALSE;
 }
 
+/* @code: "device_revoked" tells a revoked device to delete its store; an
+ * unknown token never carries it, so a typo wipes nothing. */
 static void
 reply_unauthorized (SoupServerMessage *msg,
+                    const char        *code,
                     const char        *reason)
 {
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "WWW-Authenticate", "Bearer realm=\"pepamo\"");
-  reply_error (msg, SOUP_STATUS_UNAUTHORIZED, reason);
+  reply_error_code (msg, SOUP_STATUS_UNAUTHORIZED, code, reason);
 }
 
 /* The device behind the request's bearer token, or %NULL once an error
@@ -175,14 +199,14 @@ authenticate (PmServer          *self,
   /* The scheme is case-insensitive (RFC 9110, section 11.1). */
   if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", strlen ("Bearer ")) != 0)
     {
-      reply_unauthorized (msg, "no bearer token: send Authorization: Bearer TOKEN");
+      reply_unauthorized (msg, NULL, "no bearer token: send Authorization: Bearer TOKEN");
       return NULL;
     }
   token = g_strstrip (g_strdup (header + strlen ("Bearer ")));
   device = pm_store_find_device (self->store, token, &error);
   if (device == NULL && (error == NULL || g_error_matches (error, PM_ERROR, PM_ERROR_NOT_FOUND)))
     {
-      reply_unauthorized (msg, "unknown token");
+      reply_unauthorized (msg, NULL, "unknown token");
       return NULL;
     }
   if (device == NULL)
@@ -193,8 +217,14 @@ authenticate (PmServer          *self,
     }
   if (json_object_get_boolean_member_with_default (device, "revoked", FALSE))
     {
-      g_message ("Refused revoked device %s", json_object_get_string_member (device, "device_id"));
-      reply_unauthorized (msg, "this device was revoked");
+      const char *device_id = json_object_get_string_member (device, "device_id");
+
+      g_message ("Refused revoked device %s", device_id);
+      if (!pm_store_append_server_audit (self->store, "refuse revoked", device_id,
+                                         json_object_get_string_member (device, "role"), NULL, 0,
+                                         g_uri_get_path (soup_server_message_get_uri (msg)), &error))
+        g_warning ("Cannot audit a revoked device's request: %s", error->message);
+      reply_unauthorized (msg, "device_revoked", "this device was revoked: it must delete its store");
       return NULL;
     }
   return g_steal_pointer (&device);
@@ -225,59 +255,22 @@ device_cb (SoupServer        *server,
   reply_json (msg, SOUP_STATUS_OK, builder);
 }
 
-static gboolean
-is_integer (JsonNode *node)
-{
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
-}
-
-/* The push body's frame: {"protocol": 1, "entries": [...]}. The entries are
- * the store's to check (count, fields, record), since it answers per entry.
- * Sets a 400 answer and returns %NULL when the frame is wrong. */
+/* The body's frame, decoded by pm_server_decode_push(); a 400 with its
+ * reason (and code) when it is wrong. */
 static JsonArray *
-parse_push_body (SoupServerMessage *msg)
+parse_push_body (SoupServerMessage *msg,
+                 guint             *protocol)
 {
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *reason = NULL;
-  JsonNode *root;
-  JsonObject *push;
-  JsonNode *protocol;
-  JsonNode *entries;
+  const char *code = NULL;
+  gsize size = 0;
+  const char *data = g_bytes_get_data (body, &size);
+  JsonArray *entries = pm_server_decode_push (data, size, protocol, &code, &error);
 
-  /* json-glib refuses NULL data with a critical, and an empty body is NULL. */
-  if (g_bytes_get_size (body) == 0)
-    {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "the body is empty");
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error))
-    {
-      reason = g_strdup_printf ("the body is not JSON: %s", error->message);
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, reason);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "the body must be a JSON object");
-      return NULL;
-    }
-  push = json_node_get_object (root);
-  protocol = json_object_get_member (push, "protocol");
-  if (!is_integer (protocol) || json_node_get_int (protocol) != 1)
-    {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"protocol\" must be 1");
-      return NULL;
-    }
-  entries = json_object_get_member (push, "entries");
-  if (entries == NULL || !JSON_NODE_HOLDS_ARRAY (entries))
-    {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"entries\" must be an array");
-      return NULL;
-    }
-  return json_array_ref (json_node_get_array (entries));
+  if (entries == NULL)
+    reply_error_code (msg, SOUP_STATUS_BAD_REQUEST, code, error->message);
+  return entries;
 }
 
 static void
@@ -293,13 +286,14 @@ push_cb (SoupServer        *server,
   g_autoptr(JsonArray) results = NULL;
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
+  guint protocol = 0;
 
   if (!check_request (msg, path, "/v1/sync/push", SOUP_METHOD_POST) || (device = authenticate (self, msg)) == NULL ||
-      (entries = parse_push_body (msg)) == NULL)
+      (entries = parse_push_body (msg, &protocol)) == NULL)
     return;
-  results = pm_store_apply_push (self->store, json_object_get_string_member (device, "device_id"),
-                                 pm_role_from_wire (json_object_get_string_member (device, "role")),
-                                 entries, &error);
+  results = pm_store_apply_push_protocol (self->store, json_object_get_string_member (device, "device_id"),
+                                          pm_role_from_wire (json_object_get_string_member (device, "role")),
+                                          protocol, entries, &error);
   if (results == NULL)
     {
       if (g_error_matches (error, PM_ERROR, PM_ERROR_INVALID))
@@ -359,6 +353,11 @@ pull_cb (SoupServer        *server,
   page = pm_store_changes_since (self->store, after, (guint) limit,
                                  json_object_get_string_member (device, "device_id"),
                                  pm_role_from_wire (json_object_get_string_member (device, "role")), &error);
+  if (page == NULL && g_error_matches (error, PM_ERROR, PM_ERROR_NOT_FOUND))
+    {
+      reply_error_code (msg, SOUP_STATUS_GONE, "cursor_gone", error->message);
+      return;
+    }
   if (page == NULL)
     {
       g_warning ("Cannot read changes for device %s: %s",

@@ -10,6 +10,7 @@
 
 #include "pm-demo.h"
 #include "pm-error.h"
+#include "pm-store-private.h"
 #include "pm-store-sync.h"
 #include "pm-test-utils.h"
 
@@ -652,6 +653,151 @@ test_devices (Fixture       *f,
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
 }
 
+/* The text a push sends is the outbox as pm_store_outbox_peek() reads it. */
+static void
+test_outbox_peek_text (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) first = new_counselling_from_server (f);
+  g_autoptr(PmRecord) second = new_counselling_from_server (f);
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonNode) sent = NULL;
+  g_autoptr(JsonNode) peeked = json_node_alloc ();
+  g_auto(GStrv) uuids = NULL;
+  g_autofree char *text = pm_store_outbox_peek_text (f->van, 10, &uuids, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "[]");
+  g_assert_cmpuint (g_strv_length (uuids), ==, 0);
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&uuids, g_strfreev);
+
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_save (f->van, first, &error));
+  g_assert_true (pm_store_save (f->van, second, &error));
+  entries = pm_store_outbox_peek (f->van, 10, &error);
+  text = pm_store_outbox_peek_text (f->van, 10, &uuids, &error);
+  g_assert_no_error (error);
+  sent = json_from_string (text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (uuids), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpstr (uuids[i], ==, json_object_get_string_member (json_array_get_object_element (entries, i), "uuid"));
+  g_assert_true (json_node_equal (sent, json_node_init_array (peeked, entries)));
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&uuids, g_strfreev);
+  text = pm_store_outbox_peek_text (f->van, 1, &uuids, &error);
+  g_assert_cmpuint (g_strv_length (uuids), ==, 1);
+}
+
+/* A cursor past the server's last change is refused; the device starts its
+ * pull again from 0 only once nothing is left unsent. */
+static void
+test_restart_pull (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) record = new_counselling_from_server (f);
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonObject) page = NULL;
+  g_autoptr(PmRecord) kept = NULL;
+  gint64 cursor = pm_store_get_pull_cursor (f->van);
+
+  g_assert_cmpint (cursor, >, 0);
+  page = pm_store_changes_since (f->server, cursor, 50, DEVICE, PM_ROLE_FIELD, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&page, json_object_unref);
+  page = pm_store_changes_since (f->server, cursor + 1, 50, DEVICE, PM_ROLE_FIELD, &error);
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+  g_assert_null (page);
+  g_clear_error (&error);
+
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_save (f->van, record, &error));
+  g_assert_false (pm_store_restart_pull (f->van, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpint (pm_store_get_pull_cursor (f->van), ==, cursor);
+  g_assert_cmpint (pm_store_outbox_count (f->van, NULL), ==, 1);
+
+  results = push (f);
+  g_assert_true (pm_store_outbox_settle (f->van, results, &error));
+  g_assert_true (pm_store_restart_pull (f->van, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pm_store_get_pull_cursor (f->van), ==, 0);
+  /* Local rows stay; the pull from 0 brings the same scope back. */
+  kept = pm_store_get (f->van, PM_TYPE_COUNSELLING_RECORD, pm_record_get_id (record), NULL);
+  g_assert_nonnull (kept);
+  pull_all (f->server, f->van, PM_ROLE_FIELD);
+  g_assert_cmpint (pm_store_get_pull_cursor (f->van), >, cursor);
+}
+
+/* The server's audit: pushes and pulls write their own entries, in the
+ * same transaction; nothing can change or delete one afterwards. */
+static void
+test_server_audit (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) record = new_counselling_from_server (f);
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonObject) page = NULL;
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) later = NULL;
+  g_autofree char *path = g_build_filename (f->server_dir, "pepamo.db", NULL);
+  JsonObject *pull;
+  sqlite3 *db;
+  guint pushes = 0;
+
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_save (f->van, record, &error));
+  g_assert_no_error (error);
+  results = push (f);
+  page = pm_store_changes_since (f->server, 0, 5, OFFICE, PM_ROLE_DISPATCH, &error);
+  g_assert_no_error (error);
+  g_assert_true (pm_store_append_server_audit (f->server, "admin enrol", OFFICE, "dispatch",
+                                               "pepamo-server-admin", 1, "city halle", &error));
+  g_assert_no_error (error);
+  entries = pm_store_list_server_audit (f->server, NULL, &error);
+  g_assert_no_error (error);
+  /* The fixture's own pulls come first. */
+  g_assert_cmpuint (json_array_get_length (entries), >=, 3);
+  pull = json_array_get_object_element (entries, json_array_get_length (entries) - 2);
+  g_assert_cmpstr (json_object_get_string_member (pull, "action"), ==, "pull");
+  g_assert_cmpstr (json_object_get_string_member (pull, "device_id"), ==, OFFICE);
+  g_assert_cmpstr (json_object_get_string_member (pull, "role"), ==, "dispatch");
+  g_assert_cmpint (json_object_get_int_member (pull, "count"), ==,
+                   json_array_get_length (json_object_get_array_member (page, "changes")));
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, json_array_get_length (entries) - 1),
+                                                  "action"), ==, "admin enrol");
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+
+      if (!g_str_equal (json_object_get_string_member (entry, "action"), "push"))
+        continue;
+      pushes++;
+      g_assert_cmpint (json_object_get_int_member (entry, "count"), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (entry, "actor_id"), ==, PM_TEST_STAFF_ID);
+      g_assert_cmpstr (json_object_get_string_member (entry, "detail"), ==,
+                       "applied 1, duplicate 0, conflict 0, rejected 0");
+    }
+  g_assert_cmpuint (pushes, ==, json_array_get_length (results));
+  later = pm_store_list_server_audit (f->server, "2999-01-01", &error);
+  g_assert_cmpuint (json_array_get_length (later), ==, 0);
+
+  pm_store_close (f->server);
+  g_clear_object (&f->server);
+  db = pm_test_open_raw (path);
+  g_assert_false (_pm_store_exec (db, "UPDATE server_audit SET count = 0", &error));
+  g_assert_nonnull (strstr (error->message, "append-only"));
+  g_clear_error (&error);
+  g_assert_false (_pm_store_exec (db, "DELETE FROM server_audit", &error));
+  g_assert_nonnull (strstr (error->message, "append-only"));
+  sqlite3_close (db);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -673,6 +819,9 @@ main (int   argc,
   ADD ("/sync-store/unsent-edit-stays-on-top", test_unsent_edit_stays_on_top);
   ADD ("/sync-store/malformed-batch", test_malformed_batch);
   ADD ("/sync-store/devices", test_devices);
+  ADD ("/sync-store/server-audit", test_server_audit);
+  ADD ("/sync-store/restart-pull", test_restart_pull);
+  ADD ("/sync-store/outbox-peek-text", test_outbox_peek_text);
 #undef ADD
   return g_test_run ();
 }

@@ -132,11 +132,11 @@ class ServerClient:
             connection.close()
         self.assertIsInstance(answer, dict)
         if response.status >= 400:
-            self.assertEqual(set(answer), {"error", "reason"}, answer)
+            self.assertIn(set(answer), ({"error", "reason"}, {"error", "code", "reason"}), answer)
         return response.status, answer
 
-    def push(self, token, entries):
-        return self.request("POST", "/v1/sync/push", token, {"protocol": 1, "entries": entries})
+    def push(self, token, entries, protocol=2):
+        return self.request("POST", "/v1/sync/push", token, {"protocol": protocol, "entries": entries})
 
     def pull_all(self, token):
         """Every change the device may see, page by page (bounded)."""

@@ -7,6 +7,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gstdio.h>
+
 #include "pm-store-sync.h"
 #include "pm-sync-service.h"
 #include "pm-test-utils.h"
@@ -14,11 +16,43 @@
 typedef struct
 {
   char          *dir;
+  char          *data_dir;
   GSubprocess   *server;
   char          *base;
   PmStore       *store;
   PmSyncService *service;
 } Fixture;
+
+/* `pepamo-server --data-dir DIR admin ...`: its stdout, which must be
+ * a success. */
+static char *
+run_admin (const char *data_dir,
+           ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autoptr(GSubprocess) admin = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("PEPAMO_SERVER"));
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, (gpointer) data_dir);
+  g_ptr_array_add (argv, "admin");
+  va_start (args, data_dir);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  admin = g_subprocess_newv ((const char * const *) argv->pdata,
+                             G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (admin, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (admin));
+  return g_steal_pointer (&out);
+}
 
 static void
 start_server (Fixture    *f,
@@ -89,14 +123,13 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *data_dir = NULL;
   g_autofree char *token = NULL;
   g_autoptr(GError) error = NULL;
 
   f->dir = pm_test_make_dir ();
-  data_dir = g_build_filename (f->dir, "server", NULL);
-  token = pm_test_server_token (data_dir, "field");
-  start_server (f, data_dir);
+  f->data_dir = g_build_filename (f->dir, "server", NULL);
+  token = pm_test_server_token (f->data_dir, "field");
+  start_server (f, f->data_dir);
   f->store = pm_test_open_store (f->dir);
   pm_store_set_actor (f->store, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
   g_assert_true (pm_store_enrol (f->store, f->base, token, "field", &error));
@@ -118,6 +151,7 @@ fixture_tear_down (Fixture       *f,
     stop_server (f);
   pm_test_remove_dir (f->dir);
   g_free (f->dir);
+  g_free (f->data_dir);
   g_free (f->base);
 }
 
@@ -162,6 +196,56 @@ test_server_gone (Fixture       *f,
   g_assert_cmpint (pm_store_outbox_count (f->store, NULL), ==, 1);
 }
 
+static void
+count_cb (PmSyncService *service,
+          guint         *count)
+{
+  (*count)++;
+}
+
+/* Revoked at the server: the service tells the application, which deletes
+ * the store. */
+static void
+test_revoked (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *devices = run_admin (f->data_dir, "devices", NULL);
+  g_auto(GStrv) fields = g_strsplit (devices, "\t", 2);
+  g_autofree char *revoked = run_admin (f->data_dir, "revoke", fields[0], NULL);
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  guint count = 0;
+
+  g_signal_connect (f->service, "device-revoked", G_CALLBACK (count_cb), &count);
+  pm_sync_service_set_store (f->service, f->store);
+  while (count == 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout_id);
+  g_assert_cmpuint (count, ==, 1);
+}
+
+/* A token the server does not know (another server, a typo) is an error,
+ * never a reason to delete anything. */
+static void
+test_unknown_token (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *other_dir = g_build_filename (f->dir, "other", NULL);
+  g_autoptr(PmStore) other = NULL;
+  g_autoptr(GError) error = NULL;
+  guint count = 0;
+
+  g_assert_cmpint (g_mkdir (other_dir, 0700), ==, 0);
+  other = pm_test_open_store (other_dir);
+  g_assert_true (pm_store_enrol (other, f->base, "no-such-token", "field", &error));
+  g_signal_connect (f->service, "device-revoked", G_CALLBACK (count_cb), &count);
+  pm_sync_service_set_store (f->service, other);
+  wait_for (f, PM_SYNC_STATE_ERROR, 0);
+  g_assert_cmpuint (count, ==, 0);
+  pm_sync_service_set_store (f->service, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -172,6 +256,8 @@ main (int   argc,
   ADD ("/sync-service/not-enrolled", test_not_enrolled);
   ADD ("/sync-service/sends-on-unlock", test_sends_on_unlock);
   ADD ("/sync-service/server-gone", test_server_gone);
+  ADD ("/sync-service/revoked", test_revoked);
+  ADD ("/sync-service/unknown-token", test_unknown_token);
 #undef ADD
   return g_test_run ();
 }

@@ -44,8 +44,8 @@ class RoundTripTest(unittest.TestCase):
         self.server_log.close()
         shutil.rmtree(self.dir)
 
-    def start_server(self):
-        self.server = subprocess.Popen([SERVER, "--data-dir", self.server_data, "--listen", "127.0.0.1:0"],
+    def start_server(self, port=0):
+        self.server = subprocess.Popen([SERVER, "--data-dir", self.server_data, "--listen", f"127.0.0.1:{port}"],
                                        stdout=subprocess.PIPE, stderr=self.server_log, text=True)
         # It prints "Listening on URL" once it listens; wait for that line, bounded.
         ready, _, _ = select.select([self.server.stdout], [], [], 15)
@@ -262,6 +262,172 @@ class RoundTripTest(unittest.TestCase):
         self.assertRegex(r.stdout, r"pulled [1-9]\d* changes")
         self.assertEqual(self.versions(van), at_server)
         self.assertIn("Sync issues: 0\n", self.status(van))
+    def import_citizen(self, store, family_name):
+        person = {"id": str(uuid.uuid4()), "family_name": family_name, "given_names": "Klaus",
+                  "birth_date": "1949-05-04", "street": "Leipziger Straße", "house_number": "12",
+                  "postcode": "06108", "city": "Halle (Saale)", "stadtteil": "altstadt",
+                  "lat": 51.4797, "lon": 11.9769}
+        path = os.path.join(self.dir, family_name + ".json")
+        with open(path, "w") as f:
+            json.dump({"citizens": [person]}, f)
+        self.cli(store, "import", path)
+        return person["id"]
+
+    def test_restored_server_answers_410(self):
+        dispatch = self.device("dispatch", "dispatch", "Dora Disponentin", "dispatch")
+        self.cli(dispatch, "demo", "--date", DEMO_DATE)
+        self.cli(dispatch, "sync")
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        self.cli(field, "sync")
+        port = int(self.url.rsplit(":", 1)[1])
+
+        # A backup of the server, then more work that the van pulls.
+        self.stop_server()
+        backup = os.path.join(self.dir, "backup")
+        shutil.copytree(self.server_data, backup)
+        self.start_server(port)
+        lost = [self.import_citizen(dispatch, "Nachher"), self.import_citizen(dispatch, "Danach")]
+        self.cli(dispatch, "sync")
+        r = self.cli(field, "sync")
+        self.assertRegex(r.stdout, r"pulled 2 changes")
+
+        # The server is restored from the backup: the van's cursor lies past
+        # its end, also after the one change the van's own push adds there.
+        self.stop_server()
+        shutil.rmtree(self.server_data)
+        shutil.copytree(backup, self.server_data)
+        self.start_server(port)
+        unsent = self.import_citizen(field, "Offline")
+        r = self.cli(field, "sync")
+        self.assertRegex(r.stdout, r"^Pushed 1 \(1 applied, ")
+        self.assertIn("fetched everything again", r.stdout)
+        self.assertIn("Unsent changes: 0\n", self.status(field))
+        # Nothing the van held is thrown away; its work is at the server.
+        held = {c["id"] for c in self.export(field)["citizens"]}
+        self.assertTrue({*lost, unsent} <= held, held)
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "export"], capture_output=True,
+                           text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(unsent, {c["id"] for c in json.loads(r.stdout)["citizens"]})
+        # The van pulled everything again: what dispatch planned is all there.
+        planned = {v["id"] for v in json.loads(self.cli(dispatch, "visits", "--date", DEMO_DATE, "--json").stdout)}
+        seen = {v["id"] for v in json.loads(self.cli(field, "visits", "--date", DEMO_DATE, "--json").stdout)}
+        self.assertEqual(seen, planned)
+        # Its new cursor is served: the next sync is an ordinary one.
+        r = self.cli(field, "sync")
+        self.assertNotIn("again", r.stdout)
+
+    def test_revoked_device_deletes_its_store(self):
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        self.cli(field, "demo", "--date", DEMO_DATE)
+        self.cli(field, "sync")
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "devices"], capture_output=True,
+                           text=True, timeout=30)
+        device_id = r.stdout.split("\t")[0]
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "revoke", device_id],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.exists(os.path.join(field, "pepamo.db")))
+        # Unsent work goes too: no server would take it any more.
+        self.import_citizen(field, "Zuletzt")
+        r = self.cli(field, "sync", code=1)
+        self.assertIn("revoked this device: its store in %s was deleted" % field, r.stderr)
+        self.assertEqual([f for f in os.listdir(field) if f.startswith("pepamo.db")], [])
+        r = self.cli(field, "status", code=1)
+        self.assertIn("No store in", r.stderr)
+
+    def test_unknown_token_deletes_nothing(self):
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        self.import_citizen(field, "Bleibt")
+        before = self.status(field)
+        # Another server on the same address, which never enrolled this device.
+        port = int(self.url.rsplit(":", 1)[1])
+        self.stop_server()
+        self.server_data = os.path.join(self.dir, "other-server")
+        self.start_server(port)
+        r = self.cli(field, "sync", code=1)
+        self.assertIn("unknown token", r.stderr)
+        self.assertNotIn("deleted", r.stderr)
+        self.assertEqual(self.status(field), before)
+
+    def test_removed_staff_loses_key_slot(self):
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "staff", "add", "--name", "Karl Kollege",
+                            "--department", "soziales", "--role", "field"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        colleague = r.stdout.splitlines()[-1]
+        self.cli(field, "sync")
+        self.assertIn(colleague, {s["id"] for s in self.export(field)["staff"]})
+        # IT gives the colleague a key slot on this laptop; their passphrase opens it.
+        theirs = dict(os.environ, PEPAMO_PASSPHRASE="karls own passphrase")
+        r = subprocess.run([CLI, "--data-dir", field, "key", "add", "--staff", colleague, "--name", "Karl Kollege",
+                            "--department", "soziales"], capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, PEPAMO_PASSPHRASE=PASSPHRASE,
+                                    PEPAMO_NEW_PASSPHRASE=theirs["PEPAMO_PASSPHRASE"]))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        opened = subprocess.run([CLI, "--data-dir", field, "status"], capture_output=True, text=True, timeout=60,
+                                env=theirs)
+        self.assertEqual(opened.returncode, 0, opened.stderr)
+
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "staff", "remove", colleague],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(colleague, self.cli(field, "key", "list").stdout)
+        r = self.cli(field, "sync")
+        self.assertIn("Removed the key slot of 1 staff member whom the server removed.", r.stdout)
+        self.assertNotIn(colleague, self.cli(field, "key", "list").stdout)
+        refused = subprocess.run([CLI, "--data-dir", field, "status"], capture_output=True, text=True, timeout=60,
+                                 env=theirs)
+        self.assertEqual(refused.returncode, 1, refused.stdout)
+        # The owner's slot stays, and the next sync has nothing more to remove.
+        r = self.cli(field, "sync")
+        self.assertNotIn("key slot", r.stdout)
+
+    def test_demo_city(self):
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "demo", "--city", "halle",
+                            "--date", DEMO_DATE], capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^Demo week around %s written for halle: \d+ citizens, \d+ visits\n$" % DEMO_DATE)
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "export"], capture_output=True,
+                           text=True, timeout=60)
+        server = json.loads(r.stdout)
+        statuses = {c["status"] for c in server["cases"]}
+        # The offices' week: every case status, counselling, care grades.
+        self.assertGreaterEqual(len(statuses), 5, statuses)
+        self.assertGreater(len(server["counselling"]), 0)
+        self.assertTrue(any(c.get("care_grade") for c in server["citizens"]))
+
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        einwohnerwesen = self.device("einwohnerwesen", "einwohnerwesen", "Erik Einwohner", "einwohnerwesen")
+        for store in (field, einwohnerwesen):
+            r = self.cli(store, "sync")
+            self.assertRegex(r.stdout, r"pulled [1-9]\d* changes")
+        planned = {v["id"] for v in server["visits"] if v.get("date") == DEMO_DATE}
+        self.assertGreater(len(planned), 0)
+
+        # The van: the schedule, and of the cases only what the stop needs.
+        van = self.export(field)
+        self.assertEqual({v["id"] for v in json.loads(self.cli(field, "visits", "--date", DEMO_DATE,
+                                                               "--json").stdout)}, planned)
+        self.assertEqual({c["id"] for c in van["cases"]}, {c["id"] for c in server["cases"]})
+        self.assertFalse(any(c.get("documents_presented") for c in van["cases"]))
+        self.assertEqual(van["counselling"], [])
+        self.assertFalse(any(c.get("care_grade") for c in van["citizens"]))
+
+        # The registration office: its cases whole, in every status, no health data.
+        office = self.export(einwohnerwesen)
+        self.assertEqual({(c["id"], c["status"]) for c in office["cases"]},
+                         {(c["id"], c["status"]) for c in server["cases"]})
+        self.assertTrue(any(c.get("documents_presented") for c in office["cases"]))
+        self.assertEqual(office["counselling"], [])
+        self.assertFalse(any(c.get("care_grade") for c in office["citizens"]))
+        self.assertEqual({v["id"] for v in office["visits"]}, {v["id"] for v in server["visits"]})
+
+        # Once only: a second demo would double the city.
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "demo", "--city", "halle"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("already holds visits", r.stderr)
 
     def test_stopped_server(self):
         field = self.device("field", "field", "Frieda Feld", "soziales")

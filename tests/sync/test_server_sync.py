@@ -5,7 +5,9 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import csv
 import http.client
+import io
 import json
 import os
 import shutil
@@ -75,6 +77,10 @@ class ServerSyncTest(ServerClient, unittest.TestCase):
         status, answer = self.request("GET", "/v1/device", token)
         self.assertEqual(status, 401)
         self.assertIn("revoked", answer["reason"])
+        # Only a revoked device is told to delete its store, never a wrong token.
+        self.assertEqual(answer["code"], "device_revoked")
+        self.assertNotIn("code", self.request("GET", "/v1/device", "not-a-token")[1])
+        self.assertNotIn("code", self.request("GET", "/v1/device")[1])
         self.assertEqual(self.request("GET", "/v1/sync/pull", token)[0], 401)
         r = run_server("--data-dir", self.data, "admin", "devices")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -87,7 +93,7 @@ class ServerSyncTest(ServerClient, unittest.TestCase):
     def test_malformed_push(self):
         record = visit(str(uuid.uuid4()))
         for body in ("{not json", "", "[]", {"protocol": 1}, {"protocol": 1, "entries": {}},
-                     {"entries": []}, {"protocol": "1", "entries": []}, {"protocol": 2, "entries": []},
+                     {"entries": []}, {"protocol": "1", "entries": []}, {"protocol": 2.5, "entries": []},
                      {"protocol": 1, "entries": [entry("visit", record, "schedule_visit")] * 501},
                      # One bad entry refuses the whole batch.
                      {"protocol": 1, "entries": [entry("visit", record, "schedule_visit"), {"uuid": 5}]},
@@ -99,6 +105,54 @@ class ServerSyncTest(ServerClient, unittest.TestCase):
         self.assertNotIn(record["id"], [c["record"]["id"] for c in changes])
         self.assertEqual(self.request("GET", "/v1/sync/push", self.dispatch)[0], 405)
         self.assertEqual(self.push("not-a-token", [])[0], 401)
+
+    def test_previous_protocol(self):
+        status, health = self.request("GET", "/v1/health")
+        self.assertEqual((health["push_protocol"], health["oldest_push_protocol"]), (2, 1))
+        person = citizen()
+        status, answer = self.push(self.dispatch, [entry("citizen", person, "add_citizen")])
+        self.assertEqual(answer["results"][0]["outcome"], "applied", answer)
+
+        # Protocol 1 sent an edit as the whole record as the device held it
+        # (dispatch never holds the care grade), without "changes".
+        held = {k: v for k, v in person.items() if k != "care_grade"}
+        edit = entry("citizen", dict(held, family_name="Lange-Schulz"), "update_citizen", base_version=1)
+        self.assertNotIn("changes", edit)
+        # Protocol 2 needs the changes; protocol 1 has the server derive them.
+        self.assertEqual(self.push(self.dispatch, [edit])[0], 400)
+        status, answer = self.push(self.dispatch, [edit], protocol=1)
+        self.assertEqual(status, 200, answer)
+        self.assertEqual(answer["results"][0]["outcome"], "applied", answer)
+        self.assertEqual(answer["results"][0]["version"], 2)
+        status, answer = self.push(self.dispatch, [edit], protocol=1)
+        self.assertEqual(answer["results"][0]["outcome"], "duplicate", answer)
+        changes, _ = self.pull_all(self.soziales)
+        pulled = {c["record"]["id"]: c["record"] for c in changes}[person["id"]]
+        self.assertEqual(pulled["family_name"], "Lange-Schulz")
+        self.assertEqual(pulled["care_grade"], "5")
+        self.assertEqual(pulled["version"], 2)
+
+        # An edit of an older version cannot be merged without its changes:
+        # a conflict, with the server's row, and nothing changes.
+        stale = entry("citizen", dict(held, street="Große Ulrichstraße"), "update_citizen", base_version=1)
+        status, answer = self.push(self.dispatch, [stale], protocol=1)
+        result = answer["results"][0]
+        self.assertEqual((result["outcome"], result["code"]), ("conflict", "stale"), answer)
+        self.assertEqual(result["server_record"]["version"], 2)
+        self.assertEqual(result["server_record"]["family_name"], "Lange-Schulz")
+        changes, _ = self.pull_all(self.soziales)
+        pulled = {c["record"]["id"]: c["record"] for c in changes}[person["id"]]
+        self.assertEqual((pulled["street"], pulled["version"]), (person["street"], 2))
+
+        # Older than the oldest, or newer than the server: refused, nothing stored.
+        for protocol, code, advice in ((0, "protocol_too_old", "update PePaMo"), (3, "protocol_too_new", "update the server")):
+            late = entry("citizen", citizen(), "add_citizen")
+            status, answer = self.push(self.dispatch, [late], protocol=protocol)
+            self.assertEqual(status, 400, answer)
+            self.assertEqual(answer["code"], code)
+            self.assertIn(advice, answer["reason"])
+            changes, _ = self.pull_all(self.soziales)
+            self.assertNotIn(late["record_id"], {c["record"]["id"] for c in changes})
 
     def test_push_and_pull(self):
         person = citizen()
@@ -178,15 +232,116 @@ class ServerSyncTest(ServerClient, unittest.TestCase):
         for query in ("after=abc", "after=-1", "limit=x", "limit=1.5", "limit=-3"):
             status, answer = self.request("GET", "/v1/sync/pull?" + query, self.dispatch)
             self.assertEqual(status, 400, (query, answer))
-        for query in ("", "limit=0", "limit=100000", "after=999999"):
+        for query in ("", "limit=0", "limit=100000"):
             status, page = self.request("GET", "/v1/sync/pull?" + query, self.dispatch)
             self.assertEqual(status, 200, (query, page))
             self.assertEqual(set(page), {"changes", "cursor", "complete"})
+        # The last cursor the server gave out is served; one past it is gone.
+        _, cursor = self.pull_all(self.dispatch)
+        self.assertEqual(self.request("GET", "/v1/sync/pull?after=%d" % cursor, self.dispatch)[0], 200)
+        status, answer = self.request("GET", "/v1/sync/pull?after=%d" % (cursor + 10**6), self.dispatch)
+        self.assertEqual(status, 410, answer)
+        self.assertEqual(answer["code"], "cursor_gone")
+
+    def audit(self, *args):
+        r = run_server("--data-dir", self.data, "admin", "audit", *args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def test_audit(self):
+        # A device of its own, so that its entries can be told apart.
+        token = self.enrol("field", "halle")
+        status, device = self.request("GET", "/v1/device", token)
+        self.assertEqual(status, 200, device)
+        device_id = device["device_id"]
+        person = citizen()
+        pushed = [entry("citizen", person, "add_citizen"), entry("visit", visit(person["id"]), "schedule_visit")]
+        pushed[1]["actor_id"] = "d0000000-0000-4000-8000-000000000002"
+        self.assertEqual(self.push(token, pushed)[0], 200)
+        self.assertEqual(self.push(token, pushed[:1])[0], 200)
+        status, page = self.request("GET", "/v1/sync/pull?after=0&limit=1000", token)
+        self.assertEqual(status, 200, page)
+        # Refused pushes store nothing, and are not audited as pushes.
+        self.assertEqual(self.request("POST", "/v1/sync/push", token, "{bad")[0], 400)
+        r = run_server("--data-dir", self.data, "admin", "export")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run_server("--data-dir", self.data, "admin", "revoke", device_id)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+        entries = json.loads(self.audit("--format", "json"))
+        seqs = [e["seq"] for e in entries]
+        self.assertEqual(seqs, sorted(seqs))
+        mine = [e for e in entries if e["device_id"] == device_id]
+        self.assertEqual([e["action"] for e in mine],
+                         ["admin enrol", "push", "push", "pull", "admin revoke"], mine)
+        enrol, push, again, pull, revoke = mine
+        self.assertEqual((enrol["role"], enrol["actor_id"]), ("field", "pepamo-server-admin"))
+        self.assertIn("city halle", enrol["detail"])
+        self.assertEqual(push["role"], "field")
+        self.assertEqual(push["count"], 2)
+        self.assertEqual(set(push["actor_id"].split(",")), {e["actor_id"] for e in pushed})
+        self.assertEqual(push["detail"], "applied 2, duplicate 0, conflict 0, rejected 0")
+        self.assertEqual(again["detail"], "applied 0, duplicate 1, conflict 0, rejected 0")
+        self.assertEqual(pull["count"], len(page["changes"]))
+        self.assertEqual(pull["detail"], "after 0, cursor %d" % page["cursor"])
+        self.assertEqual(revoke["actor_id"], "pepamo-server-admin")
+        exports = [e for e in entries if e["action"] == "admin export"]
+        self.assertGreater(exports[-1]["count"], 0)
+        for e in entries:
+            self.assertRegex(e["at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+        # Listing is audited too, and the listings agree with each other.
+        text = self.audit().splitlines()
+        self.assertEqual(len(text), len(entries) + 1)
+        self.assertTrue(text[-1].split("\t")[2] == "admin audit", text[-1])
+        rows = list(csv.reader(io.StringIO(self.audit("--format", "csv"), newline="")))
+        self.assertEqual(rows[0], ["seq", "at", "action", "device_id", "role", "actor_id", "count", "detail"])
+        by_seq = {int(row[0]): row for row in rows[1:]}
+        self.assertEqual(by_seq[push["seq"]][7], push["detail"])
+        self.assertEqual(by_seq[push["seq"]][5], push["actor_id"])
+        self.assertEqual(json.loads(self.audit("--format", "json", "--since", "2999-01-01")), [])
+        today = entries[-1]["at"][:10]
+        since = json.loads(self.audit("--format", "json", "--since", today))
+        self.assertTrue(set(seqs) <= {e["seq"] for e in since})
+        for args in (["--format", "xml"], ["--since", "yesterday"], ["--since", "2026-13-45"], ["extra"]):
+            r = run_server("--data-dir", self.data, "admin", "audit", *args)
+            self.assertEqual(r.returncode, 2, (args, r.stderr))
+
+    def test_staff(self):
+        def admin(*args, code=0):
+            r = run_server("--data-dir", self.data, "admin", "staff", *args)
+            self.assertEqual(r.returncode, code, (args, r.stderr))
+            return r
+        staff_id = admin("add", "--name", "Erika Muster", "--department", "einwohnerwesen",
+                         "--role", "field").stdout.splitlines()[-1]
+        uuid.UUID(staff_id)
+        rows = {line.split("\t")[0]: line.split("\t")[1:] for line in admin("list").stdout.splitlines()}
+        self.assertEqual(rows[staff_id], ["Erika Muster", "einwohnerwesen", "field", "removed: no"])
+        # Every device pulls the roster.
+        for token in (self.field, self.einwohnerwesen):
+            changes, _ = self.pull_all(token)
+            self.assertIn(staff_id, {c["record"]["id"] for c in changes if c["kind"] == "staff"})
+        admin("remove", staff_id)
+        rows = {line.split("\t")[0]: line.split("\t")[1:] for line in admin("list").stdout.splitlines()}
+        self.assertRegex(rows[staff_id][3], r"^removed: \d{4}-\d\d-\d\dT")
+        changes, _ = self.pull_all(self.field)
+        removed = [c["record"] for c in changes if c["record"]["id"] == staff_id]
+        self.assertEqual(len(removed), 1)
+        self.assertIn("removed_at", removed[0])
+        self.assertIn("removed already", admin("remove", staff_id, code=1).stderr)
+        self.assertIn("admin staff remove:", admin("remove", str(uuid.uuid4()), code=1).stderr)
+        for args in (["add", "--name", "X", "--department", "zoo", "--role", "field"],
+                     ["add", "--name", "X", "--department", "soziales", "--role", "mayor"],
+                     ["add", "--name", "X", "--role", "field"], ["list", "more"], ["remove"], ["fire", "x"], []):
+            admin(*args, code=2)
 
     def test_admin_usage(self):
         for args in (["admin"], ["admin", "enrol", "--role", "mayor", "--city", "halle"],
                      ["admin", "enrol", "--role", "field"], ["admin", "devices", "extra"],
-                     ["admin", "revoke"], ["admin", "launch"], ["admin", "export", "all"]):
+                     ["admin", "revoke"], ["admin", "launch"], ["admin", "export", "all"],
+                     ["admin", "demo"], ["admin", "demo", "--city", "leipzig"],
+                     ["admin", "demo", "--city", "halle", "--date", "9.2.2026"],
+                     ["admin", "demo", "--city", "halle", "--role", "field"]):
             r = run_server("--data-dir", self.data, *args)
             self.assertEqual(r.returncode, 2, (args, r.stderr))
             self.assertTrue(r.stderr.startswith("pepamo-server: admin"), r.stderr)
