@@ -497,9 +497,16 @@ make_counselling (Demo       *demo,
   g_autofree char *follow_up = day_offset (demo, day + 28);
   PmRecord *consent = make_consent (demo, citizen, "social_data", date);
   const char *topics[] = { PICK (demo, counselling_topics), PICK (demo, counselling_topics), NULL };
+  /* Chosen by the day, not drawn: the rest of the demo stays as it was. */
+  const PmChoice *needs = pm_counselling_unmet_needs ();
+  guint n_needs = 0;
+  const char *unmet[] = { NULL, NULL };
 
   if (g_str_equal (topics[0], topics[1]))
     topics[1] = NULL;
+  while (needs[n_needs].label)
+    n_needs++;
+  unmet[0] = needs[(guint) ABS (day) % n_needs].id;
   g_object_set (record,
                 "visit-id", visit ? pm_record_get_id (visit) : NULL,
                 "citizen-id", pm_record_get_id (citizen),
@@ -510,6 +517,7 @@ make_counselling (Demo       *demo,
                 "care-insurance", "AOK Sachsen-Anhalt",
                 "care-situation", "{\"carers\":[{\"who\":\"Tochter\",\"strain\":\"hoch\"}],\"care_service\":false,\"day_care\":false,\"aids\":[\"Rollator\"],\"emergency_call\":false,\"housing_barriers\":\"Badewanne ohne Einstieg\"}",
                 "topics", topics,
+                "unmet-needs", day % 2 ? unmet : NULL,
                 "results", "Antrag auf Höherstufung wird gestellt; Entlastungsbetrag erklärt.",
                 "measures", "[{\"measure\":\"Antrag auf Höherstufung stellen\",\"who\":\"Tochter\",\"due\":\"in 2 Wochen\"},{\"measure\":\"Angebote der Tagespflege zusenden\",\"who\":\"Pflegeberatung\",\"due\":\"diese Woche\"}]",
                 "plan-handed-over", g_str_equal (status, "final"),

@@ -116,28 +116,6 @@ static const PmChoice strains[] = {
   { NULL, NULL }
 };
 
-static const PmChoice topics[] = {
-  { "care_grade_application", N_("Care grade: application") },
-  { "care_grade_increase", N_("Care grade: increase") },
-  { "care_grade_objection", N_("Care grade: objection") },
-  { "care_allowance", N_("Care allowance") },
-  { "care_benefits_in_kind", N_("Care benefits in kind") },
-  { "combination_benefit", N_("Combination of allowance and benefits in kind") },
-  { "relief_amount", N_("Relief amount") },
-  { "relief_budget", N_("Relief budget") },
-  { "day_care", N_("Day care") },
-  { "housing_adaptation", N_("Housing adaptation") },
-  { "aids", N_("Aids") },
-  { "care_courses", N_("Care courses") },
-  { "assistance_for_care", N_("Assistance for care (social welfare)") },
-  { "power_of_attorney_guardianship", N_("Power of attorney, guardianship") },
-  { "dementia", N_("Dementia") },
-  { "care_home_short_term_place", N_("Care home or short-term care place") },
-  { "carer_relief", N_("Relief for carers") },
-  { "prevention_heat_protection", N_("Prevention, heat protection") },
-  { "severe_disability", N_("Severe disability") },
-  { NULL, NULL }
-};
 
 static const PmChoice purposes[] = {
   { "social_data", N_("Social data") },
@@ -582,7 +560,7 @@ collect_record (PmCounsellingPage *self)
   participant_strv = g_strv_builder_end (participant_list);
   for (guint i = 0; i < self->topic_checks->len; i++)
     if (gtk_check_button_get_active (g_ptr_array_index (self->topic_checks, i)))
-      g_strv_builder_add (topic_list, topics[i].id);
+      g_strv_builder_add (topic_list, pm_counselling_topics ()[i].id);
   topic_strv = g_strv_builder_end (topic_list);
   for (guint i = 0; i < self->consents->len; i++)
     g_strv_builder_add (consent_ids, pm_record_get_id (g_ptr_array_index (self->consents, i)));
@@ -629,7 +607,7 @@ fill_from_record (PmCounsellingPage *self)
   fill_situation (self, pm_record_get_string (record, "care_situation"));
   for (guint i = 0; i < self->topic_checks->len; i++)
     gtk_check_button_set_active (g_ptr_array_index (self->topic_checks, i),
-                                 chosen && g_strv_contains (chosen, topics[i].id));
+                                 chosen && g_strv_contains (chosen, pm_counselling_topics ()[i].id));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->results_view)), results ? results : "", -1);
   clear_measures (self);
   for (guint i = 0; measure_node && JSON_NODE_HOLDS_ARRAY (measure_node) &&
@@ -790,9 +768,9 @@ pm_counselling_page_init (PmCounsellingPage *self)
   gtk_grid_set_column_homogeneous (GTK_GRID (topic_grid), TRUE);
   gtk_widget_add_css_class (topic_grid, "card");
   gtk_widget_add_css_class (topic_grid, "topic-grid");
-  for (guint i = 0; topics[i].label; i++)
+  for (guint i = 0; pm_counselling_topics ()[i].label; i++)
     {
-      GtkWidget *check = gtk_check_button_new_with_label (_(topics[i].label));
+      GtkWidget *check = gtk_check_button_new_with_label (_(pm_counselling_topics ()[i].label));
 
       gtk_widget_set_hexpand (check, TRUE);
       gtk_grid_attach (GTK_GRID (topic_grid), check, i % 2, i / 2, 1, 1);
