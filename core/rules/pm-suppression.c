@@ -14,8 +14,9 @@
  *   pattern), and are equal. While a cell is disclosed, the
  *   smallest published non-zero cell of its row or column (a total if need
  *   be) is withheld too, and the check runs again. It ends because every
- *   round withholds one more cell; with every non-zero cell withheld nothing
- *   is disclosed, since the true table and any multiple of it fit the sums.
+ *   round withholds one more cell. A known limit: a line that has nothing
+ *   left to withhold and still pins a cell (four `<5` adding up to a `<5`
+ *   total are all 1) stays so; only hiding zeros could help there.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -539,8 +540,8 @@ pm_suppressed_table_find_disclosed (PmSuppressedTable *self,
   return TRUE;
 }
 
-/* The smallest published non-zero cell in the row or column of @cell, or
- * anywhere when those have none; G_MAXUINT when none is left. */
+/* The smallest published non-zero cell in the row or column of @cell;
+ * G_MAXUINT when none is left there. */
 static guint
 pick_complement (PmSuppressedTable *self,
                  guint              cell)
@@ -549,16 +550,15 @@ pick_complement (PmSuppressedTable *self,
   guint col = cell % (self->n_cols + 1);
   guint best = G_MAXUINT;
 
-  for (guint pass = 0; pass < 2 && best == G_MAXUINT; pass++)
-    for (guint i = 0; i < n_cells (self); i++)
-      {
-        gboolean in_line = i / (self->n_cols + 1) == row || i % (self->n_cols + 1) == col;
+  for (guint i = 0; i < n_cells (self); i++)
+    {
+      gboolean in_line = i / (self->n_cols + 1) == row || i % (self->n_cols + 1) == col;
 
-        if (self->states[i] != PM_CELL_SHOWN || self->counts[i] == 0 || (pass == 0 && !in_line))
-          continue;
-        if (best == G_MAXUINT || self->counts[i] < self->counts[best])
-          best = i;
-      }
+      if (!in_line || self->states[i] != PM_CELL_SHOWN || self->counts[i] == 0)
+        continue;
+      if (best == G_MAXUINT || self->counts[i] < self->counts[best])
+        best = i;
+    }
   return best;
 }
 

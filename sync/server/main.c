@@ -56,7 +56,10 @@ main (int    argc,
                                     "Admin commands (run on the store, then exit):\n"
                                     "  admin enrol --role ROLE --city CITY   add a device, print its token last\n"
                                     "  admin devices                         list the devices\n"
-                                    "  admin revoke DEVICE_ID                refuse the device from now on\n");
+                                    "  admin revoke DEVICE_ID                refuse the device from now on\n"
+                                    "  admin export                          every record as JSON\n"
+                                    "  admin report --month YYYY-MM --format csv|json\n"
+                                    "                                        the MUVIS figures of a month\n");
   /* Options after "admin" belong to the admin command. */
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_add_main_entries (context, entries, NULL);

@@ -1,6 +1,6 @@
 /* pm-server-admin.c: pepamo-server's admin subcommands
  *
- * `pepamo-server --data-dir D admin enrol|devices|revoke`: run on the
+ * `pepamo-server --data-dir D admin enrol|devices|revoke|export|report`: run on the
  * server's own store and exit; the running server sees the change at the
  * device's next request, since it looks every token up in the store.
  * Exit codes: 0 done, 1 failed, 2 wrong usage.
@@ -15,12 +15,14 @@
 #include <stdio.h>
 
 #include "pm-export.h"
+#include "pm-muvis-report.h"
 #include "pm-server-admin.h"
 #include "pm-server-store.h"
 #include "pm-store-sync.h"
 
 #define USAGE "usage: pepamo-server --data-dir DIR [--key-file FILE] admin " \
-              "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID | export"
+              "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID | export | " \
+              "report --month YYYY-MM --format csv|json"
 
 /* Who reads in `admin export`: the audit log names the server's admin. */
 #define ADMIN_ACTOR "pepamo-server-admin"
@@ -115,6 +117,34 @@ export_records (PmStore *store)
   return 0;
 }
 
+/* The MUVIS figures of a month from the server's records, as the report
+ * endpoint gives them; only counts leave, small ones suppressed. */
+static int
+print_report (PmStore    *store,
+              const char *month,
+              const char *format)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmMuvisReport) report = NULL;
+  g_autofree char *text = NULL;
+
+  pm_store_set_actor (store, ADMIN_ACTOR, PM_ROLE_ADMIN, NULL);
+  report = pm_muvis_report_compute (store, month, &error);
+  if (report == NULL)
+    return fail ("report", error);
+  if (g_str_equal (format, "csv"))
+    text = pm_muvis_report_to_csv (report);
+  else
+    {
+      g_autoptr(JsonNode) root = pm_muvis_report_to_json (report);
+      g_autofree char *json = json_to_string (root, TRUE);
+
+      text = g_strconcat (json, "\n", NULL);
+    }
+  fputs (text, stdout);
+  return 0;
+}
+
 /**
  * pm_server_admin_main:
  * @argv: the arguments from "admin" on
@@ -131,12 +161,16 @@ pm_server_admin_main (int          argc,
 {
   g_autofree char *role_wire = NULL;
   g_autofree char *city = NULL;
+  g_autofree char *month = NULL;
+  g_autofree char *format = NULL;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning)", "ROLE" },
     { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city", "CITY" },
+    { "month", 0, 0, G_OPTION_ARG_STRING, &month, "report: the month", "YYYY-MM" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "report: csv or json", "FORMAT" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export");
+  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|report");
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   const char *command;
@@ -152,6 +186,8 @@ pm_server_admin_main (int          argc,
   command = argv[1];
   /* Wrong usage is found before the store is opened (or created). */
   role = pm_role_from_wire (role_wire);
+  if ((month || format) && !g_str_equal (command, "report"))
+    return fail_usage ("--month and --format belong to report");
   if (g_str_equal (command, "enrol"))
     {
       if (argc != 2 || !is_device_role (role) || city == NULL || *city == '\0')
@@ -166,6 +202,12 @@ pm_server_admin_main (int          argc,
     {
       if (argc != 3 || role_wire || city)
         return fail_usage ("revoke takes one DEVICE_ID");
+    }
+  else if (g_str_equal (command, "report"))
+    {
+      if (argc != 2 || role_wire || city || !pm_muvis_month_is_valid (month) ||
+          (g_strcmp0 (format, "csv") != 0 && g_strcmp0 (format, "json") != 0))
+        return fail_usage ("report needs --month YYYY-MM and --format csv or json");
     }
   else
     {
@@ -185,6 +227,8 @@ pm_server_admin_main (int          argc,
     rc = revoke_device (store, argv[2]);
   else if (g_str_equal (command, "export"))
     rc = export_records (store);
+  else if (g_str_equal (command, "report"))
+    rc = print_report (store, month, format);
   else
     rc = list_devices (store);
   pm_store_close (store);

@@ -115,7 +115,9 @@ def entry(kind, record, intent, base_version=0):
     }
 
 
-class ServerSyncTest(unittest.TestCase):
+class ServerCase(unittest.TestCase):
+    """A running server with a data dir, shared by the tests of a class."""
+
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="pepamo-server-sync-")
@@ -123,10 +125,6 @@ class ServerSyncTest(unittest.TestCase):
         cls.log_path = os.path.join(cls.dir, "server.log")
         cls.log = open(cls.log_path, "w")
         cls.server, cls.port = start_server("--data-dir", cls.data, log=cls.log)
-        cls.dispatch = cls.enrol("dispatch")
-        cls.field = cls.enrol("field")
-        cls.einwohnerwesen = cls.enrol("einwohnerwesen")
-        cls.soziales = cls.enrol("soziales")
 
     @classmethod
     def tearDownClass(cls):
@@ -143,6 +141,16 @@ class ServerSyncTest(unittest.TestCase):
         r = run_server("--data-dir", cls.data, "admin", "enrol", "--role", role, "--city", city)
         assert r.returncode == 0, r.stderr
         return r.stdout.splitlines()[-1]
+
+
+class ServerSyncTest(ServerCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dispatch = cls.enrol("dispatch")
+        cls.field = cls.enrol("field")
+        cls.einwohnerwesen = cls.enrol("einwohnerwesen")
+        cls.soziales = cls.enrol("soziales")
 
     def request(self, method, path, token=None, body=None):
         """Returns (status, JSON object); every answer must be JSON."""
