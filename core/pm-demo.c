@@ -496,6 +496,11 @@ make_counselling (Demo       *demo,
   g_autofree char *date = day_offset (demo, day);
   g_autofree char *follow_up = day_offset (demo, day + 28);
   PmRecord *consent = make_consent (demo, citizen, "social_data", date);
+  /* Every third session refers the person on, with its own consent. */
+  PmRecord *referral_consent = day % 3 == 0 ? make_consent (demo, citizen, "referral", date) : NULL;
+  g_autofree char *referrals = referral_consent ?
+    g_strdup_printf ("[{\"to\":\"Pflegestützpunkt Halle\",\"date\":\"%s\",\"consent_id\":\"%s\"}]",
+                     date, pm_record_get_id (referral_consent)) : NULL;
   const char *topics[] = { PICK (demo, counselling_topics), PICK (demo, counselling_topics), NULL };
   /* Chosen by the day, not drawn: the rest of the demo stays as it was. */
   const PmChoice *needs = pm_counselling_unmet_needs ();
@@ -521,7 +526,10 @@ make_counselling (Demo       *demo,
                 "results", "Antrag auf Höherstufung wird gestellt; Entlastungsbetrag erklärt.",
                 "measures", "[{\"measure\":\"Antrag auf Höherstufung stellen\",\"who\":\"Tochter\",\"due\":\"in 2 Wochen\"},{\"measure\":\"Angebote der Tagespflege zusenden\",\"who\":\"Pflegeberatung\",\"due\":\"diese Woche\"}]",
                 "plan-handed-over", g_str_equal (status, "final"),
-                "consent-ids", (const char * const[]) { pm_record_get_id (consent), NULL },
+                "referrals", referrals,
+                "consent-ids", (const char * const[]) { pm_record_get_id (consent),
+                                                        referral_consent ? pm_record_get_id (referral_consent) : NULL,
+                                                        NULL },
                 "follow-up-date", follow_up,
                 "mode", "home",
                 "duration-min", (gint64) 45,
@@ -569,8 +577,10 @@ make_case_history (Demo *demo)
 
       make_case (demo, citizen, NULL, i % 2 ? "PA" : "BEFR", statuses[i], date, 100 + i);
     }
+  /* Older sessions whose follow-ups fall due now: the Soziales desk has
+   * overdue ones and ones due this week. */
   for (guint i = 0; i < 3; i++)
-    make_counselling (demo, g_ptr_array_index (demo->citizens, 40 + i), NULL, "final", -20 - (int) i);
+    make_counselling (demo, g_ptr_array_index (demo->citizens, 40 + i), NULL, "final", -31 + 3 * (int) i);
 }
 
 gboolean

@@ -140,7 +140,9 @@ pm_access_may_push (PmRecord *record,
     case PM_ROLE_EINWOHNERWESEN:
       return PM_IS_CASE (record);
     case PM_ROLE_SOZIALES:
-      return PM_IS_COUNSELLING_RECORD (record) || PM_IS_CITIZEN (record) || PM_IS_CONSENT (record);
+      /* A follow-up visit is ordered as a request; dispatch plans it. */
+      return PM_IS_COUNSELLING_RECORD (record) || PM_IS_CITIZEN (record) || PM_IS_CONSENT (record) ||
+             (PM_IS_VISIT (record) && g_strcmp0 (pm_record_get_string (record, "status"), "requested") == 0);
     case PM_ROLE_PLANNING:
     case PM_ROLE_INVALID:
     default:

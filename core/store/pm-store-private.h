@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "pm-access.h"
 #include "pm-store.h"
 
 G_BEGIN_DECLS
@@ -70,6 +71,16 @@ gboolean  _pm_store_write_record   (PmStore        *self,
 PmRecord *_pm_store_read_record    (sqlite3        *db,
                                     GType           type,
                                     const char     *id,
+                                    GError        **error);
+GPtrArray *_pm_store_select_records (sqlite3        *db,
+                                     GType           type,
+                                     const PmViewer *viewer,
+                                     GError        **error);
+gboolean  _pm_store_insert_audit   (PmStore        *self,
+                                    sqlite3        *db,
+                                    const char     *actor_id,
+                                    const char     *action,
+                                    PmRecord       *record,
                                     GError        **error);
 void      _pm_store_set_enrolled   (PmStore        *self,
                                     gboolean        enrolled);

@@ -1071,6 +1071,28 @@ select_records (sqlite3         *db,
   return g_steal_pointer (&records);
 }
 
+/* For the store's other files: rows of @type the viewer may see, filtered. */
+GPtrArray *
+_pm_store_select_records (sqlite3         *db,
+                          GType            type,
+                          const PmViewer  *viewer,
+                          GError         **error)
+{
+  return select_records (db, type, NULL, NULL, NULL, viewer, error);
+}
+
+/* For the store's other files: an audit entry in the running transaction. */
+gboolean
+_pm_store_insert_audit (PmStore     *self,
+                        sqlite3     *db,
+                        const char  *actor_id,
+                        const char  *action,
+                        PmRecord    *record,
+                        GError     **error)
+{
+  return insert_audit (self, db, actor_id, action, record, error);
+}
+
 PmRecord *
 _pm_store_read_record (sqlite3     *db,
                        GType        type,
