@@ -90,13 +90,17 @@ make_demo_store (const char  *path,
   g_autoptr(PmStore) store = NULL;
   g_autofree char *today = pm_clock_today ();
 
-  /* The van's two staff can unlock the demo, like a real van laptop. */
+  /* The van's two staff can unlock the demo, like a real van laptop, and
+   * so can the office staff, each opening their own desk. */
   keys = pm_crypt_create (path, staff[0].id, staff[0].display_name, staff[0].department,
                           PM_DEMO_PASSPHRASE, NULL, &recovery, error);
-  if (keys == NULL ||
-      !pm_crypt_add_slot (path, keys, staff[1].id, staff[1].display_name, staff[1].department,
-                          PM_DEMO_PASSPHRASE, NULL, error))
+  if (keys == NULL)
     return FALSE;
+  for (guint i = 1; i < n_staff; i++)
+    if (!g_str_equal (staff[i].role, "admin") &&
+        !pm_crypt_add_slot (path, keys, staff[i].id, staff[i].display_name, staff[i].department,
+                            PM_DEMO_PASSPHRASE, NULL, error))
+      return FALSE;
   store = pm_store_open (path, g_steal_pointer (&keys), error);
   return store && pm_demo_fill (store, today, 20260207, error);
 }

@@ -564,6 +564,22 @@ make_records_of_visit (Demo     *demo,
     }
 }
 
+static gboolean
+has_counselling_visit (Demo     *demo,
+                       PmRecord *citizen)
+{
+  for (guint i = 0; i < demo->records->len; i++)
+    {
+      PmRecord *record = g_ptr_array_index (demo->records, i);
+
+      if (PM_IS_VISIT (record) &&
+          g_strv_contains (pm_record_get_strv (record, "citizen_ids"), pm_record_get_id (citizen)) &&
+          g_strv_contains (pm_record_get_strv (record, "services"), "PB"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 make_case_history (Demo *demo)
 {
@@ -577,10 +593,18 @@ make_case_history (Demo *demo)
 
       make_case (demo, citizen, NULL, i % 2 ? "PA" : "BEFR", statuses[i], date, 100 + i);
     }
-  /* Older sessions whose follow-ups fall due now: the Soziales desk has
-   * overdue ones and ones due this week. */
-  for (guint i = 0; i < 3; i++)
-    make_counselling (demo, g_ptr_array_index (demo->citizens, 40 + i), NULL, "final", -31 + 3 * (int) i);
+  /* Older sessions whose follow-ups fall due now, of persons without a
+   * counselling visit planned: the Soziales desk has overdue ones and ones
+   * due this week to order visits for. */
+  for (guint i = 0, c = 40, made = 0; made < 3 && i < demo->citizens->len; i++, c++)
+    {
+      PmRecord *citizen = g_ptr_array_index (demo->citizens, c % demo->citizens->len);
+
+      if (has_counselling_visit (demo, citizen))
+        continue;
+      make_counselling (demo, citizen, NULL, "final", -31 + 3 * (int) made);
+      made++;
+    }
 }
 
 gboolean

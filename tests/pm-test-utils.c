@@ -106,3 +106,33 @@ pm_test_wait_until (gboolean   (*done) (gpointer data),
     }
   g_source_remove (tick);
 }
+
+/**
+ * pm_test_screenshot:
+ * @stage: (nullable): names the picture when a test takes several
+ *
+ * With PEPAMO_TEST_SCREENSHOT=FILE.png, lets the frame clock draw for half
+ * a second, then saves the screen to FILE.png (or FILE-@stage.png) with
+ * ImageMagick's import, so that a person can look at what a UI test saw.
+ */
+void
+pm_test_screenshot (const char *stage)
+{
+  const char *path = g_getenv ("PEPAMO_TEST_SCREENSHOT");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = NULL;
+  gint64 until = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
+  int status = 0;
+
+  if (path == NULL)
+    return;
+  if (stage && g_str_has_suffix (path, ".png"))
+    file = g_strdup_printf ("%.*s-%s.png", (int) strlen (path) - 4, path, stage);
+  else
+    file = g_strdup (path);
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  if (!g_spawn_sync (NULL, (char *[]) { "import", "-window", "root", file, NULL }, NULL, G_SPAWN_SEARCH_PATH,
+                     NULL, NULL, NULL, NULL, &status, &error))
+    g_test_message ("No screenshot: %s", error->message);
+}

@@ -26,5 +26,6 @@ PmRecord *pm_test_record_from_json (GType       type,
 void     pm_test_wait_until    (gboolean   (*done) (gpointer data),
                                 gpointer     data,
                                 const char  *what);
+void     pm_test_screenshot    (const char *stage);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "pm-form-page.h"
 #include "pm-model.h"
 #include "pm-pdf-records.h"
+#include "pm-social-desk.h"
 #include "pm-sync-indicator.h"
 #include "pm-sync-page.h"
 #include "pm-ui-labels.h"
@@ -54,6 +55,7 @@ struct _PmWindow
   GtkLabel             *next_place;
   guint                 next_position;
   AdwButtonContent     *person_content;
+  PmSocialDesk         *social_desk;
 };
 
 G_DEFINE_FINAL_TYPE (PmWindow, pm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -177,11 +179,22 @@ load_visits (PmWindow *self)
                                       visits_loaded_cb, g_object_ref (self));
 }
 
+/* An office person of Soziales works at their desk, not on a route. */
+static gboolean
+show_office_desk (PmWindow *self)
+{
+  gboolean social = pm_store_get_actor_role (self->store) == PM_ROLE_SOZIALES;
+
+  pm_social_desk_set_store (self->social_desk, social ? self->store : NULL);
+  gtk_stack_set_visible_child_name (self->lock_stack, social ? "social" : "main");
+  return social;
+}
+
 static void
 reload (PmWindow *self)
 {
   update_day_title (self);
-  if (self->store == NULL)
+  if (self->store == NULL || show_office_desk (self))
     return;
 
   set_visits (self, NULL);
@@ -530,6 +543,7 @@ pm_window_class_init (PmWindowClass *klass)
     g_param_spec_object ("visits", NULL, NULL, G_TYPE_LIST_MODEL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (PM_TYPE_SOCIAL_DESK);
   g_type_ensure (PM_TYPE_SYNC_INDICATOR);
   g_type_ensure (PM_TYPE_SYNC_PAGE);
   g_type_ensure (PM_TYPE_UNLOCK_PAGE);
@@ -555,6 +569,7 @@ pm_window_class_init (PmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmWindow, next_place);
   gtk_widget_class_bind_template_callback (widget_class, next_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, person_content);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, social_desk);
   gtk_widget_class_bind_template_callback (widget_class, visit_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.previous-day", NULL, previous_day_action);
@@ -623,6 +638,7 @@ pm_window_lock (PmWindow *self)
   set_visits (self, NULL);
   pm_visit_page_clear (self->visit_page);
   pm_sync_page_set_store (self->sync_page, NULL);
+  pm_social_desk_set_store (self->social_desk, NULL);
   gtk_stack_set_visible_child_name (self->detail_stack, "none");
   adw_leaflet_set_visible_child (self->leaflet, self->route_pane);
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
@@ -670,6 +686,7 @@ pm_window_set_people (PmWindow   *self,
   accessible = g_strdup_printf (_("Acting person: %s"), acting_name ? acting_name : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->person_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   accessible, -1);
+  pm_social_desk_set_people (self->social_desk, menu, acting_name);
   if (self->store)
     reload (self);
 }

@@ -102,31 +102,6 @@ find_button (Fixture    *f,
   return NULL;
 }
 
-/* Lets the frame clock draw what the page shows now. */
-static void
-settle_drawing (void)
-{
-  gint64 until = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-screenshot (void)
-{
-  const char *path = g_getenv ("PEPAMO_TEST_SCREENSHOT");
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = { "import", "-window", "root", path, NULL };
-  int status = 0;
-
-  if (path == NULL)
-    return;
-  settle_drawing ();
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error))
-    g_test_message ("No screenshot: %s", error->message);
-}
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -208,7 +183,7 @@ test_unsent_issue_dismiss (Fixture       *f,
   pm_sync_page_reload (f->page);
   wait_for (page_shows_expected, f, "listing the rejection");
   g_assert_cmpuint (count_rows (f), ==, (guint) f->expected_unsent);
-  screenshot ();
+  pm_test_screenshot (NULL);
 
   /* A person acts: the notice goes, in the store too. */
   button = find_button (f, "Acknowledged");
