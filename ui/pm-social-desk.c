@@ -5,7 +5,8 @@
  * button that orders the follow-up visit from dispatch; the referrals with
  * the state of their consent; the persons counselled and, for one of them,
  * the counselling history. Everything comes from core's Soziales queries,
- * which refuse anyone outside Soziales; the history is audited there.
+ * which refuse anyone outside Soziales; the history is audited there. The
+ * MUVIS figures are a page of their own, the only one the planning sees.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +21,7 @@
 #include "pm-json-util.h"
 #include "pm-model.h"
 #include "pm-social-desk.h"
+#include "pm-social-muvis-page.h"
 #include "pm-store-social.h"
 #include "pm-ui-labels.h"
 
@@ -32,6 +34,7 @@ struct _PmSocialDesk
   guint             pending;
   guint             n_follow_ups;
   guint             n_referrals;
+  gboolean          planning;     /* figures only: no record at all */
 
   AdwToastOverlay  *toast_overlay;
   GtkWidget        *back_button;
@@ -48,6 +51,10 @@ struct _PmSocialDesk
   GtkSearchEntry   *person_search;
   GtkListBox       *persons_list;
   GtkBox           *history_box;
+  AdwViewStackPage *follow_ups_stack_page;
+  AdwViewStackPage *referrals_stack_page;
+  AdwViewStackPage *persons_stack_page;
+  PmSocialMuvisPage *muvis_page;
 };
 
 G_DEFINE_FINAL_TYPE (PmSocialDesk, pm_social_desk, GTK_TYPE_WIDGET)
@@ -537,6 +544,14 @@ reload_clicked_cb (PmSocialDesk *self)
   pm_social_desk_reload (self);
 }
 
+/* The figures are counted when someone looks at them. */
+static void
+page_changed_cb (PmSocialDesk *self)
+{
+  if (self->store && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "muvis") == 0)
+    pm_social_muvis_page_reload (self->muvis_page);
+}
+
 static void
 pm_social_desk_dispose (GObject *object)
 {
@@ -557,6 +572,7 @@ pm_social_desk_class_init (PmSocialDeskClass *klass)
 
   object_class->dispose = pm_social_desk_dispose;
 
+  g_type_ensure (PM_TYPE_SOCIAL_MUVIS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/de/halle/PePaMo/ui/pm-social-desk.ui");
   gtk_widget_class_bind_template_child (widget_class, PmSocialDesk, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PmSocialDesk, back_button);
@@ -573,6 +589,11 @@ pm_social_desk_class_init (PmSocialDeskClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmSocialDesk, person_search);
   gtk_widget_class_bind_template_child (widget_class, PmSocialDesk, persons_list);
   gtk_widget_class_bind_template_child (widget_class, PmSocialDesk, history_box);
+  gtk_widget_class_bind_template_child (widget_class, PmSocialDesk, follow_ups_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, PmSocialDesk, referrals_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, PmSocialDesk, persons_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, PmSocialDesk, muvis_page);
+  gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, reload_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
@@ -587,19 +608,10 @@ pm_social_desk_init (PmSocialDesk *self)
   gtk_list_box_set_placeholder (self->persons_list, gtk_label_new (_("No person counselled yet")));
 }
 
-/* The store to read (NULL drops everything shown: on lock, or when someone
- * outside Soziales acts). */
-void
-pm_social_desk_set_store (PmSocialDesk *self,
-                          PmStore      *store)
+/* Drops every record shown: on lock, and before someone else's view. */
+static void
+clear_lists (PmSocialDesk *self)
 {
-  g_return_if_fail (PM_IS_SOCIAL_DESK (self));
-  g_set_object (&self->store, store);
-  if (store)
-    {
-      pm_social_desk_reload (self);
-      return;
-    }
   g_cancellable_cancel (self->cancellable);
   clear_box (self->follow_ups_box);
   clear_box (self->referrals_box);
@@ -608,6 +620,28 @@ pm_social_desk_set_store (PmSocialDesk *self,
   gtk_editable_set_text (GTK_EDITABLE (self->person_search), "");
   self->pending = 0;
   self->n_follow_ups = self->n_referrals = 0;
+}
+
+/* The store to read (NULL drops everything shown: on lock, or when someone
+ * outside Soziales and the planning acts). The planning sees the figures
+ * only. */
+void
+pm_social_desk_set_store (PmSocialDesk *self,
+                          PmStore      *store)
+{
+  g_return_if_fail (PM_IS_SOCIAL_DESK (self));
+  g_set_object (&self->store, store);
+  pm_social_muvis_page_set_store (self->muvis_page, store);
+  clear_lists (self);
+  if (store == NULL)
+    return;
+  self->planning = pm_store_get_actor_role (store) == PM_ROLE_PLANNING;
+  adw_view_stack_page_set_visible (self->follow_ups_stack_page, !self->planning);
+  adw_view_stack_page_set_visible (self->referrals_stack_page, !self->planning);
+  adw_view_stack_page_set_visible (self->persons_stack_page, !self->planning);
+  if (self->planning)
+    adw_view_stack_set_visible_child_name (self->view_stack, "muvis");
+  pm_social_desk_reload (self);
 }
 
 /* The person menu of the window: switching who acts, locking. */
@@ -634,6 +668,9 @@ pm_social_desk_reload (PmSocialDesk *self)
   g_return_if_fail (PM_IS_SOCIAL_DESK (self));
   if (self->store == NULL)
     return;
+  page_changed_cb (self);
+  if (self->planning)
+    return;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -643,6 +680,15 @@ pm_social_desk_reload (PmSocialDesk *self)
   pm_store_list_follow_ups_async (self->store, today, self->cancellable, follow_ups_loaded_cb, g_object_ref (self));
   pm_store_list_referrals_async (self->store, self->cancellable, referrals_loaded_cb, g_object_ref (self));
   pm_store_list_counselled_persons_async (self->store, self->cancellable, persons_loaded_cb, g_object_ref (self));
+}
+
+/* Where the MUVIS figures come from on an enrolled device. */
+void
+pm_social_desk_set_report_source (PmSocialDesk   *self,
+                                  PmReportSource *source)
+{
+  g_return_if_fail (PM_IS_SOCIAL_DESK (self));
+  pm_social_muvis_page_set_source (self->muvis_page, source);
 }
 
 gboolean

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "pm-report-source.h"
 #include "pm-store.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,8 @@ void     pm_social_desk_set_store        (PmSocialDesk *self,
 void     pm_social_desk_set_people       (PmSocialDesk *self,
                                           GMenuModel   *menu,
                                           const char   *acting_name);
+void     pm_social_desk_set_report_source (PmSocialDesk   *self,
+                                           PmReportSource *source);
 void     pm_social_desk_reload           (PmSocialDesk *self);
 gboolean pm_social_desk_get_loading      (PmSocialDesk *self);
 guint    pm_social_desk_get_n_follow_ups (PmSocialDesk *self);

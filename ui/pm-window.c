@@ -179,11 +179,13 @@ load_visits (PmWindow *self)
                                       visits_loaded_cb, g_object_ref (self));
 }
 
-/* An office person of Soziales works at their desk, not on a route. */
+/* An office person of Soziales (or of the social planning, who sees its
+ * figures only) works at their desk, not on a route. */
 static gboolean
 show_office_desk (PmWindow *self)
 {
-  gboolean social = pm_store_get_actor_role (self->store) == PM_ROLE_SOZIALES;
+  PmRole role = pm_store_get_actor_role (self->store);
+  gboolean social = role == PM_ROLE_SOZIALES || role == PM_ROLE_PLANNING;
 
   pm_social_desk_set_store (self->social_desk, social ? self->store : NULL);
   gtk_stack_set_visible_child_name (self->lock_stack, social ? "social" : "main");
@@ -605,6 +607,8 @@ pm_window_new (GtkApplication *application,
 
   pm_sync_indicator_set_status (self->sync_indicator, sync_status);
   pm_sync_page_set_status (self->sync_page, sync_status);
+  if (PM_IS_REPORT_SOURCE (sync_status))
+    pm_social_desk_set_report_source (self->social_desk, PM_REPORT_SOURCE (sync_status));
   return self;
 }
 

@@ -13,7 +13,9 @@
 
 #include "pm-clock.h"
 #include "pm-demo.h"
+#include "pm-social-chart.h"
 #include "pm-social-desk.h"
+#include "pm-social-muvis-page.h"
 #include "pm-sync-service.h"
 #include "pm-test-utils.h"
 #include "pm-window.h"
@@ -207,6 +209,107 @@ test_desk (Fixture       *f,
   g_assert_cmpuint (pm_social_desk_get_n_follow_ups (f->desk), ==, 0);
 }
 
+static gboolean
+report_shown (gpointer data)
+{
+  PmSocialMuvisPage *page = data;
+
+  return !pm_social_muvis_page_get_loading (page) && pm_social_muvis_page_get_report (page) != NULL;
+}
+
+static gboolean
+load_failed (gpointer data)
+{
+  PmSocialMuvisPage *page = data;
+
+  return !pm_social_muvis_page_get_loading (page) && pm_social_muvis_page_get_report (page) == NULL;
+}
+
+static void
+exported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+show_muvis (Fixture *f)
+{
+  f->desk = PM_SOCIAL_DESK (find_by_type (GTK_WIDGET (f->window), PM_TYPE_SOCIAL_DESK));
+  g_assert_nonnull (f->desk);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (find_by_type (GTK_WIDGET (f->desk), ADW_TYPE_VIEW_STACK)),
+                                         "muvis");
+}
+
+/* On a store without a server, core counts the month from the records:
+ * table, chart with its text alternative, and the CSV as core writes it. */
+static void
+test_muvis (Fixture       *f,
+            gconstpointer  data)
+{
+  PmSocialMuvisPage *page;
+  PmSocialChart *chart;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "muvis.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *written = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  show_muvis (f);
+  page = PM_SOCIAL_MUVIS_PAGE (find_by_type (GTK_WIDGET (f->desk), PM_TYPE_SOCIAL_MUVIS_PAGE));
+  g_assert_nonnull (page);
+  pm_test_wait_until (report_shown, page, "the month's figures");
+  chart = PM_SOCIAL_CHART (find_by_type (GTK_WIDGET (page), PM_TYPE_SOCIAL_CHART));
+  g_assert_cmpuint (pm_social_chart_get_n_bars (chart), >, 0);
+  g_assert_nonnull (strchr (pm_social_chart_get_text (chart), ':'));
+  collect (GTK_WIDGET (page), GTK_TYPE_LABEL, labels);
+  g_assert_cmpuint (labels->len, >, 10);
+  pm_test_screenshot ("muvis");
+
+  pm_social_muvis_page_export_async (page, file, "csv", exported_cb, &result);
+  pm_test_wait_until (has_result, &result, "the CSV file");
+  g_assert_true (pm_social_muvis_page_export_finish (page, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &written, NULL, &error));
+  expected = pm_muvis_report_to_csv (pm_social_muvis_page_get_report (page));
+  g_assert_cmpstr (written, ==, expected);
+  g_assert_true (g_str_has_prefix (written, "stadtteil,name,visits_held,"));
+}
+
+/* The planning sees the figures only; on a device without a server core
+ * will not count the records for it, and the page says so. */
+static void
+test_muvis_planning (Fixture       *f,
+                     gconstpointer  data)
+{
+  PmSocialMuvisPage *page;
+  g_autoptr(GPtrArray) buttons = NULL;
+
+  pm_store_set_actor (f->store, staff[2].id, PM_ROLE_PLANNING, NULL);
+  pm_window_set_people (f->window, NULL, "Planung");
+  f->desk = PM_SOCIAL_DESK (find_by_type (GTK_WIDGET (f->window), PM_TYPE_SOCIAL_DESK));
+  g_assert_nonnull (f->desk);
+  page = PM_SOCIAL_MUVIS_PAGE (find_by_type (GTK_WIDGET (f->desk), PM_TYPE_SOCIAL_MUVIS_PAGE));
+  g_assert_nonnull (page);
+  pm_test_wait_until (load_failed, page, "the refusal");
+  g_assert_null (pm_social_muvis_page_get_report (page));
+  buttons = order_buttons (f);
+  g_assert_cmpuint (buttons->len, ==, 0);
+  g_assert_cmpuint (pm_social_desk_get_n_follow_ups (f->desk), ==, 0);
+  pm_test_screenshot ("planning");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -221,5 +324,7 @@ main (int    argc,
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_test_add ("/social-desk/desk", Fixture, NULL, fixture_set_up, test_desk, fixture_tear_down);
+  g_test_add ("/social-desk/muvis", Fixture, NULL, fixture_set_up, test_muvis, fixture_tear_down);
+  g_test_add ("/social-desk/muvis-planning", Fixture, NULL, fixture_set_up, test_muvis_planning, fixture_tear_down);
   return g_test_run ();
 }
