@@ -59,7 +59,9 @@ main (int    argc,
                                     "  admin revoke DEVICE_ID                refuse the device from now on\n"
                                     "  admin export                          every record as JSON\n"
                                     "  admin report --month YYYY-MM --format csv|json\n"
-                                    "                                        the MUVIS figures of a month\n");
+                                    "                                        the MUVIS figures of a month\n"
+                                    "  admin subject-access CITIZEN_ID [--json FILE] [--pdf FILE]\n"
+                                    "                                        everything about one person (Art. 15)\n");
   /* Options after "admin" belong to the admin command. */
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_add_main_entries (context, entries, NULL);

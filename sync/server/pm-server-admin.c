@@ -19,10 +19,12 @@
 #include "pm-server-admin.h"
 #include "pm-server-store.h"
 #include "pm-store-sync.h"
+#include "pm-subject-access.h"
 
 #define USAGE "usage: pepamo-server --data-dir DIR [--key-file FILE] admin " \
               "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID | export | " \
-              "report --month YYYY-MM --format csv|json"
+              "report --month YYYY-MM --format csv|json | " \
+              "subject-access CITIZEN_ID [--json FILE] [--pdf FILE]"
 
 /* Who reads in `admin export`: the audit log names the server's admin. */
 #define ADMIN_ACTOR "pepamo-server-admin"
@@ -145,6 +147,36 @@ print_report (PmStore    *store,
   return 0;
 }
 
+/* Art. 15: everything about one person, for the data protection officer;
+ * the files are plaintext personal data, so only the owner may read them. */
+static int
+subject_access (PmStore    *store,
+                const char *citizen_id,
+                const char *json_path,
+                const char *pdf_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+
+  pm_store_set_actor (store, ADMIN_ACTOR, PM_ROLE_ADMIN, NULL);
+  records = pm_subject_access_collect (store, citizen_id, &error);
+  if (records == NULL)
+    return fail ("subject-access", error);
+  if (json_path)
+    {
+      g_autoptr(JsonNode) root = pm_subject_access_to_json (records, citizen_id);
+      g_autofree char *text = json_to_string (root, TRUE);
+
+      if (!g_file_set_contents_full (json_path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+        return fail ("subject-access", error);
+    }
+  if (pdf_path && !pm_subject_access_write_pdf (records, pdf_path, &error))
+    return fail ("subject-access", error);
+  printf ("%u records about %s written to %s%s%s\n", records->len, citizen_id, json_path ? json_path : "",
+          json_path && pdf_path ? " and " : "", pdf_path ? pdf_path : "");
+  return 0;
+}
+
 /**
  * pm_server_admin_main:
  * @argv: the arguments from "admin" on
@@ -163,14 +195,18 @@ pm_server_admin_main (int          argc,
   g_autofree char *city = NULL;
   g_autofree char *month = NULL;
   g_autofree char *format = NULL;
+  g_autofree char *json_path = NULL;
+  g_autofree char *pdf_path = NULL;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning)", "ROLE" },
     { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city", "CITY" },
     { "month", 0, 0, G_OPTION_ARG_STRING, &month, "report: the month", "YYYY-MM" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "report: csv or json", "FORMAT" },
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "subject-access: write the JSON file", "FILE" },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf_path, "subject-access: write the PDF", "FILE" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|report");
+  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|report|subject-access");
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   const char *command;
@@ -188,6 +224,8 @@ pm_server_admin_main (int          argc,
   role = pm_role_from_wire (role_wire);
   if ((month || format) && !g_str_equal (command, "report"))
     return fail_usage ("--month and --format belong to report");
+  if ((json_path || pdf_path) && !g_str_equal (command, "subject-access"))
+    return fail_usage ("--json and --pdf belong to subject-access");
   if (g_str_equal (command, "enrol"))
     {
       if (argc != 2 || !is_device_role (role) || city == NULL || *city == '\0')
@@ -209,6 +247,11 @@ pm_server_admin_main (int          argc,
           (g_strcmp0 (format, "csv") != 0 && g_strcmp0 (format, "json") != 0))
         return fail_usage ("report needs --month YYYY-MM and --format csv or json");
     }
+  else if (g_str_equal (command, "subject-access"))
+    {
+      if (argc != 3 || role_wire || city || (json_path == NULL && pdf_path == NULL))
+        return fail_usage ("subject-access takes one CITIZEN_ID and --json FILE, --pdf FILE or both");
+    }
   else
     {
       g_autofree char *message = g_strdup_printf ("unknown admin command “%s”", command);
@@ -229,6 +272,8 @@ pm_server_admin_main (int          argc,
     rc = export_records (store);
   else if (g_str_equal (command, "report"))
     rc = print_report (store, month, format);
+  else if (g_str_equal (command, "subject-access"))
+    rc = subject_access (store, argv[2], json_path, pdf_path);
   else
     rc = list_devices (store);
   pm_store_close (store);

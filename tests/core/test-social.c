@@ -8,6 +8,7 @@
 #include "pm-error.h"
 #include "pm-json-util.h"
 #include "pm-store-social.h"
+#include "pm-subject-access.h"
 #include "pm-test-utils.h"
 
 /* A Wednesday: the week runs from the 16th to the 22nd. */
@@ -185,7 +186,8 @@ count_reads (Fixture *f)
   pm_store_set_actor (f->store, staff[5].id, PM_ROLE_ADMIN, "it");
   audit = pm_store_list (f->store, PM_TYPE_AUDIT_ENTRY, NULL);
   for (guint i = 0; i < audit->len; i++)
-    reads += g_strcmp0 (pm_record_get_string (g_ptr_array_index (audit, i), "action"), "read") == 0;
+    reads += g_strv_contains ((const char * const[]) { "read", "export", NULL },
+                              pm_record_get_string (g_ptr_array_index (audit, i), "action"));
   return reads;
 }
 
@@ -253,6 +255,53 @@ test_others_are_refused (Fixture       *f,
     }
 }
 
+/* Art. 15 gathering is the data protection desk's (admin), no one else's;
+ * what it gathers names the person, and opening it is audited. */
+static void
+test_subject_access (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(JsonArray) persons = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  const char *citizen_id;
+  guint reads_before;
+  guint counselling = 0;
+
+  act_as_office_counsellor (f);
+  persons = pm_store_list_counselled_persons (f->store, &error);
+  citizen_id = pm_json_get_string (json_array_get_object_element (persons, 0), "citizen_id");
+  refused = pm_subject_access_collect (f->store, citizen_id, &error);
+  g_assert_null (refused);
+  g_assert_error (error, PM_ERROR, PM_ERROR_DENIED);
+  g_clear_error (&error);
+
+  reads_before = count_reads (f);
+  pm_store_set_actor (f->store, staff[5].id, PM_ROLE_ADMIN, "it");
+  records = pm_subject_access_collect (f->store, citizen_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (PM_IS_CITIZEN (g_ptr_array_index (records, 0)));
+  for (guint i = 1; i < records->len; i++)
+    {
+      PmRecord *record = g_ptr_array_index (records, i);
+
+      if (PM_IS_COUNSELLING_RECORD (record))
+        {
+          counselling++;
+          g_assert_cmpstr (pm_record_get_string (record, "citizen_id"), ==, citizen_id);
+        }
+      else if (PM_IS_VISIT (record))
+        g_assert_true (g_strv_contains (pm_record_get_strv (record, "citizen_ids"), citizen_id));
+    }
+  g_assert_cmpuint (counselling, ==, json_object_get_int_member (json_array_get_object_element (persons, 0), "sessions"));
+  g_assert_cmpuint (count_reads (f), >=, reads_before + counselling);
+  json = pm_subject_access_to_json (records, citizen_id);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (json), "counselling")),
+                    ==, counselling);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -263,5 +312,6 @@ main (int    argc,
   g_test_add ("/social/referrals-with-consent", Fixture, NULL, fixture_set_up, test_referrals_with_consent, fixture_tear_down);
   g_test_add ("/social/history-is-audited", Fixture, NULL, fixture_set_up, test_history_is_audited, fixture_tear_down);
   g_test_add ("/social/others-are-refused", Fixture, NULL, fixture_set_up, test_others_are_refused, fixture_tear_down);
+  g_test_add ("/social/subject-access", Fixture, NULL, fixture_set_up, test_subject_access, fixture_tear_down);
   return g_test_run ();
 }
