@@ -172,8 +172,10 @@ static const PmFieldWidget consent_widgets[] = {
 static PmRecord *
 find_referral_consent (PmCounsellingPage *self)
 {
+  /* A withdrawn consent covers no new referral (the store refuses it too). */
   for (guint i = self->consents->len; i > 0; i--)
-    if (g_strcmp0 (pm_record_get_string (g_ptr_array_index (self->consents, i - 1), "purpose"), "referral") == 0)
+    if (g_strcmp0 (pm_record_get_string (g_ptr_array_index (self->consents, i - 1), "purpose"), "referral") == 0 &&
+        pm_record_get_string (g_ptr_array_index (self->consents, i - 1), "withdrawn_on") == NULL)
       return g_ptr_array_index (self->consents, i - 1);
   return NULL;
 }

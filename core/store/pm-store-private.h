@@ -87,6 +87,12 @@ void      _pm_store_set_enrolled   (PmStore        *self,
 void      _pm_store_set_pushing_device (PmStore    *self,
                                         const char *device_id);
 
+/* pm-store-social.c */
+gboolean  _pm_store_check_referral_consents (sqlite3    *db,
+                                             PmRecord   *record,
+                                             const char *old_data,
+                                             GError    **error);
+
 /* pm-store-sync.c */
 gboolean  _pm_store_read_enrolment (sqlite3        *db,
                                     gboolean       *enrolled,

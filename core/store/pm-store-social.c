@@ -8,6 +8,9 @@
  * each record, in the same transaction. Lists are JSON arrays of plain
  * objects, as the sync issues are, ready for rows.
  *
+ * Also the store's rule that a withdrawn consent stops what it covered: a
+ * counselling record may not gain a referral under a withdrawn consent.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -622,4 +625,69 @@ pm_store_list_counselling_history_finish (PmStore       *self,
                                           GError       **error)
 {
   return finish (self, result, pm_store_list_counselling_history_async, error);
+}
+
+static JsonArray *
+referrals_of (JsonNode *node)
+{
+  g_autoptr(JsonNode) parsed = NULL;
+
+  if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    node = parsed = json_from_string (json_node_get_string (node), NULL);
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_array_ref (json_node_get_array (node)) : NULL;
+}
+
+static char *
+referral_key (JsonObject *referral)
+{
+  return g_strjoin ("\x1f", pm_json_get_string (referral, "consent_id") ?: "", pm_json_get_string (referral, "to") ?: "",
+                    pm_json_get_string (referral, "date") ?: "", NULL);
+}
+
+/**
+ * _pm_store_check_referral_consents:
+ * @old_data: (nullable): the stored row's JSON before this write
+ *
+ * Refuses a counselling record that gains a referral whose consent is
+ * withdrawn (Art. 7(3) DSGVO: the withdrawal stops the processing it
+ * covered); referrals made before the withdrawal stay as they were.
+ */
+gboolean
+_pm_store_check_referral_consents (sqlite3     *db,
+                                   PmRecord    *record,
+                                   const char  *old_data,
+                                   GError     **error)
+{
+  g_autoptr(JsonNode) new_node = NULL;
+  g_autoptr(JsonArray) added = NULL;
+  g_autoptr(JsonNode) old_node = old_data ? json_from_string (old_data, NULL) : NULL;
+  g_autoptr(JsonArray) before = NULL;
+  g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *text;
+
+  if (!PM_IS_COUNSELLING_RECORD (record) || (text = pm_record_get_string (record, "referrals")) == NULL)
+    return TRUE;
+  new_node = json_from_string (text, NULL);
+  added = referrals_of (new_node);
+  if (old_node && JSON_NODE_HOLDS_OBJECT (old_node))
+    before = referrals_of (json_object_get_member (json_node_get_object (old_node), "referrals"));
+  for (guint i = 0; before && i < json_array_get_length (before); i++)
+    if (pm_json_array_get_object (before, i))
+      g_hash_table_add (known, referral_key (pm_json_array_get_object (before, i)));
+  for (guint i = 0; added && i < json_array_get_length (added); i++)
+    {
+      JsonObject *referral = pm_json_array_get_object (added, i);
+      g_autofree char *key = referral ? referral_key (referral) : NULL;
+      g_autoptr(PmRecord) consent = NULL;
+
+      if (referral == NULL || g_hash_table_contains (known, key) || pm_json_get_string (referral, "consent_id") == NULL)
+        continue;
+      consent = _pm_store_read_record (db, PM_TYPE_CONSENT, pm_json_get_string (referral, "consent_id"), NULL);
+      if (consent && pm_record_get_string (consent, "withdrawn_on"))
+        {
+          pm_set_field_error (error, record, "referrals", _("the person withdrew the consent to this referral"));
+          return FALSE;
+        }
+    }
+  return TRUE;
 }

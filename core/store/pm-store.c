@@ -705,6 +705,8 @@ write_record (PmStore     *self,
       stamp->version = MAX (pm_record_get_version (record), 1);
       stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record) : now);
     }
+  if (mode != PM_WRITE_REMOTE && !_pm_store_check_referral_consents (db, record, old_data, error))
+    return FALSE;
   stamp->updated_at = g_strdup (mode == PM_WRITE_REMOTE && pm_record_get_updated_at (record)
                                 ? pm_record_get_updated_at (record) : now);
 

@@ -61,7 +61,9 @@ main (int    argc,
                                     "  admin report --month YYYY-MM --format csv|json\n"
                                     "                                        the MUVIS figures of a month\n"
                                     "  admin subject-access CITIZEN_ID [--json FILE] [--pdf FILE]\n"
-                                    "                                        everything about one person (Art. 15)\n");
+                                    "                                        everything about one person (Art. 15)\n"
+                                    "  admin withdraw-consent CONSENT_ID [--on YYYY-MM-DD]\n"
+                                    "                                        record a consent's withdrawal\n");
   /* Options after "admin" belong to the admin command. */
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_add_main_entries (context, entries, NULL);

@@ -14,7 +14,9 @@
 
 #include <stdio.h>
 
+#include "pm-clock.h"
 #include "pm-export.h"
+#include "pm-model.h"
 #include "pm-muvis-report.h"
 #include "pm-server-admin.h"
 #include "pm-server-store.h"
@@ -24,7 +26,7 @@
 #define USAGE "usage: pepamo-server --data-dir DIR [--key-file FILE] admin " \
               "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID | export | " \
               "report --month YYYY-MM --format csv|json | " \
-              "subject-access CITIZEN_ID [--json FILE] [--pdf FILE]"
+              "subject-access CITIZEN_ID [--json FILE] [--pdf FILE] | withdraw-consent CONSENT_ID [--on YYYY-MM-DD]"
 
 /* Who reads in `admin export`: the audit log names the server's admin. */
 #define ADMIN_ACTOR "pepamo-server-admin"
@@ -177,6 +179,34 @@ subject_access (PmStore    *store,
   return 0;
 }
 
+/* A consent withdrawn on request is recorded like any edit (audited, sent
+ * to the devices at their next pull); the store refuses new referrals
+ * under it from then on. */
+static int
+withdraw_consent (PmStore    *store,
+                  const char *consent_id,
+                  const char *on)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) consent = NULL;
+  g_autofree char *today = pm_clock_today ();
+
+  pm_store_set_actor (store, ADMIN_ACTOR, PM_ROLE_ADMIN, NULL);
+  consent = pm_store_get (store, PM_TYPE_CONSENT, consent_id, &error);
+  if (consent == NULL)
+    return fail ("withdraw-consent", error);
+  if (pm_record_get_string (consent, "withdrawn_on"))
+    {
+      printf ("Consent %s was already withdrawn on %s\n", consent_id, pm_record_get_string (consent, "withdrawn_on"));
+      return 0;
+    }
+  pm_record_set_string (consent, "withdrawn_on", on ? on : today);
+  if (!pm_store_save (store, consent, &error))
+    return fail ("withdraw-consent", error);
+  printf ("Consent %s withdrawn on %s; no new referral may use it\n", consent_id, pm_record_get_string (consent, "withdrawn_on"));
+  return 0;
+}
+
 /**
  * pm_server_admin_main:
  * @argv: the arguments from "admin" on
@@ -197,6 +227,7 @@ pm_server_admin_main (int          argc,
   g_autofree char *format = NULL;
   g_autofree char *json_path = NULL;
   g_autofree char *pdf_path = NULL;
+  g_autofree char *on = NULL;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning)", "ROLE" },
     { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city", "CITY" },
@@ -204,9 +235,10 @@ pm_server_admin_main (int          argc,
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "report: csv or json", "FORMAT" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "subject-access: write the JSON file", "FILE" },
     { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf_path, "subject-access: write the PDF", "FILE" },
+    { "on", 0, 0, G_OPTION_ARG_STRING, &on, "withdraw-consent: the day of the withdrawal (default today)", "YYYY-MM-DD" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|report|subject-access");
+  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|report|subject-access|withdraw-consent");
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   const char *command;
@@ -226,6 +258,8 @@ pm_server_admin_main (int          argc,
     return fail_usage ("--month and --format belong to report");
   if ((json_path || pdf_path) && !g_str_equal (command, "subject-access"))
     return fail_usage ("--json and --pdf belong to subject-access");
+  if (on && !g_str_equal (command, "withdraw-consent"))
+    return fail_usage ("--on belongs to withdraw-consent");
   if (g_str_equal (command, "enrol"))
     {
       if (argc != 2 || !is_device_role (role) || city == NULL || *city == '\0')
@@ -252,6 +286,11 @@ pm_server_admin_main (int          argc,
       if (argc != 3 || role_wire || city || (json_path == NULL && pdf_path == NULL))
         return fail_usage ("subject-access takes one CITIZEN_ID and --json FILE, --pdf FILE or both");
     }
+  else if (g_str_equal (command, "withdraw-consent"))
+    {
+      if (argc != 3 || role_wire || city)
+        return fail_usage ("withdraw-consent takes one CONSENT_ID (and --on YYYY-MM-DD)");
+    }
   else
     {
       g_autofree char *message = g_strdup_printf ("unknown admin command “%s”", command);
@@ -274,6 +313,8 @@ pm_server_admin_main (int          argc,
     rc = print_report (store, month, format);
   else if (g_str_equal (command, "subject-access"))
     rc = subject_access (store, argv[2], json_path, pdf_path);
+  else if (g_str_equal (command, "withdraw-consent"))
+    rc = withdraw_consent (store, argv[2], on);
   else
     rc = list_devices (store);
   pm_store_close (store);

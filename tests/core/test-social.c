@@ -177,6 +177,54 @@ test_referrals_with_consent (Fixture       *f,
   g_assert_cmpstr (pm_json_get_string (find_by (again, "consent_id", consent_id), "consent"), ==, "withdrawn");
 }
 
+/* A withdrawn consent stops new referrals under it; what was referred
+ * before stays. */
+static void
+test_withdrawal_stops_referrals (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) referrals = NULL;
+  g_autoptr(PmRecord) consent = NULL;
+  g_autoptr(PmRecord) record = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autofree char *more = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *added = NULL;
+  JsonObject *first;
+
+  act_as_office_counsellor (f);
+  referrals = pm_store_list_referrals (f->store, &error);
+  first = json_array_get_object_element (referrals, 0);
+  consent = pm_store_get (f->store, PM_TYPE_CONSENT, pm_json_get_string (first, "consent_id"), &error);
+  g_assert_no_error (error);
+  pm_record_set_string (consent, "withdrawn_on", TODAY);
+  g_assert_true (pm_store_save (f->store, consent, &error));
+  g_assert_no_error (error);
+
+  record = pm_store_get (f->store, PM_TYPE_COUNSELLING_RECORD, pm_json_get_string (first, "counselling_id"), &error);
+  g_assert_no_error (error);
+  /* An edit that keeps the old referral is fine. */
+  pm_record_set_string (record, "results", "Nachgespräch geführt");
+  g_assert_true (pm_store_save (f->store, record, &error));
+  g_assert_no_error (error);
+
+  before = g_strdup (pm_record_get_string (record, "referrals"));
+  list = json_from_string (before, NULL);
+  added = g_strdup_printf ("{\"to\":\"Tagespflege Sonnenschein\",\"date\":\"%s\",\"consent_id\":\"%s\"}", TODAY,
+                           pm_record_get_id (consent));
+  json_array_add_element (json_node_get_array (list), json_from_string (added, NULL));
+  more = json_to_string (list, FALSE);
+  pm_record_set_string (record, "referrals", more);
+  g_assert_false (pm_store_save (f->store, record, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Referrals"));
+  g_clear_error (&error);
+  g_clear_object (&record);
+  record = pm_store_get (f->store, PM_TYPE_COUNSELLING_RECORD, pm_json_get_string (first, "counselling_id"), &error);
+  g_assert_cmpstr (pm_record_get_string (record, "referrals"), ==, before);
+}
+
 static guint
 count_reads (Fixture *f)
 {
@@ -312,6 +360,8 @@ main (int    argc,
   g_test_add ("/social/referrals-with-consent", Fixture, NULL, fixture_set_up, test_referrals_with_consent, fixture_tear_down);
   g_test_add ("/social/history-is-audited", Fixture, NULL, fixture_set_up, test_history_is_audited, fixture_tear_down);
   g_test_add ("/social/others-are-refused", Fixture, NULL, fixture_set_up, test_others_are_refused, fixture_tear_down);
+  g_test_add ("/social/withdrawal-stops-referrals", Fixture, NULL, fixture_set_up, test_withdrawal_stops_referrals,
+              fixture_tear_down);
   g_test_add ("/social/subject-access", Fixture, NULL, fixture_set_up, test_subject_access, fixture_tear_down);
   return g_test_run ();
 }

@@ -21,20 +21,30 @@ from test_server_sync import ServerCase, citizen, entry, run_server, visit  # no
 import http.client  # noqa: E402
 
 
-def consent(citizen_id):
+def consent(citizen_id, purpose="social_data"):
     return {
         "id": str(uuid.uuid4()), "version": 1,
         "created_at": "2026-11-20T08:00:00Z", "updated_at": "2026-11-20T08:00:00Z",
-        "citizen_id": citizen_id, "purpose": "social_data", "form": "written",
+        "citizen_id": citizen_id, "purpose": purpose, "form": "written",
         "given_by": "person", "given_on": "2026-11-05",
     }
+
+
+def push(port, token, entries):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("POST", "/v1/sync/push", body=json.dumps({"protocol": 1, "entries": entries}),
+                           headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        return json.loads(connection.getresponse().read())
+    finally:
+        connection.close()
 
 
 class SubjectAccessTest(ServerCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        token = cls.enrol("field")
+        cls.token = token = cls.enrol("field")
         cls.person = citizen()
         cls.person["family_name"] = "Auskunftsberechtigt"
         cls.other = citizen()
@@ -49,11 +59,7 @@ class SubjectAccessTest(ServerCase):
                    entry("visit", cls.visit, "schedule_visit"), entry("visit", cls.other_visit, "schedule_visit"),
                    entry("consent", cls.consent, "add_consent"),
                    entry("counselling", cls.record, "record_counselling")]
-        connection = http.client.HTTPConnection("127.0.0.1", cls.port, timeout=10)
-        connection.request("POST", "/v1/sync/push", body=json.dumps({"protocol": 1, "entries": entries}),
-                           headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-        answer = json.loads(connection.getresponse().read())
-        connection.close()
+        answer = push(cls.port, token, entries)
         assert {r["outcome"] for r in answer["results"]} == {"applied"}, answer
 
     def test_json_and_pdf(self):
@@ -99,6 +105,47 @@ class SubjectAccessTest(ServerCase):
                      ["devices", "--pdf", "x.pdf"]):
             r = run_server("--data-dir", self.data, "admin", *args)
             self.assertEqual(r.returncode, 2, (args, r.stderr))
+
+
+class WithdrawConsentTest(ServerCase):
+    def test_withdrawal_stops_new_referrals(self):
+        token = self.enrol("field")
+        person = citizen()
+        given = consent(person["id"], "referral")
+        record = counselling(visit(person["id"]), person["id"], ["dementia"], [])
+        record.pop("visit_id")
+        record["consent_ids"] = [given["id"]]
+        record["referrals"] = [{"to": "Pflegestützpunkt", "date": "2026-11-06", "consent_id": given["id"]}]
+        answer = push(self.port, token, [entry("citizen", person, "add_citizen"), entry("consent", given, "add_consent"),
+                                         entry("counselling", record, "record_counselling")])
+        self.assertEqual({r["outcome"] for r in answer["results"]}, {"applied"}, answer)
+
+        r = run_server("--data-dir", self.data, "admin", "withdraw-consent", given["id"], "--on", "2026-11-10")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("2026-11-10", r.stdout)
+        # Recorded: in the audit, and at the devices with their next pull.
+        exported = json.loads(run_server("--data-dir", self.data, "admin", "export").stdout)
+        stored = {c["id"]: c for c in exported["consents"]}[given["id"]]
+        self.assertEqual(stored["withdrawn_on"], "2026-11-10")
+        self.assertIn("update", {a["action"] for a in exported["audit"] if a["record_id"] == given["id"]})
+
+        # A new referral under it is refused; the old record stays.
+        later = counselling(visit(person["id"]), person["id"], ["dementia"], [])
+        later.pop("visit_id")
+        later["consent_ids"] = [given["id"]]
+        later["referrals"] = [{"to": "Tagespflege", "date": "2026-11-12", "consent_id": given["id"]}]
+        answer = push(self.port, token, [entry("counselling", later, "record_counselling")])
+        self.assertEqual(answer["results"][0]["outcome"], "rejected", answer)
+        self.assertEqual(answer["results"][0]["code"], "invalid", answer)
+        self.assertIn("withdrew", answer["results"][0]["message"])
+
+        r = run_server("--data-dir", self.data, "admin", "withdraw-consent", given["id"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("already withdrawn on 2026-11-10", r.stdout)
+        for args, code in ((["withdraw-consent", str(uuid.uuid4())], 1),
+                           (["withdraw-consent"], 2), (["devices", "--on", "2026-11-10"], 2)):
+            r = run_server("--data-dir", self.data, "admin", *args)
+            self.assertEqual(r.returncode, code, (args, r.stderr))
 
 
 if __name__ == "__main__":
