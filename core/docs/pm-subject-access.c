@@ -20,6 +20,7 @@
 #include "pm-access.h"
 #include "pm-clock.h"
 #include "pm-error.h"
+#include "pm-json-util.h"
 #include "pm-model.h"
 #include "pm-pdf-layout.h"
 #include "pm-subject-access.h"
@@ -112,12 +113,16 @@ pm_subject_access_collect (PmStore     *store,
  *
  * `{"format": "pepamo-subject-access", "format_version": 1, "generated_at",
  * "citizen_id", "citizens": [...], "visits": [...], "counselling": [...],
- * "cases": [...], "consents": [...], "signatures": [...], "audit": [...]}`:
- * the arrays are named and shaped as in the export (export.schema.json).
+ * "cases": [...], "consents": [...], "signatures": [...], "audit": [...],
+ * "reported_by": {RECORD_ID: {"created_by", "last_changed_by"}}}`: the
+ * arrays are named and shaped as in the export (export.schema.json);
+ * @devices (from pm_store_dup_record_devices()) says which device created
+ * and which last reported each record.
  */
 JsonNode *
 pm_subject_access_to_json (GPtrArray  *records,
-                           const char *citizen_id)
+                           const char *citizen_id,
+                           JsonObject *devices)
 {
   g_autoptr(JsonObject) root = json_object_new ();
   g_autofree char *now = pm_clock_timestamp ();
@@ -139,6 +144,7 @@ pm_subject_access_to_json (GPtrArray  *records,
       json_object_set_array_member (root, klass->table, array);
       g_type_class_unref (klass);
     }
+  json_object_set_object_member (root, "reported_by", json_object_ref (devices));
   return json_node_init_object (json_node_alloc (), root);
 }
 
@@ -187,12 +193,33 @@ field_text (PmRecord          *record,
     }
 }
 
+typedef struct
+{
+  GPtrArray  *records;
+  JsonObject *devices;
+} Information;
+
+/* "DEVICE (role)", or NULL when no device wrote it. */
+static char *
+device_text (JsonObject *devices,
+             const char *record_id,
+             const char *member)
+{
+  JsonObject *entry = devices ? pm_json_get_object (devices, record_id) : NULL;
+  JsonObject *device = entry ? pm_json_get_object (entry, member) : NULL;
+
+  if (device == NULL)
+    return NULL;
+  return g_strdup_printf ("%s (%s)", pm_json_get_string (device, "device_id"), pm_json_get_string (device, "role"));
+}
+
 static gboolean
 build_pdf (PmPdfLayout  *layout,
            gpointer      data,
            GError      **error)
 {
-  GPtrArray *records = data;
+  Information *information = data;
+  GPtrArray *records = information->records;
   PmRecord *citizen = g_ptr_array_index (records, 0);
   static const PmPdfColumn columns[] = { { NULL, 0.32, PANGO_ALIGN_LEFT }, { NULL, 0.68, PANGO_ALIGN_LEFT } };
   g_autofree char *now = pm_clock_today ();
@@ -211,8 +238,15 @@ build_pdf (PmPdfLayout  *layout,
       g_autoptr(GPtrArray) rows = pm_pdf_rows_new ();
       g_autofree char *heading = g_strdup_printf ("%s (%s)", kind_label (record), pm_record_get_id (record));
 
+      g_autofree char *created_by = device_text (information->devices, pm_record_get_id (record), "created_by");
+      g_autofree char *changed_by = device_text (information->devices, pm_record_get_id (record), "last_changed_by");
+
       pm_pdf_rows_add (rows, 2, _("Stored since"), pm_record_get_created_at (record));
       pm_pdf_rows_add (rows, 2, _("Last changed"), pm_record_get_updated_at (record));
+      if (created_by)
+        pm_pdf_rows_add (rows, 2, _("Created on device"), created_by);
+      if (changed_by)
+        pm_pdf_rows_add (rows, 2, _("Last reported by device"), changed_by);
       for (guint f = 0; f < klass->n_fields; f++)
         {
           const PmFieldSpec *spec = &klass->fields[f];
@@ -237,15 +271,19 @@ build_pdf (PmPdfLayout  *layout,
 /**
  * pm_subject_access_write_pdf:
  * @records: from pm_subject_access_collect(), the person first
+ * @devices: (nullable): from pm_store_dup_record_devices()
  *
  * The information as a readable PDF: each record with every field that
- * holds something.
+ * holds something and the devices that created and last reported it.
  */
 gboolean
 pm_subject_access_write_pdf (GPtrArray   *records,
+                             JsonObject  *devices,
                              const char  *path,
                              GError     **error)
 {
+  Information information = { records, devices };
+
   g_return_val_if_fail (records != NULL && records->len > 0, FALSE);
-  return pm_pdf_render (path, _("Information under Art. 15 GDPR"), "soziales", build_pdf, records, error);
+  return pm_pdf_render (path, _("Information under Art. 15 GDPR"), "soziales", build_pdf, &information, error);
 }

@@ -18,8 +18,10 @@ GPtrArray *pm_subject_access_collect   (PmStore     *store,
                                         const char  *citizen_id,
                                         GError     **error);
 JsonNode  *pm_subject_access_to_json   (GPtrArray   *records,
-                                        const char  *citizen_id);
+                                        const char  *citizen_id,
+                                        JsonObject  *devices);
 gboolean   pm_subject_access_write_pdf (GPtrArray   *records,
+                                        JsonObject  *devices,
                                         const char  *path,
                                         GError     **error);
 

@@ -20,6 +20,7 @@
 #include "pm-muvis-report.h"
 #include "pm-server-admin.h"
 #include "pm-server-store.h"
+#include "pm-store-subject.h"
 #include "pm-store-sync.h"
 #include "pm-subject-access.h"
 
@@ -159,20 +160,21 @@ subject_access (PmStore    *store,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(JsonObject) devices = NULL;
 
   pm_store_set_actor (store, ADMIN_ACTOR, PM_ROLE_ADMIN, NULL);
   records = pm_subject_access_collect (store, citizen_id, &error);
-  if (records == NULL)
+  if (records == NULL || (devices = pm_store_dup_record_devices (store, records, &error)) == NULL)
     return fail ("subject-access", error);
   if (json_path)
     {
-      g_autoptr(JsonNode) root = pm_subject_access_to_json (records, citizen_id);
+      g_autoptr(JsonNode) root = pm_subject_access_to_json (records, citizen_id, devices);
       g_autofree char *text = json_to_string (root, TRUE);
 
       if (!g_file_set_contents_full (json_path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
         return fail ("subject-access", error);
     }
-  if (pdf_path && !pm_subject_access_write_pdf (records, pdf_path, &error))
+  if (pdf_path && !pm_subject_access_write_pdf (records, devices, pdf_path, &error))
     return fail ("subject-access", error);
   printf ("%u records about %s written to %s%s%s\n", records->len, citizen_id, json_path ? json_path : "",
           json_path && pdf_path ? " and " : "", pdf_path ? pdf_path : "");

@@ -8,6 +8,7 @@
 #include "pm-error.h"
 #include "pm-json-util.h"
 #include "pm-store-social.h"
+#include "pm-store-subject.h"
 #include "pm-subject-access.h"
 #include "pm-test-utils.h"
 
@@ -314,6 +315,7 @@ test_subject_access (Fixture       *f,
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(JsonArray) persons = NULL;
   g_autoptr(JsonNode) json = NULL;
+  g_autoptr(JsonObject) devices = NULL;
   const char *citizen_id;
   guint reads_before;
   guint counselling = 0;
@@ -345,7 +347,12 @@ test_subject_access (Fixture       *f,
     }
   g_assert_cmpuint (counselling, ==, json_object_get_int_member (json_array_get_object_element (persons, 0), "sessions"));
   g_assert_cmpuint (count_reads (f), >=, reads_before + counselling);
-  json = pm_subject_access_to_json (records, citizen_id);
+  /* Written on this device: no other device reported them. */
+  devices = pm_store_dup_record_devices (f->store, records, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_object_get_size (devices), ==, records->len);
+  g_assert_false (json_object_has_member (json_object_get_object_member (devices, citizen_id), "created_by"));
+  json = pm_subject_access_to_json (records, citizen_id, devices);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (json), "counselling")),
                     ==, counselling);
 }

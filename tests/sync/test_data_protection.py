@@ -85,6 +85,12 @@ class SubjectAccessTest(ServerCase):
         self.assertNotIn(self.other["id"], audited)
         self.assertNotIn(self.other_visit["id"], audited)
         self.assertNotIn("Unbeteiligt", json.dumps(doc))
+        # As the devices reported them: the van created and last sent the counselling.
+        reported = doc["reported_by"][self.record["id"]]
+        self.assertEqual(reported["created_by"]["role"], "field")
+        self.assertEqual(reported["last_changed_by"], reported["created_by"])
+        self.assertEqual(set(doc["reported_by"]), {r["id"] for kind in ("citizens", "visits", "counselling",
+                                                                        "consents", "audit") for r in doc[kind]})
 
         text = subprocess.run(["pdftotext", "-layout", pdf_path, "-"], capture_output=True, text=True,
                               check=True, timeout=30).stdout
@@ -92,6 +98,8 @@ class SubjectAccessTest(ServerCase):
         self.assertIn("Auskunftsberechtigt", text)
         self.assertIn("Tagespflege in der Nähe gesucht", text)
         self.assertIn(self.visit["id"], text)
+        self.assertIn(reported["created_by"]["device_id"], text)
+        self.assertIn("Last reported by", text)
         self.assertNotIn("Unbeteiligt", text)
 
     def test_unknown_person_and_usage(self):
