@@ -93,13 +93,13 @@ make_demo_store (const char  *path,
   g_autofree char *today = pm_clock_today ();
 
   /* The van's two staff can unlock the demo, like a real van laptop, and
-   * so can each office's staff member, to show that office's desk. */
+   * so can the office staff, each opening their own desk. */
   keys = pm_crypt_create (path, staff[0].id, staff[0].display_name, staff[0].department,
                           PM_DEMO_PASSPHRASE, NULL, &recovery, error);
   if (keys == NULL)
     return FALSE;
   for (guint i = 1; i < n_staff; i++)
-    if ((i == 1 || (!g_str_equal (staff[i].role, "field") && !g_str_equal (staff[i].role, "admin"))) &&
+    if (!g_str_equal (staff[i].role, "admin") &&
         !pm_crypt_add_slot (path, keys, staff[i].id, staff[i].display_name, staff[i].department,
                             PM_DEMO_PASSPHRASE, NULL, error))
       return FALSE;

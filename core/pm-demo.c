@@ -449,10 +449,22 @@ make_counselling (Demo       *demo,
   g_autofree char *date = day_offset (demo, day);
   g_autofree char *follow_up = day_offset (demo, day + 28);
   PmRecord *consent = make_consent (demo, citizen, "social_data", date);
+  /* Every third session refers the person on, with its own consent. */
+  PmRecord *referral_consent = day % 3 == 0 ? make_consent (demo, citizen, "referral", date) : NULL;
+  g_autofree char *referrals = referral_consent ?
+    g_strdup_printf ("[{\"to\":\"Pflegestützpunkt Halle\",\"date\":\"%s\",\"consent_id\":\"%s\"}]",
+                     date, pm_record_get_id (referral_consent)) : NULL;
   const char *topics[] = { PICK (demo, counselling_topics), PICK (demo, counselling_topics), NULL };
+  /* Chosen by the day, not drawn: the rest of the demo stays as it was. */
+  const PmChoice *needs = pm_counselling_unmet_needs ();
+  guint n_needs = 0;
+  const char *unmet[] = { NULL, NULL };
 
   if (g_str_equal (topics[0], topics[1]))
     topics[1] = NULL;
+  while (needs[n_needs].label)
+    n_needs++;
+  unmet[0] = needs[(guint) ABS (day) % n_needs].id;
   g_object_set (record,
                 "visit-id", visit ? pm_record_get_id (visit) : NULL,
                 "citizen-id", pm_record_get_id (citizen),
@@ -463,10 +475,14 @@ make_counselling (Demo       *demo,
                 "care-insurance", "AOK Sachsen-Anhalt",
                 "care-situation", "{\"carers\":[{\"who\":\"Tochter\",\"strain\":\"hoch\"}],\"care_service\":false,\"day_care\":false,\"aids\":[\"Rollator\"],\"emergency_call\":false,\"housing_barriers\":\"Badewanne ohne Einstieg\"}",
                 "topics", topics,
+                "unmet-needs", day % 2 ? unmet : NULL,
                 "results", "Antrag auf Höherstufung wird gestellt; Entlastungsbetrag erklärt.",
                 "measures", "[{\"measure\":\"Antrag auf Höherstufung stellen\",\"who\":\"Tochter\",\"due\":\"in 2 Wochen\"},{\"measure\":\"Angebote der Tagespflege zusenden\",\"who\":\"Pflegeberatung\",\"due\":\"diese Woche\"}]",
                 "plan-handed-over", g_str_equal (status, "final"),
-                "consent-ids", (const char * const[]) { pm_record_get_id (consent), NULL },
+                "referrals", referrals,
+                "consent-ids", (const char * const[]) { pm_record_get_id (consent),
+                                                        referral_consent ? pm_record_get_id (referral_consent) : NULL,
+                                                        NULL },
                 "follow-up-date", follow_up,
                 "mode", "home",
                 "duration-min", (gint64) 45,
@@ -501,6 +517,22 @@ make_records_of_visit (Demo     *demo,
     }
 }
 
+static gboolean
+has_counselling_visit (Demo     *demo,
+                       PmRecord *citizen)
+{
+  for (guint i = 0; i < demo->records->len; i++)
+    {
+      PmRecord *record = g_ptr_array_index (demo->records, i);
+
+      if (PM_IS_VISIT (record) &&
+          g_strv_contains (pm_record_get_strv (record, "citizen_ids"), pm_record_get_id (citizen)) &&
+          g_strv_contains (pm_record_get_strv (record, "services"), "PB"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 make_case_history (Demo *demo)
 {
@@ -514,8 +546,18 @@ make_case_history (Demo *demo)
 
       make_case (demo, citizen, NULL, i % 2 ? "PA" : "BEFR", statuses[i], date, 100 + i);
     }
-  for (guint i = 0; i < 3; i++)
-    make_counselling (demo, g_ptr_array_index (demo->citizens, 40 + i), NULL, "final", -20 - (int) i);
+  /* Older sessions whose follow-ups fall due now, of persons without a
+   * counselling visit planned: the Soziales desk has overdue ones and ones
+   * due this week to order visits for. */
+  for (guint i = 0, c = 40, made = 0; made < 3 && i < demo->citizens->len; i++, c++)
+    {
+      PmRecord *citizen = g_ptr_array_index (demo->citizens, c % demo->citizens->len);
+
+      if (has_counselling_visit (demo, citizen))
+        continue;
+      make_counselling (demo, citizen, NULL, "final", -31 + 3 * (int) made);
+      made++;
+    }
 }
 
 /* The van's clerk closed every past day that took cases; today is still open. */

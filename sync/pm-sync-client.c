@@ -316,6 +316,33 @@ pm_sync_client_fetch_device (PmSyncClient  *self,
   return g_steal_pointer (&device);
 }
 
+/**
+ * pm_sync_client_fetch_muvis_report:
+ * @month: YYYY-MM
+ *
+ * The MUVIS figures of @month as the server counts them (devices of role
+ * soziales or planning; the server refuses others with a reason).
+ */
+PmMuvisReport *
+pm_sync_client_fetch_muvis_report (PmSyncClient  *self,
+                                   const char    *month,
+                                   GError       **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (PM_IS_SYNC_CLIENT (self), NULL);
+  if (!pm_muvis_month_is_valid (month))
+    return pm_muvis_report_new_from_records (month, NULL, NULL, NULL, error);
+  path = g_strdup_printf ("/v1/reports/muvis?month=%s", month);
+  answer = request (self, "GET", path, NULL, error);
+  if (answer == NULL)
+    return NULL;
+  root = json_node_init_object (json_node_alloc (), answer);
+  return pm_muvis_report_new_from_json (root, error);
+}
+
 static JsonArray *
 array_member (JsonObject  *object,
               const char  *name,

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "pm-muvis-report.h"
 #include "pm-store.h"
 
 G_BEGIN_DECLS
@@ -47,6 +48,9 @@ const char   *pm_sync_client_get_server_url (PmSyncClient *self);
 JsonObject   *pm_sync_client_fetch_device (PmSyncClient  *self,
                                            GError       **error);
 gint64        pm_sync_client_get_clock_skew (PmSyncClient *self);
+PmMuvisReport *pm_sync_client_fetch_muvis_report (PmSyncClient *self,
+                                                 const char   *month,
+                                                 GError      **error);
 gboolean      pm_sync_client_sync         (PmSyncClient  *self,
                                            PmStore       *store,
                                            PmSyncStats   *stats,

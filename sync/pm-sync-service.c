@@ -15,6 +15,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
+#include "pm-report-source.h"
 #include "pm-store-sync.h"
 #include "pm-sync-client.h"
 #include "pm-sync-service.h"
@@ -42,9 +45,11 @@ struct _PmSyncService
 };
 
 static void pm_sync_service_status_init (PmSyncStatusInterface *iface);
+static void pm_sync_service_report_source_init (PmReportSourceInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (PmSyncService, pm_sync_service, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (PM_TYPE_SYNC_STATUS, pm_sync_service_status_init))
+                               G_IMPLEMENT_INTERFACE (PM_TYPE_SYNC_STATUS, pm_sync_service_status_init)
+                               G_IMPLEMENT_INTERFACE (PM_TYPE_REPORT_SOURCE, pm_sync_service_report_source_init))
 
 enum {
   DEVICE_REVOKED,
@@ -270,6 +275,62 @@ static void
 pm_sync_service_status_init (PmSyncStatusInterface *iface)
 {
   iface->sync_now = pm_sync_service_sync_now;
+}
+
+static void
+fetch_muvis_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  PmSyncClient *client = g_object_get_data (G_OBJECT (task), "client");
+  GError *error = NULL;
+  PmMuvisReport *report = pm_sync_client_fetch_muvis_report (client, task_data, &error);
+
+  if (report)
+    g_task_return_pointer (task, report, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/* The report from the server, with the client's blocking call in a worker
+ * thread, as a sync runs. */
+static void
+pm_sync_service_fetch_muvis_async (PmReportSource      *source,
+                                   const char          *month,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  PmSyncService *self = PM_SYNC_SERVICE (source);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, pm_sync_service_fetch_muvis_async);
+  if (self->client == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
+                               _("This device is not connected to the city's server"));
+      return;
+    }
+  g_task_set_task_data (task, g_strdup (month), g_free);
+  g_object_set_data_full (G_OBJECT (task), "client", g_object_ref (self->client), g_object_unref);
+  g_task_run_in_thread (task, fetch_muvis_thread);
+}
+
+static PmMuvisReport *
+pm_sync_service_fetch_muvis_finish (PmReportSource  *source,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, source), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+pm_sync_service_report_source_init (PmReportSourceInterface *iface)
+{
+  iface->fetch_muvis_async = pm_sync_service_fetch_muvis_async;
+  iface->fetch_muvis_finish = pm_sync_service_fetch_muvis_finish;
 }
 
 /**

@@ -41,7 +41,8 @@ struct _PmCounsellingPage
   GPtrArray            *consents;       /* PmRecord, recorded in this session */
   JsonArray            *referrals;
   GPtrArray            *measures;       /* Measure */
-  GPtrArray            *topic_checks;   /* GtkCheckButton, in the order of topics[] */
+  GPtrArray            *topic_checks;   /* GtkCheckButton, in the order of the topics */
+  GPtrArray            *need_checks;    /* GtkCheckButton, in the order of the unmet needs */
   GPtrArray            *list_rows;      /* (group, row) pairs of the consent and referral lists */
 
   GtkWidget            *occasion_row;
@@ -60,6 +61,7 @@ struct _PmCounsellingPage
   GtkWidget            *emergency_call;
   GtkWidget            *barriers_row;
   GtkWidget            *topics_group;
+  GtkWidget            *needs_group;
   GtkWidget            *results_frame;
   GtkWidget            *results_view;
   GtkWidget            *measures_group;
@@ -116,28 +118,6 @@ static const PmChoice strains[] = {
   { NULL, NULL }
 };
 
-static const PmChoice topics[] = {
-  { "care_grade_application", N_("Care grade: application") },
-  { "care_grade_increase", N_("Care grade: increase") },
-  { "care_grade_objection", N_("Care grade: objection") },
-  { "care_allowance", N_("Care allowance") },
-  { "care_benefits_in_kind", N_("Care benefits in kind") },
-  { "combination_benefit", N_("Combination of allowance and benefits in kind") },
-  { "relief_amount", N_("Relief amount") },
-  { "relief_budget", N_("Relief budget") },
-  { "day_care", N_("Day care") },
-  { "housing_adaptation", N_("Housing adaptation") },
-  { "aids", N_("Aids") },
-  { "care_courses", N_("Care courses") },
-  { "assistance_for_care", N_("Assistance for care (social welfare)") },
-  { "power_of_attorney_guardianship", N_("Power of attorney, guardianship") },
-  { "dementia", N_("Dementia") },
-  { "care_home_short_term_place", N_("Care home or short-term care place") },
-  { "carer_relief", N_("Relief for carers") },
-  { "prevention_heat_protection", N_("Prevention, heat protection") },
-  { "severe_disability", N_("Severe disability") },
-  { NULL, NULL }
-};
 
 static const PmChoice purposes[] = {
   { "social_data", N_("Social data") },
@@ -167,6 +147,7 @@ static const PmFieldWidget record_widgets[] = {
   WIDGET ("care_insurance", care_insurance_row),
   WIDGET ("care_situation", situation_group),
   WIDGET ("topics", topics_group),
+  WIDGET ("unmet_needs", needs_group),
   WIDGET ("results", results_frame),
   WIDGET ("measures", measures_group),
   WIDGET ("plan_handed_over", plan_handed_over),
@@ -191,8 +172,10 @@ static const PmFieldWidget consent_widgets[] = {
 static PmRecord *
 find_referral_consent (PmCounsellingPage *self)
 {
+  /* A withdrawn consent covers no new referral (the store refuses it too). */
   for (guint i = self->consents->len; i > 0; i--)
-    if (g_strcmp0 (pm_record_get_string (g_ptr_array_index (self->consents, i - 1), "purpose"), "referral") == 0)
+    if (g_strcmp0 (pm_record_get_string (g_ptr_array_index (self->consents, i - 1), "purpose"), "referral") == 0 &&
+        pm_record_get_string (g_ptr_array_index (self->consents, i - 1), "withdrawn_on") == NULL)
       return g_ptr_array_index (self->consents, i - 1);
   return NULL;
 }
@@ -554,6 +537,53 @@ fill_situation (PmCounsellingPage *self,
   pm_form_json_get_text (situation, "housing_barriers", self->barriers_row);
 }
 
+/* A card of check buttons in two columns, one per choice: half the
+ * scrolling of a list of rows. */
+static GPtrArray *
+add_check_grid (PmCounsellingPage *self,
+                GtkWidget         *group,
+                const PmChoice    *choices)
+{
+  GPtrArray *checks = g_ptr_array_new ();
+  GtkWidget *grid = gtk_grid_new ();
+
+  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
+  gtk_widget_add_css_class (grid, "card");
+  gtk_widget_add_css_class (grid, "topic-grid");
+  for (guint i = 0; choices[i].label; i++)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (_(choices[i].label));
+
+      gtk_widget_set_hexpand (check, TRUE);
+      gtk_grid_attach (GTK_GRID (grid), check, i % 2, i / 2, 1, 1);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (pm_form_page_changed), self);
+      g_ptr_array_add (checks, check);
+    }
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), grid);
+  return checks;
+}
+
+static GStrv
+collect_checks (GPtrArray      *checks,
+                const PmChoice *choices)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  for (guint i = 0; i < checks->len; i++)
+    if (gtk_check_button_get_active (g_ptr_array_index (checks, i)))
+      g_strv_builder_add (ids, choices[i].id);
+  return g_strv_builder_end (ids);
+}
+
+static void
+fill_checks (GPtrArray          *checks,
+             const PmChoice     *choices,
+             const char * const *chosen)
+{
+  for (guint i = 0; i < checks->len; i++)
+    gtk_check_button_set_active (g_ptr_array_index (checks, i), chosen && g_strv_contains (chosen, choices[i].id));
+}
+
 /* Widgets → record: what the draft holds and what finishing saves. */
 static void
 collect_record (PmCounsellingPage *self)
@@ -562,10 +592,10 @@ collect_record (PmCounsellingPage *self)
   g_autofree char *participants = pm_form_get_text (self->participants_row);
   g_auto(GStrv) names = participants ? g_strsplit (participants, ",", -1) : NULL;
   g_autoptr(GStrvBuilder) participant_list = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) topic_list = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) consent_ids = g_strv_builder_new ();
   g_auto(GStrv) participant_strv = NULL;
-  g_auto(GStrv) topic_strv = NULL;
+  g_auto(GStrv) topic_strv = collect_checks (self->topic_checks, pm_counselling_topics ());
+  g_auto(GStrv) need_strv = collect_checks (self->need_checks, pm_counselling_unmet_needs ());
   g_auto(GStrv) consent_strv = NULL;
   g_autofree char *follow_up = pm_form_get_text (self->follow_up_row);
   g_autofree char *follow_up_date = pm_form_parse_date (follow_up);
@@ -580,10 +610,6 @@ collect_record (PmCounsellingPage *self)
     if (*g_strstrip (names[i]))
       g_strv_builder_add (participant_list, names[i]);
   participant_strv = g_strv_builder_end (participant_list);
-  for (guint i = 0; i < self->topic_checks->len; i++)
-    if (gtk_check_button_get_active (g_ptr_array_index (self->topic_checks, i)))
-      g_strv_builder_add (topic_list, topics[i].id);
-  topic_strv = g_strv_builder_end (topic_list);
   for (guint i = 0; i < self->consents->len; i++)
     g_strv_builder_add (consent_ids, pm_record_get_id (g_ptr_array_index (self->consents, i)));
   consent_strv = g_strv_builder_end (consent_ids);
@@ -597,6 +623,7 @@ collect_record (PmCounsellingPage *self)
   pm_record_set_string (record, "care_insurance", insurance);
   pm_record_set_string (record, "care_situation", situation);
   pm_record_set_strv (record, "topics", topic_strv[0] ? (const char * const *) topic_strv : NULL);
+  pm_record_set_strv (record, "unmet_needs", need_strv[0] ? (const char * const *) need_strv : NULL);
   pm_record_set_string (record, "results", results);
   pm_record_set_string (record, "measures", measures);
   pm_record_set_boolean (record, "plan_handed_over", gtk_switch_get_active (GTK_SWITCH (self->plan_handed_over)));
@@ -627,9 +654,8 @@ fill_from_record (PmCounsellingPage *self)
   pm_form_combo_set_id (ADW_COMBO_ROW (self->care_grade_row), care_grades, pm_record_get_string (record, "care_grade"));
   pm_form_set_text (self->care_insurance_row, pm_record_get_string (record, "care_insurance"));
   fill_situation (self, pm_record_get_string (record, "care_situation"));
-  for (guint i = 0; i < self->topic_checks->len; i++)
-    gtk_check_button_set_active (g_ptr_array_index (self->topic_checks, i),
-                                 chosen && g_strv_contains (chosen, topics[i].id));
+  fill_checks (self->topic_checks, pm_counselling_topics (), chosen);
+  fill_checks (self->need_checks, pm_counselling_unmet_needs (), pm_record_get_strv (record, "unmet_needs"));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->results_view)), results ? results : "", -1);
   clear_measures (self);
   for (guint i = 0; measure_node && JSON_NODE_HOLDS_ARRAY (measure_node) &&
@@ -714,6 +740,7 @@ pm_counselling_page_dispose (GObject *object)
   g_clear_pointer (&self->referrals, json_array_unref);
   g_clear_pointer (&self->measures, g_ptr_array_unref);
   g_clear_pointer (&self->topic_checks, g_ptr_array_unref);
+  g_clear_pointer (&self->need_checks, g_ptr_array_unref);
   g_clear_pointer (&self->list_rows, g_ptr_array_unref);
   G_OBJECT_CLASS (pm_counselling_page_parent_class)->dispose (object);
 }
@@ -747,6 +774,7 @@ pm_counselling_page_class_init (PmCounsellingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmCounsellingPage, emergency_call);
   gtk_widget_class_bind_template_child (widget_class, PmCounsellingPage, barriers_row);
   gtk_widget_class_bind_template_child (widget_class, PmCounsellingPage, topics_group);
+  gtk_widget_class_bind_template_child (widget_class, PmCounsellingPage, needs_group);
   gtk_widget_class_bind_template_child (widget_class, PmCounsellingPage, results_frame);
   gtk_widget_class_bind_template_child (widget_class, PmCounsellingPage, results_view);
   gtk_widget_class_bind_template_child (widget_class, PmCounsellingPage, measures_group);
@@ -769,13 +797,10 @@ pm_counselling_page_class_init (PmCounsellingPageClass *klass)
 static void
 pm_counselling_page_init (PmCounsellingPage *self)
 {
-  GtkWidget *topic_grid;
-
   pm_form_page_init_template (PM_FORM_PAGE (self));
   self->consents = g_ptr_array_new_with_free_func (g_object_unref);
   self->referrals = json_array_new ();
   self->measures = g_ptr_array_new_with_free_func (g_free);
-  self->topic_checks = g_ptr_array_new ();
   self->list_rows = g_ptr_array_new ();
 
   pm_form_combo_set_choices (ADW_COMBO_ROW (self->occasion_row), occasions);
@@ -785,21 +810,8 @@ pm_counselling_page_init (PmCounsellingPage *self)
   pm_form_combo_set_choices (ADW_COMBO_ROW (self->consent_purpose_row), purposes);
   pm_form_combo_set_choices (ADW_COMBO_ROW (self->consent_form_row), consent_forms);
   pm_form_combo_set_choices (ADW_COMBO_ROW (self->consent_given_by_row), givers);
-  /* Nineteen topics in two columns: half the scrolling of a list of rows. */
-  topic_grid = gtk_grid_new ();
-  gtk_grid_set_column_homogeneous (GTK_GRID (topic_grid), TRUE);
-  gtk_widget_add_css_class (topic_grid, "card");
-  gtk_widget_add_css_class (topic_grid, "topic-grid");
-  for (guint i = 0; topics[i].label; i++)
-    {
-      GtkWidget *check = gtk_check_button_new_with_label (_(topics[i].label));
-
-      gtk_widget_set_hexpand (check, TRUE);
-      gtk_grid_attach (GTK_GRID (topic_grid), check, i % 2, i / 2, 1, 1);
-      g_signal_connect_swapped (check, "toggled", G_CALLBACK (pm_form_page_changed), self);
-      g_ptr_array_add (self->topic_checks, check);
-    }
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->topics_group), topic_grid);
+  self->topic_checks = add_check_grid (self, self->topics_group, pm_counselling_topics ());
+  self->need_checks = add_check_grid (self, self->needs_group, pm_counselling_unmet_needs ());
   g_signal_connect_swapped (self->consent_form_row, "notify::selected", G_CALLBACK (update_consent_form), self);
   g_signal_connect_swapped (self->consent_given_by_row, "notify::selected", G_CALLBACK (update_consent_form), self);
   update_consent_form (self);

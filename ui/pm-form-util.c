@@ -53,10 +53,9 @@ const char *
 pm_form_choice_label (const PmChoice *choices,
                       const char     *id)
 {
-  for (const PmChoice *c = choices; c->label; c++)
-    if (g_strcmp0 (c->id, id) == 0)
-      return _(c->label);
-  return id;
+  const PmChoice *choice = pm_choice_find (choices, id);
+
+  return choice ? _(choice->label) : id;
 }
 
 /* The text without surrounding blanks, or NULL when nothing is left: an

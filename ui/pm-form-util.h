@@ -9,17 +9,10 @@
 
 #include <json-glib/json-glib.h>
 
+#include "pm-choice.h"
 #include "pm-record.h"
 
 G_BEGIN_DECLS
-
-/* One entry of a combo row: a wire id (NULL = not recorded) and its English,
- * translatable label. Tables end with an entry whose label is NULL. */
-typedef struct
-{
-  const char *id;
-  const char *label;
-} PmChoice;
 
 /* Which widget shows which field of a record, for errors. */
 typedef struct

@@ -19,6 +19,7 @@
 #include "pm-model.h"
 #include "pm-pdf-records.h"
 #include "pm-registration-desk.h"
+#include "pm-social-desk.h"
 #include "pm-sync-indicator.h"
 #include "pm-sync-page.h"
 #include "pm-ui-labels.h"
@@ -59,6 +60,7 @@ struct _PmWindow
   PmDispatchDesk       *dispatch_desk;
   PmRegistrationDesk   *registration_desk; /* made when first needed */
   PmSyncStatus         *sync_status;
+  PmSocialDesk         *social_desk;
 };
 
 G_DEFINE_FINAL_TYPE (PmWindow, pm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -182,11 +184,59 @@ load_visits (PmWindow *self)
                                       visits_loaded_cb, g_object_ref (self));
 }
 
+/* The offices work at their desks instead of the van's route (dispatch plans
+ * the week, the registration office works through its cases, Soziales
+ * keeps its follow-ups and the social planning sees its figures); the desk
+ * follows the acting person. Returns whether a desk shows. */
+static gboolean
+show_role_desk (PmWindow *self)
+{
+  PmRole role = self->store ? pm_store_get_actor_role (self->store) : PM_ROLE_INVALID;
+  GMenuModel *people = gtk_menu_button_get_menu_model (self->person_button);
+  const char *acting = adw_button_content_get_label (self->person_content);
+  const char *page = "main";
+
+  if (role == PM_ROLE_DISPATCH && self->dispatch_desk == NULL)
+    {
+      self->dispatch_desk = pm_dispatch_desk_new ();
+      gtk_stack_add_named (self->lock_stack, GTK_WIDGET (self->dispatch_desk), "dispatch");
+    }
+  if (role == PM_ROLE_EINWOHNERWESEN && self->registration_desk == NULL)
+    {
+      self->registration_desk = g_object_new (PM_TYPE_REGISTRATION_DESK, NULL);
+      pm_registration_desk_set_sync_status (self->registration_desk, self->sync_status);
+      gtk_stack_add_named (self->lock_stack, GTK_WIDGET (self->registration_desk), "registration-desk");
+    }
+  if (self->dispatch_desk)
+    {
+      pm_dispatch_desk_set_people (self->dispatch_desk, people, acting);
+      pm_dispatch_desk_set_store (self->dispatch_desk, role == PM_ROLE_DISPATCH ? self->store : NULL);
+    }
+  if (self->registration_desk)
+    {
+      pm_registration_desk_set_people (self->registration_desk, people, acting);
+      pm_registration_desk_set_store (self->registration_desk,
+                                      role == PM_ROLE_EINWOHNERWESEN ? self->store : NULL);
+    }
+  pm_social_desk_set_people (self->social_desk, people, acting);
+  pm_social_desk_set_store (self->social_desk,
+                            role == PM_ROLE_SOZIALES || role == PM_ROLE_PLANNING ? self->store : NULL);
+  if (role == PM_ROLE_DISPATCH)
+    page = "dispatch";
+  else if (role == PM_ROLE_EINWOHNERWESEN)
+    page = "registration-desk";
+  else if (role == PM_ROLE_SOZIALES || role == PM_ROLE_PLANNING)
+    page = "social";
+  if (self->store)
+    gtk_stack_set_visible_child_name (self->lock_stack, page);
+  return self->store && !g_str_equal (page, "main");
+}
+
 static void
 reload (PmWindow *self)
 {
   update_day_title (self);
-  if (self->store == NULL)
+  if (show_role_desk (self) || self->store == NULL)
     return;
 
   set_visits (self, NULL);
@@ -536,6 +586,7 @@ pm_window_class_init (PmWindowClass *klass)
     g_param_spec_object ("visits", NULL, NULL, G_TYPE_LIST_MODEL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (PM_TYPE_SOCIAL_DESK);
   g_type_ensure (PM_TYPE_SYNC_INDICATOR);
   g_type_ensure (PM_TYPE_SYNC_PAGE);
   g_type_ensure (PM_TYPE_UNLOCK_PAGE);
@@ -561,6 +612,7 @@ pm_window_class_init (PmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PmWindow, next_place);
   gtk_widget_class_bind_template_callback (widget_class, next_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, PmWindow, person_content);
+  gtk_widget_class_bind_template_child (widget_class, PmWindow, social_desk);
   gtk_widget_class_bind_template_callback (widget_class, visit_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.previous-day", NULL, previous_day_action);
@@ -597,48 +649,9 @@ pm_window_new (GtkApplication *application,
   pm_sync_indicator_set_status (self->sync_indicator, sync_status);
   g_set_object (&self->sync_status, sync_status);
   pm_sync_page_set_status (self->sync_page, sync_status);
+  if (PM_IS_REPORT_SOURCE (sync_status))
+    pm_social_desk_set_report_source (self->social_desk, PM_REPORT_SOURCE (sync_status));
   return self;
-}
-
-/* The offices work at their desks instead of the van's route (dispatch plans
- * the week, the registration office works through its cases); the desk
- * follows the acting person. Desks are made when first needed. */
-static void
-show_role_desk (PmWindow *self)
-{
-  PmRole role = self->store ? pm_store_get_actor_role (self->store) : PM_ROLE_INVALID;
-  GMenuModel *people = gtk_menu_button_get_menu_model (self->person_button);
-  const char *acting = adw_button_content_get_label (self->person_content);
-  const char *page = "main";
-
-  if (role == PM_ROLE_DISPATCH && self->dispatch_desk == NULL)
-    {
-      self->dispatch_desk = pm_dispatch_desk_new ();
-      gtk_stack_add_named (self->lock_stack, GTK_WIDGET (self->dispatch_desk), "dispatch");
-    }
-  if (role == PM_ROLE_EINWOHNERWESEN && self->registration_desk == NULL)
-    {
-      self->registration_desk = g_object_new (PM_TYPE_REGISTRATION_DESK, NULL);
-      pm_registration_desk_set_sync_status (self->registration_desk, self->sync_status);
-      gtk_stack_add_named (self->lock_stack, GTK_WIDGET (self->registration_desk), "registration-desk");
-    }
-  if (self->dispatch_desk)
-    {
-      pm_dispatch_desk_set_people (self->dispatch_desk, people, acting);
-      pm_dispatch_desk_set_store (self->dispatch_desk, role == PM_ROLE_DISPATCH ? self->store : NULL);
-    }
-  if (self->registration_desk)
-    {
-      pm_registration_desk_set_people (self->registration_desk, people, acting);
-      pm_registration_desk_set_store (self->registration_desk,
-                                      role == PM_ROLE_EINWOHNERWESEN ? self->store : NULL);
-    }
-  if (role == PM_ROLE_DISPATCH)
-    page = "dispatch";
-  else if (role == PM_ROLE_EINWOHNERWESEN)
-    page = "registration-desk";
-  if (self->store)
-    gtk_stack_set_visible_child_name (self->lock_stack, page);
 }
 
 /* With a store, the route shows; without one, the unlock page. */
@@ -654,7 +667,6 @@ pm_window_set_store (PmWindow *self,
       return;
     }
   pm_sync_page_set_store (self->sync_page, store);
-  show_role_desk (self);
   reload (self);
 }
 
@@ -710,9 +722,10 @@ pm_window_set_people (PmWindow   *self,
 {
   g_return_if_fail (PM_IS_WINDOW (self));
   pm_ui_show_person (self->person_button, GTK_WIDGET (self->person_content), menu, acting_name);
-  show_role_desk (self);
   if (self->store)
     reload (self);
+  else
+    show_role_desk (self);
 }
 
 PmUnlockPage *

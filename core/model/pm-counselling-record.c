@@ -23,6 +23,7 @@ struct _PmCounsellingRecord
   char      *care_insurance;
   char      *care_situation;
   char     **topics;
+  char     **unmet_needs;
   char      *results;
   char      *measures;
   gboolean   plan_handed_over;
@@ -48,6 +49,7 @@ static const PmFieldSpec fields[] = {
   FIELD (care_insurance, N_("Care insurance"), PM_FIELD_STRING, 0),
   FIELD (care_situation, N_("Care situation"), PM_FIELD_JSON, 0),
   FIELD (topics, N_("Topics"), PM_FIELD_STRV, 0),
+  FIELD (unmet_needs, N_("Unmet needs"), PM_FIELD_STRV, 0),
   FIELD (results, N_("Results"), PM_FIELD_STRING, 0),
   FIELD (measures, N_("Care plan"), PM_FIELD_JSON, 0),
   FIELD (plan_handed_over, N_("Care plan handed over"), PM_FIELD_BOOLEAN, 0),
@@ -67,14 +69,62 @@ static const char * const care_grades[] = {
 };
 static const char * const modes[] = { "home", "video", "phone", NULL };
 static const char * const statuses[] = { "draft", "final", NULL };
-static const char * const topics[] = {
-  "care_grade_application", "care_grade_increase", "care_grade_objection",
-  "care_allowance", "care_benefits_in_kind", "combination_benefit", "relief_amount",
-  "relief_budget", "day_care", "housing_adaptation", "aids", "care_courses",
-  "assistance_for_care", "power_of_attorney_guardianship", "dementia",
-  "care_home_short_term_place", "carer_relief", "prevention_heat_protection",
-  "severe_disability", NULL
+/* The topics of PflBer-RL 2.2 (DOMAIN.md, 5.1 E). */
+static const PmChoice topics[] = {
+  { "care_grade_application", N_("Care grade: application") },
+  { "care_grade_increase", N_("Care grade: increase") },
+  { "care_grade_objection", N_("Care grade: objection") },
+  { "care_allowance", N_("Care allowance") },
+  { "care_benefits_in_kind", N_("Care benefits in kind") },
+  { "combination_benefit", N_("Combination of allowance and benefits in kind") },
+  { "relief_amount", N_("Relief amount") },
+  { "relief_budget", N_("Relief budget") },
+  { "day_care", N_("Day care") },
+  { "housing_adaptation", N_("Housing adaptation") },
+  { "aids", N_("Aids") },
+  { "care_courses", N_("Care courses") },
+  { "assistance_for_care", N_("Assistance for care (social welfare)") },
+  { "power_of_attorney_guardianship", N_("Power of attorney, guardianship") },
+  { "dementia", N_("Dementia") },
+  { "care_home_short_term_place", N_("Care home or short-term care place") },
+  { "carer_relief", N_("Relief for carers") },
+  { "prevention_heat_protection", N_("Prevention, heat protection") },
+  { "severe_disability", N_("Severe disability") },
+  { NULL, NULL }
 };
+
+/* What a person needed and the counselling could not arrange, because no
+ * offer was free or none exists nearby: the gaps the social planning
+ * (MUVIS) counts per Stadtteil. */
+static const PmChoice unmet_needs[] = {
+  { "home_care_service", N_("Home care service") },
+  { "day_care_place", N_("Day care place") },
+  { "short_term_care_place", N_("Short-term care place") },
+  { "care_home_place", N_("Care home place") },
+  { "household_help", N_("Help in the household") },
+  { "relief_offer", N_("Relief offer for carers") },
+  { "transport", N_("Transport service") },
+  { "accessible_housing", N_("Accessible housing") },
+  { NULL, NULL }
+};
+
+static gboolean
+check_choices (PmRecord        *record,
+               const char      *field,
+               const PmChoice  *choices,
+               const char      *message,
+               GError         **error)
+{
+  const char * const *values = pm_record_get_strv (record, field);
+
+  for (guint i = 0; values && values[i]; i++)
+    if (pm_choice_find (choices, values[i]) == NULL)
+      {
+        pm_set_field_error (error, record, field, message);
+        return FALSE;
+      }
+  return TRUE;
+}
 
 static gboolean
 check_measures (PmCounsellingRecord  *self,
@@ -114,12 +164,9 @@ pm_counselling_record_validate (PmRecord  *record,
 {
   PmCounsellingRecord *self = PM_COUNSELLING_RECORD (record);
 
-  for (guint i = 0; self->topics && self->topics[i]; i++)
-    if (!g_strv_contains (topics, self->topics[i]))
-      {
-        pm_set_field_error (error, record, "topics", _("contains an unknown topic"));
-        return FALSE;
-      }
+  if (!check_choices (record, "topics", topics, _("contains an unknown topic"), error) ||
+      !check_choices (record, "unmet_needs", unmet_needs, _("contains an unknown need"), error))
+    return FALSE;
   /* A referral passes social data on: only with a recorded consent. */
   if (self->referrals && g_strcmp0 (self->referrals, "[]") != 0 &&
       (self->consent_ids == NULL || self->consent_ids[0] == NULL))
@@ -159,4 +206,16 @@ PmCounsellingRecord *
 pm_counselling_record_new (void)
 {
   return g_object_new (PM_TYPE_COUNSELLING_RECORD, NULL);
+}
+
+const PmChoice *
+pm_counselling_topics (void)
+{
+  return topics;
+}
+
+const PmChoice *
+pm_counselling_unmet_needs (void)
+{
+  return unmet_needs;
 }

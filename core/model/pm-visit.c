@@ -187,3 +187,39 @@ pm_visit_new (void)
 {
   return g_object_new (PM_TYPE_VISIT, NULL);
 }
+
+/**
+ * pm_visit_new_follow_up_request:
+ * @follow_up_date: (nullable): the follow-up the counsellor set
+ *
+ * A visit request for dispatch: counselling at @citizen's address, asked
+ * for by the office (Soziales orders the follow-up visit; dispatch plans it).
+ */
+PmVisit *
+pm_visit_new_follow_up_request (PmRecord   *citizen,
+                                const char *follow_up_date)
+{
+  PmVisit *self = pm_visit_new ();
+  g_autofree char *notes = NULL;
+
+  g_return_val_if_fail (PM_IS_RECORD (citizen), self);
+  if (follow_up_date)
+    /* Translators: a note for dispatch on a visit request; %s is a date YYYY-MM-DD */
+    notes = g_strdup_printf (_("Follow-up counselling, due %s"), follow_up_date);
+  g_object_set (self,
+                "citizen-ids", (const char * const[]) { pm_record_get_id (citizen), NULL },
+                "location-type", "home",
+                "street", pm_record_get_string (citizen, "street"),
+                "house-number", pm_record_get_string (citizen, "house_number"),
+                "postcode", pm_record_get_string (citizen, "postcode"),
+                "stadtteil", pm_record_get_string (citizen, "stadtteil"),
+                "lat", pm_record_get_double (citizen, "lat"),
+                "lon", pm_record_get_double (citizen, "lon"),
+                "services", (const char * const[]) { "PB", NULL },
+                "duration-min", (gint64) 45,
+                "source", "internal",
+                "status", "requested",
+                "notes", notes,
+                NULL);
+  return self;
+}

@@ -151,7 +151,9 @@ pm_access_may_push (PmRecord *record,
       /* A query or a hand-over becomes a task on a visit or a visit request. */
       return PM_IS_CASE (record) || PM_IS_VISIT (record);
     case PM_ROLE_SOZIALES:
-      return PM_IS_COUNSELLING_RECORD (record) || PM_IS_CITIZEN (record) || PM_IS_CONSENT (record);
+      /* A follow-up visit is ordered as a request; dispatch plans it. */
+      return PM_IS_COUNSELLING_RECORD (record) || PM_IS_CITIZEN (record) || PM_IS_CONSENT (record) ||
+             (PM_IS_VISIT (record) && g_strcmp0 (pm_record_get_string (record, "status"), "requested") == 0);
     case PM_ROLE_PLANNING:
     case PM_ROLE_INVALID:
     default:

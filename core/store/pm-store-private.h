@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "pm-crypt.h"
+#include "pm-access.h"
 #include "pm-store.h"
 
 G_BEGIN_DECLS
@@ -78,6 +79,10 @@ PmRecord *_pm_store_read_record    (sqlite3        *db,
                                     GType           type,
                                     const char     *id,
                                     GError        **error);
+GPtrArray *_pm_store_select_records (sqlite3        *db,
+                                     GType           type,
+                                     const PmViewer *viewer,
+                                     GError        **error);
 gboolean  _pm_store_insert_audit   (PmStore        *self,
                                     sqlite3        *db,
                                     const char     *actor_id,
@@ -89,6 +94,12 @@ void      _pm_store_set_enrolled   (PmStore        *self,
                                     gboolean        enrolled);
 void      _pm_store_set_pushing_device (PmStore    *self,
                                         const char *device_id);
+
+/* pm-store-social.c */
+gboolean  _pm_store_check_referral_consents (sqlite3    *db,
+                                             PmRecord   *record,
+                                             const char *old_data,
+                                             GError    **error);
 
 /* pm-store-sync.c */
 gboolean  _pm_store_read_enrolment (sqlite3        *db,

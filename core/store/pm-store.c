@@ -771,6 +771,8 @@ write_record (PmStore     *self,
       stamp->version = MAX (pm_record_get_version (record), 1);
       stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record) : now);
     }
+  if (mode != PM_WRITE_REMOTE && !_pm_store_check_referral_consents (db, record, old_data, error))
+    return FALSE;
   stamp->updated_at = g_strdup (mode == PM_WRITE_REMOTE && pm_record_get_updated_at (record)
                                 ? pm_record_get_updated_at (record) : now);
 
@@ -1142,6 +1144,17 @@ select_records (sqlite3         *db,
   return g_steal_pointer (&records);
 }
 
+/* For the store's other files: rows of @type the viewer may see, filtered. */
+GPtrArray *
+_pm_store_select_records (sqlite3         *db,
+                          GType            type,
+                          const PmViewer  *viewer,
+                          GError         **error)
+{
+  return select_records (db, type, NULL, NULL, NULL, viewer, error);
+}
+
+/* For the store's other files: an audit entry in the running transaction. */
 PmRecord *
 _pm_store_read_record (sqlite3     *db,
                        GType        type,

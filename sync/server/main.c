@@ -130,7 +130,13 @@ main (int    argc,
                                     "  admin staff add|list|remove           the staff roster; remove drops key slots\n"
                                     "  admin demo --city halle [--date D]    seed a new server with the demo week\n"
                                     "  admin backup FILE                     an encrypted copy, also while the server runs\n"
-                                    "  admin restore [--force] FILE          put a backup back (server stopped)\n");
+                                    "  admin restore [--force] FILE          put a backup back (server stopped)\n"
+                                    "  admin report --month YYYY-MM --format csv|json\n"
+                                    "                                        the MUVIS figures of a month\n"
+                                    "  admin subject-access CITIZEN_ID [--json FILE] [--pdf FILE]\n"
+                                    "                                        everything about one person (Art. 15)\n"
+                                    "  admin withdraw-consent CONSENT_ID [--on YYYY-MM-DD]\n"
+                                    "                                        record a consent's withdrawal\n");
   /* Options after "admin" belong to the admin command. */
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_add_main_entries (context, entries, NULL);

@@ -1,7 +1,7 @@
 /* pm-server-admin.c: pepamo-server's admin subcommands
  *
- * `pepamo-server --data-dir D admin enrol|devices|revoke|export|audit|staff|demo|backup`: run
- * on the server's own store, also while the server runs, and exit; the
+ * `pepamo-server --data-dir D admin enrol|devices|revoke|export|audit|staff|demo|backup|report|...`:
+ * run on the server's own store, also while the server runs, and exit; the
  * running server sees the change at the device's next request, since it
  * looks every token up in the store. `admin restore` replaces the store and
  * so runs only while nothing else has it open (the data dir's lock). Every
@@ -25,17 +25,22 @@
 #include "pm-error.h"
 #include "pm-export.h"
 #include "pm-model.h"
-#include "pm-status.h"
+#include "pm-muvis-report.h"
 #include "pm-server-admin.h"
 #include "pm-server-store.h"
+#include "pm-status.h"
 #include "pm-store-backup.h"
+#include "pm-store-subject.h"
 #include "pm-store-sync.h"
+#include "pm-subject-access.h"
 
 #define USAGE "usage: pepamo-server --data-dir DIR [--key-file FILE] admin " \
               "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID | export | " \
               "audit [--format text|json|csv] [--since DATE] | " \
               "staff add --name NAME --department DEPARTMENT --role ROLE | staff list | staff remove STAFF_ID | " \
-              "demo --city halle [--date YYYY-MM-DD] | backup FILE | restore [--force] FILE"
+              "demo --city halle [--date YYYY-MM-DD] | backup FILE | restore [--force] FILE | " \
+              "report --month YYYY-MM --format csv|json | " \
+              "subject-access CITIZEN_ID [--json FILE] [--pdf FILE] | withdraw-consent CONSENT_ID [--on YYYY-MM-DD]"
 
 /* Who acts in admin commands: the audit names the server's admin (and the
  * system user who ran the command). */
@@ -472,6 +477,10 @@ enum
   OPTION_DEPARTMENT = 1 << 5,
   OPTION_DATE       = 1 << 6,
   OPTION_FORCE      = 1 << 7,
+  OPTION_MONTH      = 1 << 8,
+  OPTION_JSON       = 1 << 9,
+  OPTION_PDF        = 1 << 10,
+  OPTION_ON         = 1 << 11,
 };
 
 /* What each command takes: its words after "admin" (the command's own
@@ -498,7 +507,100 @@ static const struct
   { "demo", NULL, 1, OPTION_CITY | OPTION_DATE, OPTION_CITY, "demo needs --city halle (and takes --date YYYY-MM-DD)" },
   { "backup", NULL, 2, 0, 0, "backup takes one FILE" },
   { "restore", NULL, 2, OPTION_FORCE, 0, "restore takes one FILE (and --force to replace a store)" },
+  { "report", NULL, 1, OPTION_MONTH | OPTION_FORMAT, OPTION_MONTH | OPTION_FORMAT,
+    "report needs --month YYYY-MM and --format csv or json" },
+  { "subject-access", NULL, 2, OPTION_JSON | OPTION_PDF, 0,
+    "subject-access takes one CITIZEN_ID and --json FILE, --pdf FILE or both" },
+  { "withdraw-consent", NULL, 2, OPTION_ON, 0, "withdraw-consent takes one CONSENT_ID (and --on YYYY-MM-DD)" },
 };
+
+/* The MUVIS figures of a month from the server's records, as the report
+ * endpoint gives them; only counts leave, small ones suppressed. */
+static int
+print_report (PmStore    *store,
+              const char *month,
+              const char *format)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmMuvisReport) report = NULL;
+  g_autofree char *text = NULL;
+
+  report = pm_muvis_report_compute (store, month, &error);
+  if (report == NULL)
+    return fail ("report", error);
+  if (g_str_equal (format, "csv"))
+    text = pm_muvis_report_to_csv (report);
+  else
+    {
+      g_autoptr(JsonNode) root = pm_muvis_report_to_json (report);
+      g_autofree char *json = json_to_string (root, TRUE);
+
+      text = g_strconcat (json, "\n", NULL);
+    }
+  if (!audit_admin (store, "report", NULL, NULL, 0, month, &error))
+    return fail ("report", error);
+  fputs (text, stdout);
+  return 0;
+}
+
+/* Art. 15: everything about one person, for the data protection officer;
+ * the files are plaintext personal data, so only the owner may read them. */
+static int
+subject_access (PmStore    *store,
+                const char *citizen_id,
+                const char *json_path,
+                const char *pdf_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(JsonObject) devices = NULL;
+
+  records = pm_subject_access_collect (store, citizen_id, &error);
+  if (records == NULL || (devices = pm_store_dup_record_devices (store, records, &error)) == NULL)
+    return fail ("subject-access", error);
+  if (json_path)
+    {
+      g_autoptr(JsonNode) root = pm_subject_access_to_json (records, citizen_id, devices);
+      g_autofree char *text = json_to_string (root, TRUE);
+
+      if (!g_file_set_contents_full (json_path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+        return fail ("subject-access", error);
+    }
+  if ((pdf_path && !pm_subject_access_write_pdf (records, devices, pdf_path, &error)) ||
+      !audit_admin (store, "subject-access", NULL, NULL, records->len, citizen_id, &error))
+    return fail ("subject-access", error);
+  printf ("%u records about %s written to %s%s%s\n", records->len, citizen_id, json_path ? json_path : "",
+          json_path && pdf_path ? " and " : "", pdf_path ? pdf_path : "");
+  return 0;
+}
+
+/* A consent withdrawn on request is recorded like any edit (audited, sent
+ * to the devices at their next pull); the store refuses new referrals
+ * under it from then on. */
+static int
+withdraw_consent (PmStore    *store,
+                  const char *consent_id,
+                  const char *on)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) consent = NULL;
+  g_autofree char *today = pm_clock_today ();
+
+  consent = pm_store_get (store, PM_TYPE_CONSENT, consent_id, &error);
+  if (consent == NULL)
+    return fail ("withdraw-consent", error);
+  if (pm_record_get_string (consent, "withdrawn_on"))
+    {
+      printf ("Consent %s was already withdrawn on %s\n", consent_id, pm_record_get_string (consent, "withdrawn_on"));
+      return 0;
+    }
+  pm_record_set_string (consent, "withdrawn_on", on ? on : today);
+  if (!pm_store_save (store, consent, &error) ||
+      !audit_admin (store, "withdraw-consent", NULL, NULL, 1, consent_id, &error))
+    return fail ("withdraw-consent", error);
+  printf ("Consent %s withdrawn on %s; no new referral may use it\n", consent_id, pm_record_get_string (consent, "withdrawn_on"));
+  return 0;
+}
 
 /**
  * pm_server_admin_main:
@@ -523,11 +625,19 @@ pm_server_admin_main (int          argc,
   g_autofree char *department = NULL;
   g_autofree char *date = NULL;
   g_autofree char *date_check = NULL;
+  g_autofree char *month = NULL;
+  g_autofree char *json_path = NULL;
+  g_autofree char *pdf_path = NULL;
+  g_autofree char *on = NULL;
   gboolean force = FALSE;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning); staff add: the person's", "ROLE" },
     { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city; demo: the city (halle)", "CITY" },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "audit: text (default), json or csv", "FORMAT" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "audit: text (default), json or csv; report: csv or json", "FORMAT" },
+    { "month", 0, 0, G_OPTION_ARG_STRING, &month, "report: the month", "YYYY-MM" },
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "subject-access: write the JSON file", "FILE" },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf_path, "subject-access: write the PDF", "FILE" },
+    { "on", 0, 0, G_OPTION_ARG_STRING, &on, "withdraw-consent: the day of the withdrawal (default today)", "YYYY-MM-DD" },
     { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, "audit: only entries from DATE (YYYY-MM-DD, UTC) or an ISO 8601 time on", "DATE" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "staff add: the person's name", "NAME" },
     { "department", 0, 0, G_OPTION_ARG_STRING, &department, "staff add: soziales, einwohnerwesen, dispatch or it", "DEPARTMENT" },
@@ -535,7 +645,7 @@ pm_server_admin_main (int          argc,
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, "restore: replace an existing store", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|audit|staff|demo|backup|restore");
+  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|audit|staff|demo|backup|restore|report|subject-access|withdraw-consent");
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   const char *command;
@@ -568,7 +678,8 @@ pm_server_admin_main (int          argc,
     }
   given = (role_wire ? OPTION_ROLE : 0) | (city && *city ? OPTION_CITY : 0) | (format ? OPTION_FORMAT : 0) |
           (since_text ? OPTION_SINCE : 0) | (name && *name ? OPTION_NAME : 0) |
-          (department ? OPTION_DEPARTMENT : 0) | (date ? OPTION_DATE : 0) | (force ? OPTION_FORCE : 0);
+          (department ? OPTION_DEPARTMENT : 0) | (date ? OPTION_DATE : 0) | (force ? OPTION_FORCE : 0) |
+          (month ? OPTION_MONTH : 0) | (json_path ? OPTION_JSON : 0) | (pdf_path ? OPTION_PDF : 0) | (on ? OPTION_ON : 0);
   role = pm_role_from_wire (role_wire);
   if (argc - 1 != commands[found].n_words || (given & ~commands[found].allowed) != 0 ||
       (given & commands[found].required) != commands[found].required ||
@@ -587,6 +698,11 @@ pm_server_admin_main (int          argc,
       if (strlen (date) != 10 || (date_check = parse_since (date)) == NULL)
         return fail_usage ("--date must be YYYY-MM-DD");
     }
+  if (g_str_equal (command, "report") &&
+      (!pm_muvis_month_is_valid (month) || (g_strcmp0 (format, "csv") != 0 && g_strcmp0 (format, "json") != 0)))
+    return fail_usage (commands[found].usage);
+  if (g_str_equal (command, "subject-access") && json_path == NULL && pdf_path == NULL)
+    return fail_usage (commands[found].usage);
   if (g_str_equal (command, "audit"))
     {
       if (format == NULL)
@@ -636,6 +752,12 @@ pm_server_admin_main (int          argc,
         rc = remove_staff (store, argv[3]);
       else if (g_str_equal (command, "demo"))
         rc = seed_demo (store, city, date);
+      else if (g_str_equal (command, "report"))
+        rc = print_report (store, month, format);
+      else if (g_str_equal (command, "subject-access"))
+        rc = subject_access (store, argv[2], json_path, pdf_path);
+      else if (g_str_equal (command, "withdraw-consent"))
+        rc = withdraw_consent (store, argv[2], on);
       else
         rc = list_devices (store);
       pm_store_close (store);

@@ -17,6 +17,7 @@
 
 #include "pm-error.h"
 #include "pm-server-push.h"
+#include "pm-muvis-report.h"
 #include "pm-server.h"
 #include "pm-store-sync.h"
 
@@ -368,6 +369,59 @@ pull_cb (SoupServer        *server,
   reply_object (msg, SOUP_STATUS_OK, page);
 }
 
+/* The MUVIS figures of a month: for Soziales and the social planning only,
+ * computed over all records of the city as the server's admin, so that the
+ * planning sees figures without ever holding a record. */
+static void
+report_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  PmServer *self = user_data;
+  g_autoptr(JsonObject) device = NULL;
+  g_autoptr(PmMuvisReport) report = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor_id = NULL;
+  g_autofree char *actor_department = NULL;
+  const char *month;
+  PmRole role;
+  PmRole actor_role;
+
+  if (!check_request (msg, path, "/v1/reports/muvis", SOUP_METHOD_GET) || (device = authenticate (self, msg)) == NULL)
+    return;
+  role = pm_role_from_wire (json_object_get_string_member (device, "role"));
+  if (role != PM_ROLE_SOZIALES && role != PM_ROLE_PLANNING)
+    {
+      reply_error (msg, SOUP_STATUS_FORBIDDEN, "the MUVIS figures are for devices of role soziales or planning");
+      return;
+    }
+  month = query ? g_hash_table_lookup (query, "month") : NULL;
+  if (!pm_muvis_month_is_valid (month))
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "month must be given as YYYY-MM");
+      return;
+    }
+  /* Every request shares the store's reader: put it back as it was. */
+  actor_id = g_strdup (pm_store_get_actor_id (self->store));
+  actor_role = pm_store_get_actor_role (self->store);
+  actor_department = pm_store_dup_actor_department (self->store);
+  pm_store_set_actor (self->store, "pepamo-server", PM_ROLE_ADMIN, NULL);
+  report = pm_muvis_report_compute (self->store, month, &error);
+  pm_store_set_actor (self->store, actor_id, actor_role, actor_department);
+  if (report == NULL)
+    {
+      g_warning ("Cannot compute the MUVIS report for %s: %s", month, error->message);
+      reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
+      return;
+    }
+  g_message ("MUVIS report %s sent to device %s", month, json_object_get_string_member (device, "device_id"));
+  root = pm_muvis_report_to_json (report);
+  reply_node (msg, SOUP_STATUS_OK, root);
+}
+
 static void
 not_found_cb (SoupServer        *server,
               SoupServerMessage *msg,
@@ -438,6 +492,7 @@ pm_server_init (PmServer *self)
   soup_server_add_handler (self->soup, "/v1/device", device_cb, self, NULL);
   soup_server_add_handler (self->soup, "/v1/sync/push", push_cb, self, NULL);
   soup_server_add_handler (self->soup, "/v1/sync/pull", pull_cb, self, NULL);
+  soup_server_add_handler (self->soup, "/v1/reports/muvis", report_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, not_found_cb, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);

@@ -88,6 +88,7 @@ static const BadCase bad_cases[] = {
   /* counselling */
   { "counselling", "{\"occasion\":\"curiosity\"}", "Occasion:" },
   { "counselling", "{\"topics\":[\"astrology\"]}", "Topics:" },
+  { "counselling", "{\"unmet_needs\":[\"a_pony\"]}", "Unmet needs: contains an unknown need" },
   { "counselling", "{\"referrals\":[{\"to\":\"Pflegedienst\"}]}", "Referrals: need a recorded consent" },
   { "counselling", "{\"measures\":[{\"measure\":\"x\"}]}", "Care plan:" },
   { "counselling", "{\"mode\":\"telepathy\"}", "Mode:" },

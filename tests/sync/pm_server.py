@@ -10,7 +10,10 @@ import json
 import os
 import re
 import selectors
+import shutil
 import subprocess
+import tempfile
+import unittest
 import uuid
 
 SERVER = os.environ["PEPAMO_SERVER"]
@@ -150,3 +153,31 @@ class ServerClient:
             if page["complete"]:
                 return changes, cursor
         self.fail("pull did not complete in 100 pages")
+
+
+class ServerCase(ServerClient, unittest.TestCase):
+    """A running server with a data dir, shared by the tests of a class."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="pepamo-server-sync-")
+        cls.data = os.path.join(cls.dir, "data")
+        cls.log_path = os.path.join(cls.dir, "server.log")
+        cls.log = open(cls.log_path, "w")
+        cls.server, cls.port = start_server("--data-dir", cls.data, log=cls.log)
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_server(cls.server)
+        cls.log.close()
+        with open(cls.log_path) as log:
+            text = log.read()
+        shutil.rmtree(cls.dir)
+        assert "CRITICAL" not in text, text
+
+    @classmethod
+    def enrol(cls, role, city="halle"):
+        # While the server runs: admin commands share its store.
+        r = run_server("--data-dir", cls.data, "admin", "enrol", "--role", role, "--city", city)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.splitlines()[-1]

@@ -9,6 +9,8 @@
 
 #include <glib/gstdio.h>
 
+#include "pm-clock.h"
+#include "pm-report-source.h"
 #include "pm-store-sync.h"
 #include "pm-sync-service.h"
 #include "pm-test-utils.h"
@@ -246,6 +248,75 @@ test_unknown_token (Fixture       *f,
   pm_sync_service_set_store (f->service, NULL);
 }
 
+static void
+fetched_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* The MUVIS figures of @service's device, or NULL with @error. */
+static PmMuvisReport *
+fetch_report (PmSyncService  *service,
+              GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *today = pm_clock_today ();
+  g_autofree char *month = g_strndup (today, 7);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  pm_report_source_fetch_muvis_async (PM_REPORT_SOURCE (service), month, NULL, fetched_cb, &result);
+  while (result == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (result);
+  return pm_report_source_fetch_muvis_finish (PM_REPORT_SOURCE (service), result, error);
+}
+
+/* The figures reach a planning device through the sync layer; the van's
+ * device is refused with the server's reason. Each store is synced first,
+ * so that no sync is still running with it when the test ends. */
+static void
+test_muvis_report (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *data_dir = g_build_filename (f->dir, "server", NULL);
+  g_autofree char *planning_dir = g_build_filename (f->dir, "planning", NULL);
+  g_autofree char *token = pm_test_server_token (data_dir, "planning");
+  g_autoptr(PmStore) planning = NULL;
+  g_autoptr(PmMuvisReport) refused = NULL;
+  g_autoptr(PmMuvisReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Not enrolled yet: said plainly. */
+  refused = fetch_report (f->service, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+
+  pm_sync_service_set_store (f->service, f->store);
+  wait_for (f, PM_SYNC_STATE_ONLINE, 0);
+  refused = fetch_report (f->service, &error);
+  g_assert_null (refused);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "soziales or planning"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_mkdir_with_parents (planning_dir, 0700), ==, 0);
+  planning = pm_test_open_store (planning_dir);
+  g_assert_true (pm_store_enrol (planning, f->base, token, "planning", &error));
+  g_assert_no_error (error);
+  pm_sync_service_set_store (f->service, planning);
+  wait_for (f, PM_SYNC_STATE_ONLINE, 0);
+  report = fetch_report (f->service, &error);
+  g_assert_no_error (error);
+  /* One row per Stadtteil of Halle, then the total. */
+  g_assert_cmpuint (pm_muvis_report_get_n_rows (report), ==, 43);
+  g_assert_cmpint (pm_muvis_report_get_count (report, 42, 0), ==, 0);
+  pm_sync_service_set_store (f->service, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -258,6 +329,7 @@ main (int   argc,
   ADD ("/sync-service/server-gone", test_server_gone);
   ADD ("/sync-service/revoked", test_revoked);
   ADD ("/sync-service/unknown-token", test_unknown_token);
+  ADD ("/sync-service/muvis-report", test_muvis_report);
 #undef ADD
   return g_test_run ();
 }

@@ -16,37 +16,17 @@ import tempfile
 import unittest
 import uuid
 
-from pm_server import ServerClient, citizen, entry, run_server, start_server, stop_server, visit
+from pm_server import ServerCase, citizen, entry, run_server, start_server, stop_server, visit
 
 
-class ServerSyncTest(ServerClient, unittest.TestCase):
+class ServerSyncTest(ServerCase):
     @classmethod
     def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="pepamo-server-sync-")
-        cls.data = os.path.join(cls.dir, "data")
-        cls.log_path = os.path.join(cls.dir, "server.log")
-        cls.log = open(cls.log_path, "w")
-        cls.server, cls.port = start_server("--data-dir", cls.data, log=cls.log)
+        super().setUpClass()
         cls.dispatch = cls.enrol("dispatch")
         cls.field = cls.enrol("field")
         cls.einwohnerwesen = cls.enrol("einwohnerwesen")
         cls.soziales = cls.enrol("soziales")
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_server(cls.server)
-        cls.log.close()
-        with open(cls.log_path) as log:
-            text = log.read()
-        shutil.rmtree(cls.dir)
-        assert "CRITICAL" not in text, text
-
-    @classmethod
-    def enrol(cls, role, city="halle"):
-        # While the server runs: admin commands share its store.
-        r = run_server("--data-dir", cls.data, "admin", "enrol", "--role", role, "--city", city)
-        assert r.returncode == 0, r.stderr
-        return r.stdout.splitlines()[-1]
 
     def test_key_file_beside_data_dir(self):
         key = self.data + ".key"
@@ -177,8 +157,9 @@ class ServerSyncTest(ServerClient, unittest.TestCase):
         self.assertEqual(answer["results"][0]["outcome"], "rejected")
         self.assertEqual(answer["results"][0]["code"], "uuid_reused")
 
-        # A role that may not write visits.
-        status, answer = self.push(self.soziales, [entry("visit", visit(person["id"]), "schedule_visit")])
+        # Soziales may ask for a visit (a follow-up), never schedule one.
+        status, answer = self.push(self.soziales, [
+            entry("visit", visit(person["id"], status="scheduled", date="2026-11-23"), "schedule_visit")])
         self.assertEqual(status, 200, answer)
         self.assertEqual(answer["results"][0]["outcome"], "rejected")
         self.assertEqual(answer["results"][0]["code"], "forbidden")

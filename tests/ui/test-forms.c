@@ -329,6 +329,7 @@ test_counselling (Fixture       *f,
   choose (f, "Strain of the carers", "High");
   gtk_check_button_set_active (check (f, "Dementia"), TRUE);
   gtk_check_button_set_active (check (f, "Day care"), TRUE);
+  gtk_check_button_set_active (check (f, "Short-term care place"), TRUE);
 
   click (f, "_Add Measure");
   click (f, "_Add Measure");
@@ -374,6 +375,9 @@ test_counselling (Fixture       *f,
   g_assert_cmpint (g_strv_length ((char **) topics), ==, 2);
   g_assert_true (g_strv_contains (topics, "dementia"));
   g_assert_true (g_strv_contains (topics, "day_care"));
+  /* Unmet needs: what the MUVIS figures count. */
+  g_assert_cmpstr (pm_record_get_strv (record, "unmet_needs")[0], ==, "short_term_care_place");
+  g_assert_null (pm_record_get_strv (record, "unmet_needs")[1]);
 
   situation = parse (pm_record_get_string (record, "care_situation"));
   g_assert_cmpstr (pm_json_get_string (json_node_get_object (situation), "carers"), ==, "Daughter, twice a week");
