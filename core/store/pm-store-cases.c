@@ -301,50 +301,6 @@ purge_data_free (PurgeData *data)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PurgeData, purge_data_free)
 
-static gboolean
-delete_by_id (sqlite3     *db,
-              const char  *sql,
-              const char  *id,
-              GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK;
-
-  if (ok)
-    {
-      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-      ok = sqlite3_step (stmt) == SQLITE_DONE;
-    }
-  if (!ok)
-    _pm_store_set_sql_error (error, db, "Deleting a case");
-  sqlite3_finalize (stmt);
-  return ok;
-}
-
-/* The case, its signatures, drafts and change-log rows; the audit keeps
- * that it was deleted and by whom. */
-static gboolean
-delete_case (PmStore     *self,
-             sqlite3     *db,
-             PmRecord    *kase,
-             const char  *actor_id,
-             GError     **error)
-{
-  static const char * const statements[] = {
-    "DELETE FROM changes WHERE record_id IN (SELECT id FROM signatures WHERE record_id = ?1)",
-    "DELETE FROM signatures WHERE record_id = ?1",
-    "DELETE FROM drafts WHERE record_id = ?1",
-    "DELETE FROM changes WHERE kind = 'case' AND record_id = ?1",
-    "DELETE FROM cases WHERE id = ?1",
-  };
-  const char *id = pm_record_get_id (kase);
-
-  for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
-    if (!delete_by_id (db, statements[i], id, error))
-      return FALSE;
-  return _pm_store_insert_audit (self, db, actor_id, "delete", kase, error);
-}
-
 static gpointer
 purge_job (PmStore  *self,
            sqlite3  *db,
@@ -395,7 +351,7 @@ purge_job (PmStore  *self,
       if (kase == NULL)
         return NULL;
       g_ptr_array_add (due, kase);
-      if (!data->dry_run && !delete_case (self, db, kase, data->actor_id, error))
+      if (!data->dry_run && !_pm_store_delete_record (self, db, kase, data->actor_id, error))
         return NULL;
     }
   return g_steal_pointer (&due);

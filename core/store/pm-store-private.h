@@ -95,6 +95,13 @@ void      _pm_store_set_enrolled   (PmStore        *self,
 void      _pm_store_set_pushing_device (PmStore    *self,
                                         const char *device_id);
 
+/* pm-store-erase.c */
+gboolean  _pm_store_delete_record  (PmStore        *self,
+                                    sqlite3        *db,
+                                    PmRecord       *record,
+                                    const char     *actor_id,
+                                    GError        **error);
+
 /* pm-store-social.c */
 gboolean  _pm_store_check_referral_consents (sqlite3    *db,
                                              PmRecord   *record,
@@ -102,6 +109,15 @@ gboolean  _pm_store_check_referral_consents (sqlite3    *db,
                                              GError    **error);
 
 /* pm-store-sync.c */
+gboolean  _pm_store_exec_texts     (sqlite3        *db,
+                                    const char     *sql,
+                                    const char     *what,
+                                    GError        **error,
+                                    guint           n_texts,
+                                    ...);
+gboolean  _pm_store_log_deletion   (sqlite3        *db,
+                                    PmRecord       *record,
+                                    GError        **error);
 gboolean  _pm_store_read_enrolment (sqlite3        *db,
                                     gboolean       *enrolled,
                                     GError        **error);
