@@ -376,11 +376,11 @@ pm_store_get_pull_cursor (PmStore *self)
   return cursor ? g_ascii_strtoll (cursor, NULL, 10) : 0;
 }
 
-static gint64
-count_rows (sqlite3     *db,
-            const char  *sql,
-            const char  *arg,
-            GError     **error)
+gint64
+_pm_store_count_rows (sqlite3     *db,
+                      const char  *sql,
+                      const char  *arg,
+                      GError     **error)
 {
   sqlite3_stmt *stmt = prepare (db, sql, error);
   gint64 count = -1;
@@ -403,7 +403,7 @@ restart_pull_job (PmStore  *self,
                   gpointer  data,
                   GError  **error)
 {
-  gint64 unsent = count_rows (db, "SELECT COUNT(*) FROM outbox", NULL, error);
+  gint64 unsent = _pm_store_count_rows (db, "SELECT COUNT(*) FROM outbox", NULL, error);
 
   if (unsent < 0)
     return NULL;
@@ -678,7 +678,7 @@ outbox_count_job (PmStore  *self,
                   gpointer  data,
                   GError  **error)
 {
-  gint64 count = count_rows (db, "SELECT COUNT(*) FROM outbox", NULL, error);
+  gint64 count = _pm_store_count_rows (db, "SELECT COUNT(*) FROM outbox", NULL, error);
 
   return count < 0 ? NULL : g_memdup2 (&count, sizeof count);
 }
@@ -845,7 +845,7 @@ apply_remote_object (PmStore     *self,
     }
   /* Our own unsent edits stay on top: the user never sees older data than
    * what they wrote; the server's answer to the push settles the row. */
-  pending = count_rows (db, "SELECT COUNT(*) FROM outbox WHERE record_id = ?", id, error);
+  pending = _pm_store_count_rows (db, "SELECT COUNT(*) FROM outbox WHERE record_id = ?", id, error);
   if (pending < 0)
     return FALSE;
   if (pending > 0)
@@ -878,7 +878,7 @@ apply_remote_deletion (PmStore     *self,
                    kind ? kind : "(none)");
       return FALSE;
     }
-  pending = count_rows (db, "SELECT COUNT(*) FROM outbox WHERE record_id = ?", id, error);
+  pending = _pm_store_count_rows (db, "SELECT COUNT(*) FROM outbox WHERE record_id = ?", id, error);
   if (pending != 0)
     return pending > 0;
   record = _pm_store_read_record (db, type, id, NULL);
@@ -1521,8 +1521,8 @@ apply_entry (PmStore     *self,
   if (stored == NULL)
     {
       /* An erasure is final: no edit or copy a device still held brings it back. */
-      gint64 erased = count_rows (db, "SELECT COUNT(*) FROM deleted_records WHERE record_id = ?",
-                                  pm_record_get_id (record), error);
+      gint64 erased = _pm_store_count_rows (db, "SELECT COUNT(*) FROM deleted_records WHERE record_id = ?",
+                                            pm_record_get_id (record), error);
 
       if (erased < 0)
         return NULL;
@@ -1811,7 +1811,7 @@ changes_job (PmStore  *self,
     return NULL;
   /* No cursor the server gave out lies past its last change: this one comes
    * from before a restore of an older backup, or from another store. */
-  last = count_rows (db, "SELECT COALESCE (MAX (seq), 0) FROM sqlite_sequence WHERE name = 'changes'", NULL, error);
+  last = _pm_store_count_rows (db, "SELECT COALESCE (MAX (seq), 0) FROM sqlite_sequence WHERE name = 'changes'", NULL, error);
   if (last < 0 || pull->after > last)
     {
       _pm_store_release (stmt);

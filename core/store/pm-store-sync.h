@@ -78,6 +78,21 @@ gint64      pm_store_drop_removed_staff_slots (PmStore *self,
 
 /* Server end */
 
+/* The server's deletion periods in days (the city profile's
+ * retention_days.server); a negative one deletes nothing. */
+typedef struct
+{
+  int case_after_closed;
+  int counselling_after_last_contact;
+  int visit_after_ended;
+  int audit;
+} PmStorePeriods;
+
+GPtrArray  *pm_store_purge_periods       (PmStore              *self,
+                                          const PmStorePeriods *periods,
+                                          gboolean              dry_run,
+                                          gint64               *n_audit,
+                                          GError              **error);
 gboolean    pm_store_erase_records       (PmStore      *self,
                                           GPtrArray    *records,
                                           GError      **error);

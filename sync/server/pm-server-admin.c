@@ -28,6 +28,7 @@
 #include "pm-model.h"
 #include "pm-muvis-report.h"
 #include "pm-server-admin.h"
+#include "pm-server-purge.h"
 #include "pm-server-store.h"
 #include "pm-status.h"
 #include "pm-store-backup.h"
@@ -42,7 +43,7 @@
               "demo --city halle [--date YYYY-MM-DD] | backup FILE | restore [--force] FILE | " \
               "report --month YYYY-MM --format csv|json | " \
               "subject-access CITIZEN_ID [--json FILE] [--pdf FILE] | withdraw-consent CONSENT_ID [--on YYYY-MM-DD] | " \
-              "erase CITIZEN_ID | correct CITIZEN_ID --field FIELD --value VALUE"
+              "erase CITIZEN_ID | correct CITIZEN_ID --field FIELD --value VALUE | purge [--dry-run]"
 
 /* Who acts in admin commands: the audit names the server's admin (and the
  * system user who ran the command). */
@@ -485,6 +486,7 @@ enum
   OPTION_ON         = 1 << 11,
   OPTION_FIELD      = 1 << 12,
   OPTION_VALUE      = 1 << 13,
+  OPTION_DRY_RUN    = 1 << 14,
 };
 
 /* What each command takes: its words after "admin" (the command's own
@@ -519,6 +521,7 @@ static const struct
   { "erase", NULL, 2, 0, 0, "erase takes one CITIZEN_ID" },
   { "correct", NULL, 2, OPTION_FIELD | OPTION_VALUE, OPTION_FIELD | OPTION_VALUE,
     "correct takes one CITIZEN_ID, --field FIELD and --value VALUE" },
+  { "purge", NULL, 1, OPTION_DRY_RUN, 0, "purge takes only --dry-run" },
 };
 
 /* The MUVIS figures of a month from the server's records, as the report
@@ -712,20 +715,37 @@ correct_subject (PmStore    *store,
   return 0;
 }
 
+/* The deletion periods now, as the running server applies them daily. */
+static int
+purge (PmStore              *store,
+       const PmServerConfig *config,
+       gboolean              dry_run)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *by = g_strdup_printf ("system user %s", g_get_user_name ());
+  g_autofree char *summary = pm_server_purge (store, config, dry_run, by, &error);
+
+  if (summary == NULL)
+    return fail ("purge", error);
+  printf ("%s\n", summary);
+  return 0;
+}
+
 /**
  * pm_server_admin_main:
  * @argv: the arguments from "admin" on
- * @data_dir: (nullable): the server's data dir
+ * @config: the server's configuration (data dir, deletion periods)
  * @key_path: (nullable): its key file; %NULL for the default beside the data dir
  *
  * Returns: the exit code
  */
 int
-pm_server_admin_main (int          argc,
-                      char       **argv,
-                      const char  *data_dir,
-                      const char  *key_path)
+pm_server_admin_main (int                    argc,
+                      char                 **argv,
+                      const PmServerConfig  *config,
+                      const char            *key_path)
 {
+  const char *data_dir = config->data_dir;
   g_autofree char *role_wire = NULL;
   g_autofree char *city = NULL;
   g_autofree char *format = NULL;
@@ -742,6 +762,7 @@ pm_server_admin_main (int          argc,
   g_autofree char *field = NULL;
   g_autofree char *value = NULL;
   gboolean force = FALSE;
+  gboolean dry_run = FALSE;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning); staff add: the person's", "ROLE" },
     { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city; demo: the city (halle)", "CITY" },
@@ -757,9 +778,10 @@ pm_server_admin_main (int          argc,
     { "department", 0, 0, G_OPTION_ARG_STRING, &department, "staff add: soziales, einwohnerwesen, dispatch or it", "DEPARTMENT" },
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, "demo: the day the demo week is centred on (default: today)", "YYYY-MM-DD" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, "restore: replace an existing store", NULL },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "purge: only say what is due", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|audit|staff|demo|backup|restore|report|subject-access|withdraw-consent|erase|correct");
+  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|audit|staff|demo|backup|restore|report|subject-access|withdraw-consent|erase|correct|purge");
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   const char *command;
@@ -794,7 +816,7 @@ pm_server_admin_main (int          argc,
           (since_text ? OPTION_SINCE : 0) | (name && *name ? OPTION_NAME : 0) |
           (department ? OPTION_DEPARTMENT : 0) | (date ? OPTION_DATE : 0) | (force ? OPTION_FORCE : 0) |
           (month ? OPTION_MONTH : 0) | (json_path ? OPTION_JSON : 0) | (pdf_path ? OPTION_PDF : 0) | (on ? OPTION_ON : 0) |
-          (field ? OPTION_FIELD : 0) | (value ? OPTION_VALUE : 0);
+          (field ? OPTION_FIELD : 0) | (value ? OPTION_VALUE : 0) | (dry_run ? OPTION_DRY_RUN : 0);
   role = pm_role_from_wire (role_wire);
   if (argc - 1 != commands[found].n_words || (given & ~commands[found].allowed) != 0 ||
       (given & commands[found].required) != commands[found].required ||
@@ -879,6 +901,8 @@ pm_server_admin_main (int          argc,
         rc = erase_subject (store, argv[2]);
       else if (g_str_equal (command, "correct"))
         rc = correct_subject (store, argv[2], field, value);
+      else if (g_str_equal (command, "purge"))
+        rc = purge (store, config, dry_run);
       else
         rc = list_devices (store);
       pm_store_close (store);

@@ -350,5 +350,53 @@ class ErasureTest(ServerCase):
         self.assertIn(self.person["id"], {c["id"] for c in exported["citizens"]})
 
 
+class PurgeTest(ServerCase):
+    """`admin purge` with the city's periods and with the config file's."""
+
+    def test_periods(self):
+        token = self.enrol("field")
+        person = citizen()
+        old = visit(person["id"], date="2024-01-10", status="done")
+        recent = visit(person["id"], date="2026-11-05", status="done")
+        answer = push(self.port, token, [entry("citizen", person, "add_citizen"),
+                                         entry("visit", old, "schedule_visit"), entry("visit", recent, "schedule_visit")])
+        self.assertEqual({r["outcome"] for r in answer["results"]}, {"applied"}, answer)
+
+        def visit_ids():
+            exported = json.loads(run_server("--data-dir", self.data, "admin", "export").stdout)
+            return {v["id"] for v in exported["visits"]}
+
+        # A config whose period is longer: nothing is due.
+        config = os.path.join(self.dir, "server.conf")
+        with open(config, "w") as f:
+            f.write("[retention]\nvisit-after-ended = 5000\n")
+        r = run_server("--config", config, "--data-dir", self.data, "admin", "purge", "--dry-run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Due: 0 cases (closed 90 days), 0 visits (ended 5000 days)", r.stdout)
+
+        r = run_server("--data-dir", self.data, "admin", "purge", "--dry-run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1 visits (ended 365 days)", r.stdout)
+        self.assertEqual(visit_ids(), {old["id"], recent["id"]})
+
+        r = run_server("--data-dir", self.data, "admin", "purge")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith("Deleted 0 cases (closed 90 days), 1 visits (ended 365 days)"), r.stdout)
+        self.assertIn("the server's audit is kept", r.stdout)
+        self.assertEqual(visit_ids(), {recent["id"]})
+        # The van that sent it is told to delete its copy.
+        changes, _ = self.pull_all(token)
+        self.assertIn({"kind": "visit", "id": old["id"], "deleted": True},
+                      [{k: c[k] for k in ("kind", "id", "deleted")} for c in changes if c.get("deleted")])
+        audit = json.loads(run_server("--data-dir", self.data, "admin", "audit", "--format", "json").stdout)
+        self.assertEqual([a["action"] for a in audit if a["action"].startswith("purge")],
+                         ["purge dry-run", "purge dry-run", "purge"])
+        self.assertIn("1 visits", [a for a in audit if a["action"] == "purge"][0]["detail"])
+
+        r = run_server("--data-dir", self.data, "admin", "purge", "extra")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(visit_ids(), {recent["id"]})
+
+
 if __name__ == "__main__":
     unittest.main()
