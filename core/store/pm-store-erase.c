@@ -124,7 +124,7 @@ _pm_store_cutoff (int days)
 }
 
 /* Adds to @due the records of @type whose ids @sql selects, with @before
- * bound as its one parameter. */
+ * (a cutoff time, or an id) bound as its one parameter. */
 gboolean
 _pm_store_select_due (sqlite3     *db,
                       GType        type,
@@ -204,6 +204,11 @@ periods_job (PmStore  *self,
                 "  HAVING MAX (MAX (updated_at), COALESCE (MAX (follow_up_date), '')) <= ?) ORDER BY updated_at, id",
                 purge->periods->counselling_after_last_contact, due, error))
     return NULL;
+  /* Signature strokes go with their record, and the devices hear of it. */
+  for (guint i = 0, n = due->len; i < n; i++)
+    if (!_pm_store_select_due (db, PM_TYPE_SIGNATURE, "SELECT id FROM signatures WHERE record_id = ? ORDER BY id",
+                               pm_record_get_id (g_ptr_array_index (due, i)), due, error))
+      return NULL;
   if (purge->periods->audit >= 0)
     {
       audit_before = _pm_store_cutoff (purge->periods->audit);
@@ -233,7 +238,8 @@ periods_job (PmStore  *self,
  * contact (each with its signatures, each deletion audited under the
  * signed-in actor and marked for the devices, as an erasure is), and the
  * records' audit entries older than @periods->audit days. Returns the
- * records deleted (or due), cases first.
+ * records deleted (or due): cases, visits, counselling records, then the
+ * signatures on them.
  */
 GPtrArray *
 pm_store_purge_periods (PmStore               *self,
