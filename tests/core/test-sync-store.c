@@ -620,6 +620,19 @@ test_malformed_batch (Fixture       *f,
   g_assert_cmpint (pm_store_count (f->server, PM_TYPE_COUNSELLING_RECORD, NULL), ==, before);
 }
 
+/* The data protection desk erases @record at the server. */
+static void
+erase_on_server (Fixture  *f,
+                 PmRecord *record)
+{
+  g_autoptr(GPtrArray) erase = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (erase, record);
+  g_assert_true (pm_store_erase_records (f->server, erase, &error));
+  g_assert_no_error (error);
+}
+
 /* An erased record leaves the van at its next pull, with a deletion entry
  * in its audit; a malformed marker fails the page and changes nothing. */
 static void
@@ -629,7 +642,6 @@ test_deletion_marker (Fixture       *f,
   g_autoptr(PmRecord) visit = first_of (f->server, PM_TYPE_VISIT);
   g_autoptr(PmRecord) on_van = pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (visit), NULL);
   g_autoptr(PmRecord) gone = NULL;
-  g_autoptr(GPtrArray) erase = g_ptr_array_new ();
   g_autoptr(GPtrArray) audit = NULL;
   g_autoptr(JsonArray) bad = json_array_new ();
   g_autoptr(GError) error = NULL;
@@ -648,9 +660,7 @@ test_deletion_marker (Fixture       *f,
   g_assert_cmpint (pm_store_count (f->van, PM_TYPE_VISIT, NULL), ==, visits);
   g_assert_cmpint (pm_store_get_pull_cursor (f->van), ==, cursor);
 
-  g_ptr_array_add (erase, visit);
-  g_assert_true (pm_store_erase_records (f->server, erase, &error));
-  g_assert_no_error (error);
+  erase_on_server (f, visit);
   pull_all (f->server, f->van, PM_ROLE_FIELD);
   gone = pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (visit), &error);
   g_assert_null (gone);
@@ -678,7 +688,6 @@ test_erased_edit (Fixture       *f,
   g_autoptr(PmRecord) citizen = first_of (f->server, PM_TYPE_CITIZEN);
   g_autoptr(PmRecord) on_van = pm_store_get (f->van, PM_TYPE_CITIZEN, pm_record_get_id (citizen), NULL);
   g_autoptr(PmRecord) gone = NULL;
-  g_autoptr(GPtrArray) erase = g_ptr_array_new ();
   g_autoptr(JsonArray) results = NULL;
   g_autoptr(JsonArray) issues = NULL;
   g_autoptr(GError) error = NULL;
@@ -688,8 +697,7 @@ test_erased_edit (Fixture       *f,
   pm_record_set_string (on_van, "phone", "0345 123");
   g_assert_true (pm_store_save (f->van, on_van, &error));
   g_assert_no_error (error);
-  g_ptr_array_add (erase, citizen);
-  g_assert_true (pm_store_erase_records (f->server, erase, &error));
+  erase_on_server (f, citizen);
 
   results = push (f);
   g_assert_cmpstr (outcome (results, 0), ==, "rejected");
