@@ -301,50 +301,6 @@ purge_data_free (PurgeData *data)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PurgeData, purge_data_free)
 
-static gboolean
-delete_by_id (sqlite3     *db,
-              const char  *sql,
-              const char  *id,
-              GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK;
-
-  if (ok)
-    {
-      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-      ok = sqlite3_step (stmt) == SQLITE_DONE;
-    }
-  if (!ok)
-    _pm_store_set_sql_error (error, db, "Deleting a case");
-  sqlite3_finalize (stmt);
-  return ok;
-}
-
-/* The case, its signatures, drafts and change-log rows; the audit keeps
- * that it was deleted and by whom. */
-static gboolean
-delete_case (PmStore     *self,
-             sqlite3     *db,
-             PmRecord    *kase,
-             const char  *actor_id,
-             GError     **error)
-{
-  static const char * const statements[] = {
-    "DELETE FROM changes WHERE record_id IN (SELECT id FROM signatures WHERE record_id = ?1)",
-    "DELETE FROM signatures WHERE record_id = ?1",
-    "DELETE FROM drafts WHERE record_id = ?1",
-    "DELETE FROM changes WHERE kind = 'case' AND record_id = ?1",
-    "DELETE FROM cases WHERE id = ?1",
-  };
-  const char *id = pm_record_get_id (kase);
-
-  for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
-    if (!delete_by_id (db, statements[i], id, error))
-      return FALSE;
-  return _pm_store_insert_audit (self, db, actor_id, "delete", kase, error);
-}
-
 static gpointer
 purge_job (PmStore  *self,
            sqlite3  *db,
@@ -352,15 +308,8 @@ purge_job (PmStore  *self,
            GError  **error)
 {
   PurgeData *data = user_data;
-  g_autoptr(GDateTime) now = pm_clock_now ();
-  g_autoptr(GDateTime) utc = g_date_time_to_utc (now);
-  g_autoptr(GDateTime) cutoff = g_date_time_add_days (utc, -(int) data->days);
-  g_autofree char *before = g_date_time_format (cutoff, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *before = _pm_store_cutoff (data->days);
   g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func (g_object_unref);
-  g_auto(GStrv) ids = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  sqlite3_stmt *stmt = NULL;
-  int rc;
 
   if (!data->dry_run && data->actor_id == NULL)
     {
@@ -369,35 +318,15 @@ purge_job (PmStore  *self,
     }
   /* The last change of a case that is over is when it ended; a case with
    * unsent changes has not reached the server and stays. */
-  if (sqlite3_prepare_v2 (db,
-                          "SELECT id FROM cases WHERE status IN ('handed_over', 'closed', 'rejected')"
-                          " AND updated_at <= ?1 AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.record_id = cases.id)"
-                          " ORDER BY updated_at, id",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      _pm_store_set_sql_error (error, db, "Finding cases past their deletion period");
+  if (!_pm_store_select_due (db, PM_TYPE_CASE,
+                             "SELECT id FROM cases WHERE status IN ('handed_over', 'closed', 'rejected')"
+                             " AND updated_at <= ?1 AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.record_id = cases.id)"
+                             " ORDER BY updated_at, id",
+                             before, due, error))
+    return NULL;
+  for (guint i = 0; i < due->len && !data->dry_run; i++)
+    if (!_pm_store_delete_record (self, db, g_ptr_array_index (due, i), data->actor_id, error))
       return NULL;
-    }
-  sqlite3_bind_text (stmt, 1, before, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _pm_store_set_sql_error (error, db, "Finding cases past their deletion period");
-      return NULL;
-    }
-  ids = g_strv_builder_end (builder);
-  for (guint i = 0; ids[i]; i++)
-    {
-      PmRecord *kase = _pm_store_read_record (db, PM_TYPE_CASE, ids[i], error);
-
-      if (kase == NULL)
-        return NULL;
-      g_ptr_array_add (due, kase);
-      if (!data->dry_run && !delete_case (self, db, kase, data->actor_id, error))
-        return NULL;
-    }
   return g_steal_pointer (&due);
 }
 

@@ -95,6 +95,20 @@ void      _pm_store_set_enrolled   (PmStore        *self,
 void      _pm_store_set_pushing_device (PmStore    *self,
                                         const char *device_id);
 
+/* pm-store-erase.c */
+char     *_pm_store_cutoff         (int             days);
+gboolean  _pm_store_select_due     (sqlite3        *db,
+                                    GType           type,
+                                    const char     *sql,
+                                    const char     *before,
+                                    GPtrArray      *due,
+                                    GError        **error);
+gboolean  _pm_store_delete_record  (PmStore        *self,
+                                    sqlite3        *db,
+                                    PmRecord       *record,
+                                    const char     *actor_id,
+                                    GError        **error);
+
 /* pm-store-social.c */
 gboolean  _pm_store_check_referral_consents (sqlite3    *db,
                                              PmRecord   *record,
@@ -102,6 +116,19 @@ gboolean  _pm_store_check_referral_consents (sqlite3    *db,
                                              GError    **error);
 
 /* pm-store-sync.c */
+gboolean  _pm_store_exec_texts     (sqlite3        *db,
+                                    const char     *sql,
+                                    const char     *what,
+                                    GError        **error,
+                                    guint           n_texts,
+                                    ...);
+gint64    _pm_store_count_rows     (sqlite3        *db,
+                                    const char     *sql,
+                                    const char     *arg,
+                                    GError        **error);
+gboolean  _pm_store_log_deletion   (sqlite3        *db,
+                                    PmRecord       *record,
+                                    GError        **error);
 gboolean  _pm_store_read_enrolment (sqlite3        *db,
                                     gboolean       *enrolled,
                                     GError        **error);

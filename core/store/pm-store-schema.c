@@ -87,6 +87,13 @@ static const char * const migrations[] = {
   "  BEGIN SELECT RAISE (ABORT, 'audit entries are append-only'); END;"
   "CREATE TRIGGER server_audit_no_delete BEFORE DELETE ON server_audit"
   "  BEGIN SELECT RAISE (ABORT, 'audit entries are append-only'); END;",
+
+  /* 7: deletion markers (an erasure under Art. 17 on the server): the
+   * record's change-log row stays, as the marker's place in commit order,
+   * and deleted_for names the roles that could see the record, so a pull
+   * tells only those devices to drop it. */
+  "CREATE TABLE deleted_records (kind TEXT NOT NULL, record_id TEXT NOT NULL,"
+  "  deleted_for TEXT NOT NULL, PRIMARY KEY (kind, record_id));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PM_STORE_SCHEMA_VERSION);

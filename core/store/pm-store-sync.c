@@ -58,13 +58,13 @@ step_done (sqlite3       *db,
 #define prepare _pm_store_prepare
 
 /* Runs @sql with @n_texts text parameters bound in order. */
-static gboolean
-exec_texts (sqlite3     *db,
-            const char  *sql,
-            const char  *what,
-            GError     **error,
-            guint        n_texts,
-            ...)
+gboolean
+_pm_store_exec_texts (sqlite3     *db,
+                      const char  *sql,
+                      const char  *what,
+                      GError     **error,
+                      guint        n_texts,
+                      ...)
 {
   sqlite3_stmt *stmt = prepare (db, sql, error);
   va_list args;
@@ -237,8 +237,8 @@ write_meta (sqlite3     *db,
             const char  *value,
             GError     **error)
 {
-  return exec_texts (db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", "Writing meta",
-                     error, 2, key, value);
+  return _pm_store_exec_texts (db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", "Writing meta",
+                               error, 2, key, value);
 }
 
 gboolean
@@ -376,11 +376,11 @@ pm_store_get_pull_cursor (PmStore *self)
   return cursor ? g_ascii_strtoll (cursor, NULL, 10) : 0;
 }
 
-static gint64
-count_rows (sqlite3     *db,
-            const char  *sql,
-            const char  *arg,
-            GError     **error)
+gint64
+_pm_store_count_rows (sqlite3     *db,
+                      const char  *sql,
+                      const char  *arg,
+                      GError     **error)
 {
   sqlite3_stmt *stmt = prepare (db, sql, error);
   gint64 count = -1;
@@ -403,7 +403,7 @@ restart_pull_job (PmStore  *self,
                   gpointer  data,
                   GError  **error)
 {
-  gint64 unsent = count_rows (db, "SELECT COUNT(*) FROM outbox", NULL, error);
+  gint64 unsent = _pm_store_count_rows (db, "SELECT COUNT(*) FROM outbox", NULL, error);
 
   if (unsent < 0)
     return NULL;
@@ -539,9 +539,43 @@ _pm_store_log_change (sqlite3     *db,
 {
   /* REPLACE gives the record a fresh, higher sequence inside this
    * transaction: a pull sees each record once, at its latest version. */
-  return exec_texts (db, "REPLACE INTO changes (kind, record_id, device_id) VALUES (?, ?, ?)",
-                     "Logging a change", error, 3, pm_record_get_kind (record), pm_record_get_id (record),
-                     device_id);
+  return _pm_store_exec_texts (db, "REPLACE INTO changes (kind, record_id, device_id) VALUES (?, ?, ?)",
+                               "Logging a change", error, 3, pm_record_get_kind (record), pm_record_get_id (record),
+                               device_id);
+}
+
+/* A deletion marker names the roles whose devices could see the record,
+ * so that only they hear of it (and the device that created it). */
+static char *
+roles_seeing (PmRecord *record)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) roles = NULL;
+
+  for (PmRole role = PM_ROLE_FIELD; role < PM_ROLE_ADMIN; role++)
+    {
+      g_autoptr(PmRecord) copy = pm_record_copy (record);
+      PmViewer viewer = pm_access_device_viewer (role);
+
+      if (pm_access_filter (copy, &viewer))
+        g_strv_builder_add (builder, pm_role_to_wire (role));
+    }
+  roles = g_strv_builder_end (builder);
+  return g_strjoinv (",", roles);
+}
+
+gboolean
+_pm_store_log_deletion (sqlite3     *db,
+                        PmRecord    *record,
+                        GError     **error)
+{
+  g_autofree char *roles = roles_seeing (record);
+
+  return _pm_store_exec_texts (db, "REPLACE INTO changes (kind, record_id, device_id) VALUES (?, ?, NULL)",
+                               "Logging a deletion", error, 2, pm_record_get_kind (record), pm_record_get_id (record)) &&
+         _pm_store_exec_texts (db, "REPLACE INTO deleted_records (kind, record_id, deleted_for) VALUES (?, ?, ?)",
+                               "Logging a deletion", error, 3, pm_record_get_kind (record),
+                               pm_record_get_id (record), roles);
 }
 
 /* The outbox (client end) */
@@ -634,8 +668,8 @@ _pm_store_queue_outbox (sqlite3     *db,
   json_object_set_object_member (entry, "changes", changes);
   json_object_set_object_member (entry, "record", data);
   text = object_to_string (entry);
-  return exec_texts (db, "INSERT INTO outbox (uuid, record_id, entry) VALUES (?, ?, ?)",
-                     "Queueing an outbox entry", error, 3, uuid, pm_record_get_id (record), text);
+  return _pm_store_exec_texts (db, "INSERT INTO outbox (uuid, record_id, entry) VALUES (?, ?, ?)",
+                               "Queueing an outbox entry", error, 3, uuid, pm_record_get_id (record), text);
 }
 
 static gpointer
@@ -644,7 +678,7 @@ outbox_count_job (PmStore  *self,
                   gpointer  data,
                   GError  **error)
 {
-  gint64 count = count_rows (db, "SELECT COUNT(*) FROM outbox", NULL, error);
+  gint64 count = _pm_store_count_rows (db, "SELECT COUNT(*) FROM outbox", NULL, error);
 
   return count < 0 ? NULL : g_memdup2 (&count, sizeof count);
 }
@@ -811,7 +845,7 @@ apply_remote_object (PmStore     *self,
     }
   /* Our own unsent edits stay on top: the user never sees older data than
    * what they wrote; the server's answer to the push settles the row. */
-  pending = count_rows (db, "SELECT COUNT(*) FROM outbox WHERE record_id = ?", id, error);
+  pending = _pm_store_count_rows (db, "SELECT COUNT(*) FROM outbox WHERE record_id = ?", id, error);
   if (pending < 0)
     return FALSE;
   if (pending > 0)
@@ -824,12 +858,69 @@ apply_remote_object (PmStore     *self,
   return _pm_store_write_record (self, db, record, NULL, PM_ROLE_INVALID, PM_WRITE_REMOTE, NULL, error);
 }
 
+/* A deletion marker from the server: the record goes, unless this device
+ * still has unsent edits of it (their push is answered "erased", and the
+ * record goes then, see settle_job). */
+static gboolean
+apply_remote_deletion (PmStore     *self,
+                       sqlite3     *db,
+                       const char  *kind,
+                       const char  *id,
+                       GError     **error)
+{
+  GType type = kind ? pm_model_type_for (kind) : G_TYPE_INVALID;
+  g_autoptr(PmRecord) record = NULL;
+  gint64 pending;
+
+  if (type == G_TYPE_INVALID || id == NULL)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server sent a deletion of unknown kind %s or without an id",
+                   kind ? kind : "(none)");
+      return FALSE;
+    }
+  pending = _pm_store_count_rows (db, "SELECT COUNT(*) FROM outbox WHERE record_id = ?", id, error);
+  if (pending != 0)
+    return pending > 0;
+  record = _pm_store_read_record (db, type, id, NULL);
+  return record == NULL || _pm_store_delete_record (self, db, record, PM_SYNC_SERVER_ADMIN, error);
+}
+
+/* The server erased the record these unsent edits change: the erasure
+ * wins, and the record and all its unsent edits leave this device. */
+static gboolean
+drop_erased (PmStore     *self,
+             sqlite3     *db,
+             const char  *uuid,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT record_id, entry FROM outbox WHERE uuid = ?", error);
+  g_autofree char *record_id = NULL;
+  g_autoptr(JsonObject) entry = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      record_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      entry = object_from_string ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  _pm_store_release (stmt);
+  /* Settled already, by another sync of this store. */
+  if (record_id == NULL)
+    return TRUE;
+  return _pm_store_exec_texts (db, "DELETE FROM outbox WHERE record_id = ?", "Dropping erased edits", error, 1,
+                               record_id) &&
+         apply_remote_deletion (self, db, entry ? json_object_get_string_member_with_default (entry, "kind", NULL) : NULL,
+                                record_id, error);
+}
+
 static gboolean
 delete_outbox_entry (sqlite3     *db,
                      const char  *uuid,
                      GError     **error)
 {
-  return exec_texts (db, "DELETE FROM outbox WHERE uuid = ?", "Settling an outbox entry", error, 1, uuid);
+  return _pm_store_exec_texts (db, "DELETE FROM outbox WHERE uuid = ?", "Settling an outbox entry", error, 1, uuid);
 }
 
 static gboolean
@@ -841,11 +932,11 @@ keep_issue (sqlite3     *db,
 {
   g_autofree char *result_text = object_to_string (result);
   g_autofree char *now = pm_clock_timestamp ();
-  return exec_texts (db,
-                     "INSERT OR REPLACE INTO sync_issues (uuid, outcome, entry, result, at)"
-                     " SELECT uuid, ?, entry, ?, ? FROM outbox WHERE uuid = ?",
-                     "Keeping a sync issue", error, 4,
-                     outcome, result_text, now, uuid);
+  return _pm_store_exec_texts (db,
+                               "INSERT OR REPLACE INTO sync_issues (uuid, outcome, entry, result, at)"
+                               " SELECT uuid, ?, entry, ?, ? FROM outbox WHERE uuid = ?",
+                               "Keeping a sync issue", error, 4,
+                               outcome, result_text, now, uuid);
 }
 
 static gpointer
@@ -867,6 +958,13 @@ settle_job (PmStore  *self,
         {
           g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server answered a push without uuid or outcome");
           return NULL;
+        }
+      if (g_str_equal (outcome, "rejected") &&
+          g_strcmp0 (json_object_get_string_member_with_default (result, "code", NULL), "erased") == 0)
+        {
+          if (!drop_erased (self, db, uuid, error))
+            return NULL;
+          continue;
         }
       if (g_str_equal (outcome, "conflict") || g_str_equal (outcome, "rejected") ||
           json_object_has_member (result, "conflicts"))
@@ -967,6 +1065,13 @@ apply_page_job (PmStore  *self,
       JsonObject *change = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       JsonNode *record = change ? json_object_get_member (change, "record") : NULL;
 
+      if (change && json_object_get_boolean_member_with_default (change, "deleted", FALSE))
+        {
+          if (!apply_remote_deletion (self, db, json_object_get_string_member_with_default (change, "kind", NULL),
+                                      json_object_get_string_member_with_default (change, "id", NULL), error))
+            return NULL;
+          continue;
+        }
       if (record == NULL || !JSON_NODE_HOLDS_OBJECT (record))
         {
           g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server sent a change without a record");
@@ -1086,14 +1191,14 @@ try_write (PmStore     *self,
            GError     **refusal,
            GError     **error)
 {
-  if (!exec_texts (db, "SAVEPOINT entry", "Starting an entry", error, 0))
+  if (!_pm_store_exec_texts (db, "SAVEPOINT entry", "Starting an entry", error, 0))
     return WRITE_FAILED;
   GError *local_error = NULL;
 
   if (_pm_store_write_record (self, db, record, actor_id, role, PM_WRITE_PUSHED, version, &local_error))
-    return exec_texts (db, "RELEASE entry", "Ending an entry", error, 0) ? WRITE_OK : WRITE_FAILED;
-  if (!exec_texts (db, "ROLLBACK TO entry", "Undoing an entry", error, 0) ||
-      !exec_texts (db, "RELEASE entry", "Ending an entry", error, 0))
+    return _pm_store_exec_texts (db, "RELEASE entry", "Ending an entry", error, 0) ? WRITE_OK : WRITE_FAILED;
+  if (!_pm_store_exec_texts (db, "ROLLBACK TO entry", "Undoing an entry", error, 0) ||
+      !_pm_store_exec_texts (db, "RELEASE entry", "Ending an entry", error, 0))
     {
       g_error_free (local_error);
       return WRITE_FAILED;
@@ -1380,8 +1485,8 @@ decide_entry (PmStore     *self,
       break;
     }
   /* Its creator gets it back whole; other devices get their slice. */
-  if (!exec_texts (db, "INSERT OR IGNORE INTO record_origins (kind, record_id, device_id) VALUES (?, ?, ?)",
-                   "Recording a record's origin", error, 3, kind, pm_record_get_id (record), device_id))
+  if (!_pm_store_exec_texts (db, "INSERT OR IGNORE INTO record_origins (kind, record_id, device_id) VALUES (?, ?, ?)",
+                             "Recording a record's origin", error, 3, kind, pm_record_get_id (record), device_id))
     return NULL;
   return applied_answer (uuid, version);
 }
@@ -1413,6 +1518,17 @@ apply_entry (PmStore     *self,
     return rejection (uuid, "invalid", "record.id differs from record_id");
 
   stored = _pm_store_read_record (db, type, pm_record_get_id (record), NULL);
+  if (stored == NULL)
+    {
+      /* An erasure is final: no edit or copy a device still held brings it back. */
+      gint64 erased = _pm_store_count_rows (db, "SELECT COUNT(*) FROM deleted_records WHERE record_id = ?",
+                                            pm_record_get_id (record), error);
+
+      if (erased < 0)
+        return NULL;
+      if (erased > 0)
+        return rejection (uuid, "erased", "the data protection desk erased this record; it is not taken again");
+    }
   result = decide_entry (self, db, device_id, role, entry, record, stored, error);
   if (result == NULL || stored == NULL || json_object_has_member (result, "server_record"))
     return result;
@@ -1522,8 +1638,8 @@ remember_answer (sqlite3     *db,
                  GError     **error)
 {
   g_autofree char *text = object_to_string (answer);
-  return exec_texts (db, "INSERT INTO push_results (device_id, uuid, entry_hash, result) VALUES (?, ?, ?, ?)",
-                     "Remembering a push answer", error, 4, device_id, uuid, hash, text);
+  return _pm_store_exec_texts (db, "INSERT INTO push_results (device_id, uuid, entry_hash, result) VALUES (?, ?, ?, ?)",
+                               "Remembering a push answer", error, 4, device_id, uuid, hash, text);
 }
 
 /* One audit entry per batch: the device, the people who acted on it, and
@@ -1676,8 +1792,9 @@ changes_job (PmStore  *self,
 {
   PullData *pull = data;
   sqlite3_stmt *stmt = prepare (db,
-                                "SELECT c.seq, c.kind, c.record_id, o.device_id, c.device_id FROM changes c"
+                                "SELECT c.seq, c.kind, c.record_id, o.device_id, c.device_id, d.deleted_for FROM changes c"
                                 " LEFT JOIN record_origins o ON o.kind = c.kind AND o.record_id = c.record_id"
+                                " LEFT JOIN deleted_records d ON d.kind = c.kind AND d.record_id = c.record_id"
                                 " WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
                                 error);
   g_autoptr(JsonObject) page = json_object_new ();
@@ -1694,7 +1811,7 @@ changes_job (PmStore  *self,
     return NULL;
   /* No cursor the server gave out lies past its last change: this one comes
    * from before a restore of an older backup, or from another store. */
-  last = count_rows (db, "SELECT COALESCE (MAX (seq), 0) FROM sqlite_sequence WHERE name = 'changes'", NULL, error);
+  last = _pm_store_count_rows (db, "SELECT COALESCE (MAX (seq), 0) FROM sqlite_sequence WHERE name = 'changes'", NULL, error);
   if (last < 0 || pull->after > last)
     {
       _pm_store_release (stmt);
@@ -1709,26 +1826,35 @@ changes_job (PmStore  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *kind = (const char *) sqlite3_column_text (stmt, 1);
+      const char *record_id = (const char *) sqlite3_column_text (stmt, 2);
+      const char *deleted_for = (const char *) sqlite3_column_text (stmt, 5);
       /* The device's own latest push: it holds that version already. */
       gboolean echo = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), pull->device_id) == 0;
-      g_autoptr(PmRecord) record = echo ? NULL : _pm_store_read_record (db, pm_model_type_for (kind),
-                                                                       (const char *) sqlite3_column_text (stmt, 2), NULL);
+      gboolean own = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), pull->device_id) == 0;
+      g_autoptr(PmRecord) record = echo || deleted_for ? NULL
+                                   : _pm_store_read_record (db, pm_model_type_for (kind), record_id, NULL);
+      g_auto(GStrv) deleted_roles = deleted_for ? g_strsplit (deleted_for, ",", -1) : NULL;
+      JsonObject *change;
 
       scanned++;
       cursor = sqlite3_column_int64 (stmt, 0);
-      gboolean own = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), pull->device_id) == 0;
-
       /* Rows outside the device's scope are passed over, never sent; what
-       * a device created comes back whole (its people may read it there). */
-      if (record && (own || pm_access_filter (record, &pull->viewer)))
+       * a device created comes back whole (its people may read it there).
+       * A deletion goes where the record could have gone. */
+      if (deleted_roles ? !own && !g_strv_contains ((const char * const *) deleted_roles, pm_role_to_wire (pull->role))
+                        : record == NULL || (!own && !pm_access_filter (record, &pull->viewer)))
+        continue;
+      change = json_object_new ();
+      json_object_set_int_member (change, "seq", cursor);
+      json_object_set_string_member (change, "kind", kind);
+      if (deleted_roles)
         {
-          JsonObject *change = json_object_new ();
-
-          json_object_set_int_member (change, "seq", cursor);
-          json_object_set_string_member (change, "kind", kind);
-          json_object_set_object_member (change, "record", pm_record_to_json (record));
-          json_array_add_object_element (changes, change);
+          json_object_set_string_member (change, "id", record_id);
+          json_object_set_boolean_member (change, "deleted", TRUE);
         }
+      else
+        json_object_set_object_member (change, "record", pm_record_to_json (record));
+      json_array_add_object_element (changes, change);
     }
   _pm_store_release (stmt);
   if (rc != SQLITE_DONE)
@@ -1802,9 +1928,9 @@ add_device_job (PmStore  *self,
   device->device_id = g_uuid_string_random ();
   /* Only the hash is stored: a copy of the database enrols no one. */
   hash = token_hash (device->token);
-  return exec_texts (db, "INSERT INTO devices (id, token_hash, role, city, created_at) VALUES (?, ?, ?, ?, ?)",
-                     "Adding a device", error, 5, device->device_id, hash, pm_role_to_wire (device->role),
-                     device->city, now) ? self : NULL;
+  return _pm_store_exec_texts (db, "INSERT INTO devices (id, token_hash, role, city, created_at) VALUES (?, ?, ?, ?, ?)",
+                               "Adding a device", error, 5, device->device_id, hash, pm_role_to_wire (device->role),
+                               device->city, now) ? self : NULL;
 }
 
 /**
@@ -1896,7 +2022,7 @@ revoke_device_job (PmStore  *self,
                    gpointer  data,
                    GError  **error)
 {
-  if (!exec_texts (db, "UPDATE devices SET revoked = 1 WHERE id = ?", "Revoking a device", error, 1, data))
+  if (!_pm_store_exec_texts (db, "UPDATE devices SET revoked = 1 WHERE id = ?", "Revoking a device", error, 1, data))
     return NULL;
   if (sqlite3_changes (db) == 0)
     {
@@ -2033,8 +2159,8 @@ dismiss_issue_job (PmStore  *self,
                    GError  **error)
 {
   /* Already gone (a second tap, another window) is no failure. */
-  return exec_texts (db, "DELETE FROM sync_issues WHERE uuid = ?", "Dismissing a sync issue",
-                     error, 1, (const char *) data) ? self : NULL;
+  return _pm_store_exec_texts (db, "DELETE FROM sync_issues WHERE uuid = ?", "Dismissing a sync issue",
+                               error, 1, (const char *) data) ? self : NULL;
 }
 
 /**

@@ -24,6 +24,10 @@ G_BEGIN_DECLS
 #define PM_SYNC_PROTOCOL        2
 #define PM_SYNC_PROTOCOL_OLDEST 1
 
+/* Who a device names in its audit for a deletion the server's data
+ * protection desk made: the server's admin, as the server's audit does. */
+#define PM_SYNC_SERVER_ADMIN "pepamo-server-admin"
+
 /* Client end */
 
 char       *pm_store_dup_meta            (PmStore      *self,
@@ -74,6 +78,24 @@ gint64      pm_store_drop_removed_staff_slots (PmStore *self,
 
 /* Server end */
 
+/* The server's deletion periods in days (the city profile's
+ * retention_days.server); a negative one deletes nothing. */
+typedef struct
+{
+  int case_after_closed;
+  int counselling_after_last_contact;
+  int visit_after_ended;
+  int audit;
+} PmStorePeriods;
+
+GPtrArray  *pm_store_purge_periods       (PmStore              *self,
+                                          const PmStorePeriods *periods,
+                                          gboolean              dry_run,
+                                          gint64               *n_audit,
+                                          GError              **error);
+gboolean    pm_store_erase_records       (PmStore      *self,
+                                          GPtrArray    *records,
+                                          GError      **error);
 JsonArray  *pm_store_apply_push          (PmStore      *self,
                                           const char   *device_id,
                                           PmRole        role,

@@ -13,8 +13,33 @@
 
 #include "pm-server-admin.h"
 #include "pm-server-config.h"
+#include "pm-server-purge.h"
 #include "pm-server-store.h"
 #include "pm-server.h"
+
+/* The deletion periods, once a day while the server runs (the running
+ * configuration's, so a reload's new periods count from the next run). */
+#define PURGE_INTERVAL_SECONDS (24 * 60 * 60)
+
+typedef struct
+{
+  PmStore         *store;
+  PmServerConfig **config;
+} DailyPurge;
+
+static gboolean
+purge_cb (gpointer data)
+{
+  DailyPurge *purge = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = pm_server_purge (purge->store, *purge->config, FALSE, "daily run", &error);
+
+  if (summary)
+    g_message ("Deletion periods: %s", summary);
+  else
+    g_warning ("Deletion periods: the daily run failed, it is tried again tomorrow: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
 
 static gboolean
 quit_cb (gpointer data)
@@ -112,6 +137,7 @@ main (int    argc,
   g_autoptr(PmServerConfig) config = NULL;
   PmServerConfig overrides = { NULL };
   Reload reload = { NULL };
+  DailyPurge daily = { NULL };
   g_autoptr(PmStore) store = NULL;
   g_autoptr(PmServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -136,7 +162,11 @@ main (int    argc,
                                     "  admin subject-access CITIZEN_ID [--json FILE] [--pdf FILE]\n"
                                     "                                        everything about one person (Art. 15)\n"
                                     "  admin withdraw-consent CONSENT_ID [--on YYYY-MM-DD]\n"
-                                    "                                        record a consent's withdrawal\n");
+                                    "                                        record a consent's withdrawal\n"
+                                    "  admin erase CITIZEN_ID                erase a person, also on the devices (Art. 17)\n"
+                                    "  admin correct CITIZEN_ID --field F --value V\n"
+                                    "                                        correct a person's record (Art. 16)\n"
+                                    "  admin purge [--dry-run]               apply the deletion periods now\n");
   /* Options after "admin" belong to the admin command. */
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_add_main_entries (context, entries, NULL);
@@ -185,7 +215,7 @@ main (int    argc,
       return 1;
     }
   if (argc > 1)
-    return pm_server_admin_main (argc - 1, argv + 1, config->data_dir, key_path);
+    return pm_server_admin_main (argc - 1, argv + 1, config, key_path);
 
   /* Caught from here on (an upgrade of the store may take a while), handled
    * once the main loop runs, when the server exists. */
@@ -213,6 +243,12 @@ main (int    argc,
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_unix_signal_add (SIGINT, quit_cb, loop);
+  if (store)
+    {
+      daily.store = store;
+      daily.config = &config;
+      g_timeout_add_seconds (PURGE_INTERVAL_SECONDS, purge_cb, &daily);
+    }
 
   server = pm_server_new ();
   pm_server_set_store (server, store);

@@ -22,11 +22,13 @@
 #include "pm-city.h"
 #include "pm-clock.h"
 #include "pm-demo.h"
+#include "pm-erasure.h"
 #include "pm-error.h"
 #include "pm-export.h"
 #include "pm-model.h"
 #include "pm-muvis-report.h"
 #include "pm-server-admin.h"
+#include "pm-server-purge.h"
 #include "pm-server-store.h"
 #include "pm-status.h"
 #include "pm-store-backup.h"
@@ -40,11 +42,12 @@
               "staff add --name NAME --department DEPARTMENT --role ROLE | staff list | staff remove STAFF_ID | " \
               "demo --city halle [--date YYYY-MM-DD] | backup FILE | restore [--force] FILE | " \
               "report --month YYYY-MM --format csv|json | " \
-              "subject-access CITIZEN_ID [--json FILE] [--pdf FILE] | withdraw-consent CONSENT_ID [--on YYYY-MM-DD]"
+              "subject-access CITIZEN_ID [--json FILE] [--pdf FILE] | withdraw-consent CONSENT_ID [--on YYYY-MM-DD] | " \
+              "erase CITIZEN_ID | correct CITIZEN_ID --field FIELD --value VALUE | purge [--dry-run]"
 
 /* Who acts in admin commands: the audit names the server's admin (and the
  * system user who ran the command). */
-#define ADMIN_ACTOR "pepamo-server-admin"
+#define ADMIN_ACTOR PM_SYNC_SERVER_ADMIN
 
 static int
 fail_usage (const char *message)
@@ -481,6 +484,9 @@ enum
   OPTION_JSON       = 1 << 9,
   OPTION_PDF        = 1 << 10,
   OPTION_ON         = 1 << 11,
+  OPTION_FIELD      = 1 << 12,
+  OPTION_VALUE      = 1 << 13,
+  OPTION_DRY_RUN    = 1 << 14,
 };
 
 /* What each command takes: its words after "admin" (the command's own
@@ -512,6 +518,10 @@ static const struct
   { "subject-access", NULL, 2, OPTION_JSON | OPTION_PDF, 0,
     "subject-access takes one CITIZEN_ID and --json FILE, --pdf FILE or both" },
   { "withdraw-consent", NULL, 2, OPTION_ON, 0, "withdraw-consent takes one CONSENT_ID (and --on YYYY-MM-DD)" },
+  { "erase", NULL, 2, 0, 0, "erase takes one CITIZEN_ID" },
+  { "correct", NULL, 2, OPTION_FIELD | OPTION_VALUE, OPTION_FIELD | OPTION_VALUE,
+    "correct takes one CITIZEN_ID, --field FIELD and --value VALUE" },
+  { "purge", NULL, 1, OPTION_DRY_RUN, 0, "purge takes only --dry-run" },
 };
 
 /* The MUVIS figures of a month from the server's records, as the report
@@ -602,20 +612,140 @@ withdraw_consent (PmStore    *store,
   return 0;
 }
 
+static void
+print_records (GPtrArray *records)
+{
+  for (guint i = 0; i < records->len; i++)
+    {
+      PmRecord *record = g_ptr_array_index (records, i);
+
+      printf ("  %s\t%s\n", pm_record_get_kind (record), pm_record_get_id (record));
+    }
+}
+
+/* Art. 17: the person and the records about them go, at the server and, by
+ * deletion markers in the change log, on every device at its next sync;
+ * what the law requires stays, each with the reason (pm-erasure.c). */
+static int
+erase_subject (PmStore    *store,
+               const char *citizen_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(PmErasurePlan) plan = NULL;
+  g_autofree char *detail = NULL;
+  guint n_audit = 0;
+
+  records = pm_subject_access_collect (store, citizen_id, &error);
+  if (records == NULL)
+    return fail ("erase", error);
+  plan = pm_erasure_plan_new (records, citizen_id);
+  for (guint i = 0; i < plan->unlink->len; i++)
+    if (!pm_store_save (store, g_ptr_array_index (plan->unlink, i), &error))
+      return fail ("erase", error);
+  detail = g_strdup_printf ("%s: erased %u, removed from %u visits, kept %u", citizen_id, plan->erase->len,
+                            plan->unlink->len, plan->keep->len);
+  if (!pm_store_erase_records (store, plan->erase, &error) ||
+      !audit_admin (store, "erase", NULL, NULL, plan->erase->len, detail, &error))
+    return fail ("erase", error);
+
+  printf ("Erased %u records about %s; each device deletes them at its next sync:\n", plan->erase->len, citizen_id);
+  print_records (plan->erase);
+  if (plan->unlink->len > 0)
+    {
+      printf ("Removed %s from %u visits that name other people too:\n", citizen_id, plan->unlink->len);
+      print_records (plan->unlink);
+    }
+  printf ("Kept, as the law requires:\n");
+  for (guint i = 0; i < plan->keep->len; i++)
+    {
+      PmRecord *record = g_ptr_array_index (plan->keep, i);
+
+      if (PM_IS_AUDIT_ENTRY (record))
+        n_audit++;
+      else
+        printf ("  %s\t%s\t%s\n", pm_record_get_kind (record), pm_record_get_id (record),
+                (const char *) g_ptr_array_index (plan->reasons, i));
+    }
+  if (n_audit > 0)
+    printf ("  audit\t%u entries\tids only: who did what and when stays accountable; deleted with the audit's period\n",
+            n_audit);
+  return 0;
+}
+
+/* The person's own fields that hold text or a date: what a correction may set. */
+static const PmFieldSpec *
+correctable_field (const char *name)
+{
+  g_autoptr(PmRecordClass) klass = g_type_class_ref (PM_TYPE_CITIZEN);
+  const PmFieldSpec *spec = pm_record_class_find_field (klass, name);
+
+  if (spec == NULL || (spec->flags & PM_FIELD_TRANSIENT) ||
+      (spec->type != PM_FIELD_STRING && spec->type != PM_FIELD_DATE))
+    return NULL;
+  return spec;
+}
+
+/* Art. 16: an audited edit by the admin, checked like any edit and sent to
+ * the devices at their next pull. The server's audit names the field, not
+ * the values (the records' audit and the record hold those). */
+static int
+correct_subject (PmStore    *store,
+                 const char *citizen_id,
+                 const char *field,
+                 const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PmRecord) citizen = pm_store_get (store, PM_TYPE_CITIZEN, citizen_id, &error);
+  g_autofree char *detail = NULL;
+
+  if (citizen == NULL)
+    return fail ("correct", error);
+  if (g_strcmp0 (pm_record_get_string (citizen, field), value) == 0)
+    {
+      printf ("%s of %s already reads so; nothing changed\n", field, citizen_id);
+      return 0;
+    }
+  pm_record_set_string (citizen, field, *value ? value : NULL);
+  detail = g_strdup_printf ("%s: %s", citizen_id, field);
+  if (!pm_store_save (store, citizen, &error) ||
+      !audit_admin (store, "correct", NULL, NULL, 1, detail, &error))
+    return fail ("correct", error);
+  printf ("Corrected %s of %s; each device gets it at its next sync\n", field, citizen_id);
+  return 0;
+}
+
+/* The deletion periods now, as the running server applies them daily. */
+static int
+purge (PmStore              *store,
+       const PmServerConfig *config,
+       gboolean              dry_run)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *by = g_strdup_printf ("system user %s", g_get_user_name ());
+  g_autofree char *summary = pm_server_purge (store, config, dry_run, by, &error);
+
+  if (summary == NULL)
+    return fail ("purge", error);
+  printf ("%s\n", summary);
+  return 0;
+}
+
 /**
  * pm_server_admin_main:
  * @argv: the arguments from "admin" on
- * @data_dir: (nullable): the server's data dir
+ * @config: the server's configuration (data dir, deletion periods)
  * @key_path: (nullable): its key file; %NULL for the default beside the data dir
  *
  * Returns: the exit code
  */
 int
-pm_server_admin_main (int          argc,
-                      char       **argv,
-                      const char  *data_dir,
-                      const char  *key_path)
+pm_server_admin_main (int                    argc,
+                      char                 **argv,
+                      const PmServerConfig  *config,
+                      const char            *key_path)
 {
+  const char *data_dir = config->data_dir;
   g_autofree char *role_wire = NULL;
   g_autofree char *city = NULL;
   g_autofree char *format = NULL;
@@ -629,7 +759,10 @@ pm_server_admin_main (int          argc,
   g_autofree char *json_path = NULL;
   g_autofree char *pdf_path = NULL;
   g_autofree char *on = NULL;
+  g_autofree char *field = NULL;
+  g_autofree char *value = NULL;
   gboolean force = FALSE;
+  gboolean dry_run = FALSE;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning); staff add: the person's", "ROLE" },
     { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city; demo: the city (halle)", "CITY" },
@@ -638,14 +771,17 @@ pm_server_admin_main (int          argc,
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "subject-access: write the JSON file", "FILE" },
     { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf_path, "subject-access: write the PDF", "FILE" },
     { "on", 0, 0, G_OPTION_ARG_STRING, &on, "withdraw-consent: the day of the withdrawal (default today)", "YYYY-MM-DD" },
+    { "field", 0, 0, G_OPTION_ARG_STRING, &field, "correct: the person's field, e.g. family_name or street", "FIELD" },
+    { "value", 0, 0, G_OPTION_ARG_STRING, &value, "correct: its right value (empty: none)", "VALUE" },
     { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, "audit: only entries from DATE (YYYY-MM-DD, UTC) or an ISO 8601 time on", "DATE" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "staff add: the person's name", "NAME" },
     { "department", 0, 0, G_OPTION_ARG_STRING, &department, "staff add: soziales, einwohnerwesen, dispatch or it", "DEPARTMENT" },
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, "demo: the day the demo week is centred on (default: today)", "YYYY-MM-DD" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, "restore: replace an existing store", NULL },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "purge: only say what is due", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|audit|staff|demo|backup|restore|report|subject-access|withdraw-consent");
+  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|audit|staff|demo|backup|restore|report|subject-access|withdraw-consent|erase|correct|purge");
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   const char *command;
@@ -679,7 +815,8 @@ pm_server_admin_main (int          argc,
   given = (role_wire ? OPTION_ROLE : 0) | (city && *city ? OPTION_CITY : 0) | (format ? OPTION_FORMAT : 0) |
           (since_text ? OPTION_SINCE : 0) | (name && *name ? OPTION_NAME : 0) |
           (department ? OPTION_DEPARTMENT : 0) | (date ? OPTION_DATE : 0) | (force ? OPTION_FORCE : 0) |
-          (month ? OPTION_MONTH : 0) | (json_path ? OPTION_JSON : 0) | (pdf_path ? OPTION_PDF : 0) | (on ? OPTION_ON : 0);
+          (month ? OPTION_MONTH : 0) | (json_path ? OPTION_JSON : 0) | (pdf_path ? OPTION_PDF : 0) | (on ? OPTION_ON : 0) |
+          (field ? OPTION_FIELD : 0) | (value ? OPTION_VALUE : 0) | (dry_run ? OPTION_DRY_RUN : 0);
   role = pm_role_from_wire (role_wire);
   if (argc - 1 != commands[found].n_words || (given & ~commands[found].allowed) != 0 ||
       (given & commands[found].required) != commands[found].required ||
@@ -703,6 +840,8 @@ pm_server_admin_main (int          argc,
     return fail_usage (commands[found].usage);
   if (g_str_equal (command, "subject-access") && json_path == NULL && pdf_path == NULL)
     return fail_usage (commands[found].usage);
+  if (g_str_equal (command, "correct") && correctable_field (field) == NULL)
+    return fail_usage ("--field must be one of the person's text or date fields, e.g. family_name, street, phone");
   if (g_str_equal (command, "audit"))
     {
       if (format == NULL)
@@ -758,6 +897,12 @@ pm_server_admin_main (int          argc,
         rc = subject_access (store, argv[2], json_path, pdf_path);
       else if (g_str_equal (command, "withdraw-consent"))
         rc = withdraw_consent (store, argv[2], on);
+      else if (g_str_equal (command, "erase"))
+        rc = erase_subject (store, argv[2]);
+      else if (g_str_equal (command, "correct"))
+        rc = correct_subject (store, argv[2], field, value);
+      else if (g_str_equal (command, "purge"))
+        rc = purge (store, config, dry_run);
       else
         rc = list_devices (store);
       pm_store_close (store);

@@ -5,13 +5,13 @@
 
 #pragma once
 
-#include <glib.h>
+#include "pm-server-config.h"
 
 G_BEGIN_DECLS
 
-int pm_server_admin_main (int          argc,
-                          char       **argv,
-                          const char  *data_dir,
-                          const char  *key_path);
+int pm_server_admin_main (int                    argc,
+                          char                 **argv,
+                          const PmServerConfig  *config,
+                          const char            *key_path);
 
 G_END_DECLS

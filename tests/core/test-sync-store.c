@@ -620,6 +620,99 @@ test_malformed_batch (Fixture       *f,
   g_assert_cmpint (pm_store_count (f->server, PM_TYPE_COUNSELLING_RECORD, NULL), ==, before);
 }
 
+/* The data protection desk erases @record at the server. */
+static void
+erase_on_server (Fixture  *f,
+                 PmRecord *record)
+{
+  g_autoptr(GPtrArray) erase = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (erase, record);
+  g_assert_true (pm_store_erase_records (f->server, erase, &error));
+  g_assert_no_error (error);
+}
+
+/* An erased record leaves the van at its next pull, with a deletion entry
+ * in its audit; a malformed marker fails the page and changes nothing. */
+static void
+test_deletion_marker (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(PmRecord) visit = first_of (f->server, PM_TYPE_VISIT);
+  g_autoptr(PmRecord) on_van = pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (visit), NULL);
+  g_autoptr(PmRecord) gone = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(JsonArray) bad = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *marker = json_object_new ();
+  gint64 visits = pm_store_count (f->van, PM_TYPE_VISIT, NULL);
+  gint64 cursor = pm_store_get_pull_cursor (f->van);
+  gboolean audited = FALSE;
+
+  g_assert_nonnull (on_van);
+  json_object_set_string_member (marker, "kind", "visit");
+  json_object_set_boolean_member (marker, "deleted", TRUE);
+  json_array_add_object_element (bad, marker);
+  g_assert_false (pm_store_apply_pull_page (f->van, bad, cursor + 1, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (pm_store_count (f->van, PM_TYPE_VISIT, NULL), ==, visits);
+  g_assert_cmpint (pm_store_get_pull_cursor (f->van), ==, cursor);
+
+  erase_on_server (f, visit);
+  pull_all (f->server, f->van, PM_ROLE_FIELD);
+  gone = pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (visit), &error);
+  g_assert_null (gone);
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+  g_assert_cmpint (pm_store_count (f->van, PM_TYPE_VISIT, NULL), ==, visits - 1);
+  audit = pm_store_list (f->van, PM_TYPE_AUDIT_ENTRY, NULL);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      PmRecord *entry = g_ptr_array_index (audit, i);
+
+      audited |= g_strcmp0 (pm_record_get_string (entry, "record_id"), pm_record_get_id (visit)) == 0 &&
+                 g_strcmp0 (pm_record_get_string (entry, "action"), "delete") == 0 &&
+                 g_strcmp0 (pm_record_get_string (entry, "actor_id"), PM_SYNC_SERVER_ADMIN) == 0;
+    }
+  g_assert_true (audited);
+}
+
+/* The van edited a record the server has erased since: the push is
+ * refused as erased, and the record and its unsent edits leave the van,
+ * without a sync issue (the erasure wins). */
+static void
+test_erased_edit (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(PmRecord) citizen = first_of (f->server, PM_TYPE_CITIZEN);
+  g_autoptr(PmRecord) on_van = pm_store_get (f->van, PM_TYPE_CITIZEN, pm_record_get_id (citizen), NULL);
+  g_autoptr(PmRecord) gone = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonArray) issues = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pm_record_set_string (on_van, "birth_place", "Merseburg");
+  g_assert_true (pm_store_save (f->van, on_van, &error));
+  pm_record_set_string (on_van, "phone", "0345 123");
+  g_assert_true (pm_store_save (f->van, on_van, &error));
+  g_assert_no_error (error);
+  erase_on_server (f, citizen);
+
+  results = push (f);
+  g_assert_cmpstr (outcome (results, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "code"), ==, "erased");
+  g_assert_true (pm_store_outbox_settle (f->van, results, &error));
+  g_assert_no_error (error);
+  gone = pm_store_get (f->van, PM_TYPE_CITIZEN, pm_record_get_id (citizen), NULL);
+  g_assert_null (gone);
+  g_assert_cmpint (pm_store_outbox_count (f->van, NULL), ==, 0);
+  issues = pm_store_list_sync_issues (f->van, &error);
+  g_assert_cmpuint (json_array_get_length (issues), ==, 0);
+  g_assert_cmpint (pm_store_count (f->server, PM_TYPE_CITIZEN, NULL), ==,
+                   pm_store_count (f->van, PM_TYPE_CITIZEN, NULL));
+}
+
 /* Devices: a token enrols exactly one device until it is revoked. */
 static void
 test_devices (Fixture       *f,
@@ -806,6 +899,8 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/sync-store/pull-scope", test_pull_scope);
+  ADD ("/sync-store/deletion-marker", test_deletion_marker);
+  ADD ("/sync-store/erased-edit", test_erased_edit);
   ADD ("/sync-store/pull-scope-of-office", test_pull_scope_of_office);
   ADD ("/sync-store/push-exactly-once", test_push_exactly_once);
   ADD ("/sync-store/uuid-reused", test_uuid_reused);
