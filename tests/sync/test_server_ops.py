@@ -358,8 +358,13 @@ class ReloadTest(ServerClient, unittest.TestCase):
         self.assertEqual(self.push_size(token, 70000), 413)
         # Request lines from now on (path and status, no query, body or token).
         self.request("GET", "/v1/health?after-reload")
-        with open(self.log_path) as log:
-            text = log.read()
+        # The line is written once the answer has gone out: wait for it (bounded).
+        for _ in range(50):
+            with open(self.log_path) as log:
+                text = log.read()
+            if "GET /v1/health 200" in text:
+                break
+            time.sleep(0.1)
         self.assertIn("POST /v1/sync/push 413", text)
         self.assertIn("GET /v1/health 200", text)
         self.assertNotIn("GET /v1/health 200", text[:text.index("Reloaded")])
