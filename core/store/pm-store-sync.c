@@ -21,6 +21,11 @@
 
 #define ENROLMENT_KEY "sync.server_url"
 #define CURSOR_KEY "sync.cursor"
+/* The server store's identity, renewed by a restore, and (on a device) the
+ * one its cursor belongs to: a cursor is only served by the store state that
+ * gave it out. */
+#define STORE_EPOCH_KEY "sync.store_epoch"
+#define CURSOR_EPOCH_KEY "sync.cursor_epoch"
 #define MAX_PUSH_ENTRIES 500
 
 static char *
@@ -241,6 +246,14 @@ write_meta (sqlite3     *db,
                      error, 2, key, value);
 }
 
+static gboolean
+delete_meta (sqlite3     *db,
+             const char  *key,
+             GError     **error)
+{
+  return exec_texts (db, "DELETE FROM meta WHERE key = ?", "Writing meta", error, 1, key);
+}
+
 gboolean
 _pm_store_read_enrolment (sqlite3   *db,
                           gboolean  *enrolled,
@@ -376,6 +389,18 @@ pm_store_get_pull_cursor (PmStore *self)
   return cursor ? g_ascii_strtoll (cursor, NULL, 10) : 0;
 }
 
+/**
+ * pm_store_dup_pull_epoch:
+ *
+ * The server store epoch the pull cursor belongs to, or %NULL (no cursor
+ * yet, or one from a server that names no epoch).
+ */
+char *
+pm_store_dup_pull_epoch (PmStore *self)
+{
+  return pm_store_dup_meta (self, CURSOR_EPOCH_KEY, NULL);
+}
+
 static gint64
 count_rows (sqlite3     *db,
             const char  *sql,
@@ -417,7 +442,8 @@ restart_pull_job (PmStore  *self,
                    (int) unsent);
       return NULL;
     }
-  return write_meta (db, CURSOR_KEY, "0", error) ? self : NULL;
+  return write_meta (db, CURSOR_KEY, "0", error) &&
+         delete_meta (db, CURSOR_EPOCH_KEY, error) ? self : NULL;
 }
 
 /**
@@ -948,8 +974,9 @@ pm_store_list_sync_issues (PmStore  *self,
 
 typedef struct
 {
-  JsonArray *changes;
-  gint64     cursor;
+  JsonArray  *changes;
+  gint64      cursor;
+  const char *epoch;
 } PageData;
 
 static gpointer
@@ -976,22 +1003,29 @@ apply_page_job (PmStore  *self,
                                 json_node_get_object (record), error))
         return NULL;
     }
-  return write_meta (db, CURSOR_KEY, cursor, error) ? self : NULL;
+  if (!write_meta (db, CURSOR_KEY, cursor, error))
+    return NULL;
+  if (page->epoch)
+    return write_meta (db, CURSOR_EPOCH_KEY, page->epoch, error) ? self : NULL;
+  return delete_meta (db, CURSOR_EPOCH_KEY, error) ? self : NULL;
 }
 
 /**
  * pm_store_apply_pull_page:
  *
- * Takes one page of the server's changes and the cursor after it in one
- * transaction, so a crash leaves either both or neither.
+ * @epoch: (nullable): the server store epoch the cursor belongs to
+ *
+ * Takes one page of the server's changes and the cursor (with its epoch)
+ * after it in one transaction, so a crash leaves either all or nothing.
  */
 gboolean
-pm_store_apply_pull_page (PmStore    *self,
-                          JsonArray  *changes,
-                          gint64      cursor,
-                          GError    **error)
+pm_store_apply_pull_page (PmStore     *self,
+                          JsonArray   *changes,
+                          gint64       cursor,
+                          const char  *epoch,
+                          GError     **error)
 {
-  PageData page = { changes, cursor };
+  PageData page = { changes, cursor, epoch };
 
   g_return_val_if_fail (changes != NULL, FALSE);
   return _pm_store_run_sync (self, apply_page_job, &page, error) != NULL;
@@ -1659,9 +1693,58 @@ pm_store_apply_push (PmStore     *self,
 
 /* Pull (server end) */
 
+static gboolean
+renew_store_epoch (sqlite3  *db,
+                   GError  **error)
+{
+  g_autofree char *epoch = g_uuid_string_random ();
+
+  return write_meta (db, STORE_EPOCH_KEY, epoch, error);
+}
+
+/* The store's epoch, made on first use: stores from before epochs have none. */
+static char *
+store_epoch (sqlite3  *db,
+             GError  **error)
+{
+  GError *local_error = NULL;
+  char *epoch = read_meta (db, STORE_EPOCH_KEY, &local_error);
+
+  if (epoch == NULL && local_error == NULL && renew_store_epoch (db, &local_error))
+    epoch = read_meta (db, STORE_EPOCH_KEY, &local_error);
+  if (local_error)
+    g_propagate_error (error, local_error);
+  return epoch;
+}
+
+static gpointer
+renew_epoch_job (PmStore  *self,
+                 sqlite3  *db,
+                 gpointer  data,
+                 GError  **error)
+{
+  return renew_store_epoch (db, error) ? self : NULL;
+}
+
+/**
+ * pm_store_renew_store_epoch:
+ *
+ * Gives the server's store a new epoch, after a restore: every cursor given
+ * out before is answered "pull again from 0" from then on, whether it lies
+ * past the restored store's last change or not.
+ */
+gboolean
+pm_store_renew_store_epoch (PmStore  *self,
+                            GError  **error)
+{
+  g_return_val_if_fail (PM_IS_STORE (self), FALSE);
+  return _pm_store_run_sync (self, renew_epoch_job, NULL, error) != NULL;
+}
+
 typedef struct
 {
   gint64      after;
+  const char *epoch;
   guint       limit;
   PmViewer    viewer;
   PmRole      role;
@@ -1686,12 +1769,28 @@ changes_job (PmStore  *self,
   gint64 last;
   guint scanned = 0;
   g_autofree char *detail = NULL;
+  g_autofree char *epoch = NULL;
   AuditData audit = { "pull", pull->device_id, pm_role_to_wire (pull->role), NULL, 0, NULL };
   int rc;
 
   json_object_set_array_member (page, "changes", changes);
   if (stmt == NULL)
     return NULL;
+  epoch = store_epoch (db, error);
+  if (epoch == NULL)
+    {
+      _pm_store_release (stmt);
+      return NULL;
+    }
+  /* A cursor from another epoch was given out before a restore (or by
+   * another store): its sequence numbers mean other changes here. */
+  if (pull->after > 0 && pull->epoch && !g_str_equal (pull->epoch, epoch))
+    {
+      _pm_store_release (stmt);
+      g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND,
+                   "the cursor belongs to an earlier state of the server's store (it was restored): pull again from 0");
+      return NULL;
+    }
   /* No cursor the server gave out lies past its last change: this one comes
    * from before a restore of an older backup, or from another store. */
   last = count_rows (db, "SELECT COALESCE (MAX (seq), 0) FROM sqlite_sequence WHERE name = 'changes'", NULL, error);
@@ -1737,6 +1836,7 @@ changes_job (PmStore  *self,
       return NULL;
     }
   json_object_set_int_member (page, "cursor", cursor);
+  json_object_set_string_member (page, "epoch", epoch);
   json_object_set_boolean_member (page, "complete", scanned < pull->limit);
   detail = g_strdup_printf ("after %" G_GINT64_FORMAT ", cursor %" G_GINT64_FORMAT, pull->after, cursor);
   audit.count = json_array_get_length (changes);
@@ -1749,19 +1849,21 @@ changes_job (PmStore  *self,
  *
  * One page of changes after @after, in commit order, for the device
  * @device_id of @role: the records it created in full, the others filtered
- * for its role: `{"changes": [{"seq", "kind", "record"}], "cursor", "complete"}`.
- * A cursor past the last change the server ever logged fails with
+ * for its role: `{"changes": [{"seq", "kind", "record"}], "cursor", "epoch", "complete"}`.
+ * A cursor past the last change the server ever logged, or one of another
+ * @epoch than the store's (given out before a restore), fails with
  * PM_ERROR_NOT_FOUND: the device must pull again from 0.
  */
 JsonObject *
 pm_store_changes_since (PmStore     *self,
                         gint64       after,
+                        const char  *epoch,
                         guint        limit,
                         const char  *device_id,
                         PmRole       role,
                         GError     **error)
 {
-  PullData pull = { after, CLAMP (limit, 1, 1000), pm_access_device_viewer (role), role, device_id };
+  PullData pull = { after, epoch, CLAMP (limit, 1, 1000), pm_access_device_viewer (role), role, device_id };
 
   return _pm_store_run_sync (self, changes_job, &pull, error);
 }
