@@ -457,8 +457,9 @@ pull (PmSyncClient  *self,
       gint64 cursor = pm_store_get_pull_cursor (store);
       g_autofree char *epoch = pm_store_dup_pull_epoch (store);
       g_autofree char *escaped = epoch ? g_uri_escape_string (epoch, NULL, FALSE) : NULL;
-      /* The epoch lets a restored server tell a cursor it never gave out. */
-      g_autofree char *path = g_strdup_printf ("/v1/sync/pull?after=%" G_GINT64_FORMAT "&limit=%d%s%s",
+      /* The epoch lets a restored server tell a cursor it never gave out;
+       * issues=1 takes the office's share of other devices' sync issues. */
+      g_autofree char *path = g_strdup_printf ("/v1/sync/pull?after=%" G_GINT64_FORMAT "&limit=%d&issues=1%s%s",
                                                cursor, BATCH_SIZE, escaped ? "&epoch=" : "",
                                                escaped ? escaped : "");
       g_autoptr(JsonObject) answer = request (self, "GET", path, NULL, error);

@@ -335,6 +335,9 @@ delete_case (PmStore     *self,
     "DELETE FROM signatures WHERE record_id = ?1",
     "DELETE FROM drafts WHERE record_id = ?1",
     "DELETE FROM changes WHERE kind = 'case' AND record_id = ?1",
+    /* What the office was told about the case goes with it. */
+    "DELETE FROM changes WHERE kind = 'sync_issue' AND record_id IN (SELECT id FROM office_issues WHERE record_id = ?1)",
+    "DELETE FROM office_issues WHERE record_id = ?1",
     "DELETE FROM cases WHERE id = ?1",
   };
   const char *id = pm_record_get_id (kase);

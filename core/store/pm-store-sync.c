@@ -26,6 +26,8 @@
  * gave it out. */
 #define STORE_EPOCH_KEY "sync.store_epoch"
 #define CURSOR_EPOCH_KEY "sync.cursor_epoch"
+/* The change log's kind for a conflict or refusal sent to the owning office */
+#define ISSUE_KIND "sync_issue"
 #define MAX_PUSH_ENTRIES 500
 
 static char *
@@ -874,6 +876,19 @@ keep_issue (sqlite3     *db,
                      outcome, result_text, now, uuid);
 }
 
+/* The outcome under which an answer is kept as a sync issue until a person
+ * acts ("conflict" also for a merge that took only some fields), or NULL
+ * for an answer that settles the entry. */
+static const char *
+issue_outcome (JsonObject *answer)
+{
+  const char *outcome = json_object_get_string_member_with_default (answer, "outcome", "");
+
+  if (g_str_equal (outcome, "conflict") || g_str_equal (outcome, "rejected"))
+    return outcome;
+  return json_object_has_member (answer, "conflicts") ? "conflict" : NULL;
+}
+
 static gpointer
 settle_job (PmStore  *self,
             sqlite3  *db,
@@ -894,11 +909,10 @@ settle_job (PmStore  *self,
           g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server answered a push without uuid or outcome");
           return NULL;
         }
-      if (g_str_equal (outcome, "conflict") || g_str_equal (outcome, "rejected") ||
-          json_object_has_member (result, "conflicts"))
+      if (issue_outcome (result))
         {
           /* Kept visible until a person acts; the server's row replaces ours. */
-          if (!keep_issue (db, uuid, g_str_equal (outcome, "applied") ? "conflict" : outcome, result, error))
+          if (!keep_issue (db, uuid, issue_outcome (result), result, error))
             return NULL;
         }
       else if (!g_str_equal (outcome, "applied") && !g_str_equal (outcome, "duplicate"))
@@ -979,6 +993,34 @@ typedef struct
   const char *epoch;
 } PageData;
 
+/* A conflict or refusal of another device's push that concerns this
+ * office: kept beside the device's own until a person acknowledges it (a
+ * second copy, after a pull from 0, stays one). */
+static gboolean
+keep_office_issue (sqlite3     *db,
+                   JsonObject  *issue,
+                   GError     **error)
+{
+  const char *id = json_object_get_string_member_with_default (issue, "id", NULL);
+  const char *outcome = json_object_get_string_member_with_default (issue, "outcome", NULL);
+  JsonNode *entry = json_object_get_member (issue, "entry");
+  JsonNode *result = json_object_get_member (issue, "result");
+  g_autofree char *entry_text = NULL;
+  g_autofree char *result_text = NULL;
+
+  if (id == NULL || outcome == NULL || entry == NULL || !JSON_NODE_HOLDS_OBJECT (entry) ||
+      result == NULL || !JSON_NODE_HOLDS_OBJECT (result))
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server sent a sync issue without id, outcome, entry or result");
+      return FALSE;
+    }
+  entry_text = object_to_string (json_node_get_object (entry));
+  result_text = object_to_string (json_node_get_object (result));
+  return exec_texts (db, "INSERT OR IGNORE INTO sync_issues (uuid, outcome, entry, result, at) VALUES (?, ?, ?, ?, ?)",
+                     "Keeping a sync issue", error, 5, id, outcome, entry_text, result_text,
+                     json_object_get_string_member_with_default (issue, "at", ""));
+}
+
 static gpointer
 apply_page_job (PmStore  *self,
                 sqlite3  *db,
@@ -999,8 +1041,10 @@ apply_page_job (PmStore  *self,
           g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server sent a change without a record");
           return NULL;
         }
-      if (!apply_remote_object (self, db, json_object_get_string_member_with_default (change, "kind", NULL),
-                                json_node_get_object (record), error))
+      if (g_strcmp0 (json_object_get_string_member_with_default (change, "kind", NULL), ISSUE_KIND) == 0
+          ? !keep_office_issue (db, json_node_get_object (record), error)
+          : !apply_remote_object (self, db, json_object_get_string_member_with_default (change, "kind", NULL),
+                                  json_node_get_object (record), error))
         return NULL;
     }
   if (!write_meta (db, CURSOR_KEY, cursor, error))
@@ -1382,13 +1426,14 @@ decide_entry (PmStore     *self,
     return rejection (uuid, "forbidden", "the registration office may only request visits and add to a visit's notes");
   if (changes && !JSON_NODE_HOLDS_OBJECT (changes))
     return rejection (uuid, "invalid", "changes must be an object");
-  /* Booked in the registration system: the van's late edit is kept on the
-   * device, as a rejection the user sees, never written over the office's.
-   * Moving the status on (the hand-over) is the status machine's call. */
+  /* Booked in the registration system: the van's late edit is never
+   * written over the office's; it is kept as an addendum for the office
+   * (report_to_office) and shown to the van's user as a rejection. Moving
+   * the status on (the hand-over) is the status machine's call. */
   if (stored && PM_IS_CASE (stored) && role == PM_ROLE_FIELD &&
       pm_case_status_is_locked (pm_record_get_string (stored, "status")) && !only_status_changes (changes))
     return rejection (uuid, "case_locked",
-                      "the registration office has booked this case; the change is kept on the device only");
+                      "the registration office has booked this case; the change is kept as an addendum for the office");
   if (stored && json_object_get_int_member (entry, "base_version") > 0)
     return merge_answer (self, db, device_id, role, entry, stored, error);
   if (stored)
@@ -1560,6 +1605,64 @@ remember_answer (sqlite3     *db,
                      "Remembering a push answer", error, 4, device_id, uuid, hash, text);
 }
 
+/* The office a record's conflicts and refusals belong to: the registration
+ * office books the cases, dispatch plans the visits. */
+static PmRole
+owning_office (const char *kind)
+{
+  if (g_strcmp0 (kind, "case") == 0)
+    return PM_ROLE_EINWOHNERWESEN;
+  if (g_strcmp0 (kind, "visit") == 0)
+    return PM_ROLE_DISPATCH;
+  return PM_ROLE_INVALID;
+}
+
+/* Keeps a conflict or refusal of a case or visit for the owning office's
+ * devices, which get it with their next pull (the pushing device has the
+ * answer). A locked case's late edit is kept here whole: the addendum the
+ * office reads. */
+static gboolean
+report_to_office (sqlite3     *db,
+                  PushData    *push,
+                  JsonObject  *entry,
+                  JsonObject  *answer,
+                  GError     **error)
+{
+  const char *kind = json_object_get_string_member (entry, "kind");
+  g_autofree char *id = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonObject) issue = NULL;
+  JsonObject *reported;
+  JsonObject *result;
+
+  if (owning_office (kind) == PM_ROLE_INVALID || issue_outcome (answer) == NULL)
+    return TRUE;
+  id = g_uuid_string_random ();
+  now = pm_clock_timestamp ();
+  issue = json_object_new ();
+  json_object_set_string_member (issue, "id", id);
+  json_object_set_string_member (issue, "outcome", issue_outcome (answer));
+  json_object_set_string_member (issue, "at", now);
+  reported = object_from_string (text = object_to_string (entry));
+  g_clear_pointer (&text, g_free);
+  /* The office acknowledges its copy by this id, not the device's UUID. */
+  json_object_set_string_member (reported, "uuid", id);
+  json_object_set_object_member (issue, "entry", reported);
+  result = object_from_string (text = object_to_string (answer));
+  json_object_remove_member (result, "server_record");
+  json_object_set_string_member (result, "uuid", id);
+  json_object_set_string_member (result, "reported_by", pm_role_to_wire (push->role));
+  json_object_set_object_member (issue, "result", result);
+  g_clear_pointer (&text, g_free);
+  text = object_to_string (issue);
+  return exec_texts (db, "INSERT INTO office_issues (id, kind, record_id, issue) VALUES (?, ?, ?, ?)",
+                     "Keeping a sync issue for the office", error, 4, id, kind,
+                     json_object_get_string_member (entry, "record_id"), text) &&
+         exec_texts (db, "INSERT INTO changes (kind, record_id, device_id) VALUES (?, ?, ?)",
+                     "Logging a sync issue", error, 3, ISSUE_KIND, id, push->device_id);
+}
+
 /* One audit entry per batch: the device, the people who acted on it, and
  * how each entry was answered. */
 static gboolean
@@ -1639,7 +1742,8 @@ push_job (PmStore  *self,
               _pm_store_set_pushing_device (self, NULL);
             }
           if (answer == NULL ||
-              !remember_answer (db, push->device_id, uuid, hash, answer, error))
+              !remember_answer (db, push->device_id, uuid, hash, answer, error) ||
+              !report_to_office (db, push, entry, answer, error))
             {
               g_clear_pointer (&answer, json_object_unref);
               return NULL;
@@ -1745,11 +1849,60 @@ typedef struct
 {
   gint64      after;
   const char *epoch;
+  gboolean    with_issues;
   guint       limit;
   PmViewer    viewer;
   PmRole      role;
   const char *device_id;
 } PullData;
+
+/* An office issue as @viewer's devices get it, or NULL where it is not
+ * theirs: for the owning office only, the record as the device held it
+ * filtered for the office like any pulled record. */
+static JsonObject *
+office_issue_for (sqlite3         *db,
+                  const char      *id,
+                  const PmViewer  *viewer)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT kind, issue FROM office_issues WHERE id = ?", NULL);
+  g_autoptr(JsonObject) issue = NULL;
+  g_autoptr(PmRecord) record = NULL;
+  JsonObject *entry;
+  JsonObject *filtered;
+  JsonObject *changes;
+  GType type = G_TYPE_INVALID;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW &&
+      owning_office ((const char *) sqlite3_column_text (stmt, 0)) == viewer->role)
+    {
+      type = pm_model_type_for ((const char *) sqlite3_column_text (stmt, 0));
+      issue = object_from_string ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  _pm_store_release (stmt);
+  if (issue == NULL)
+    return NULL;
+  entry = json_object_get_object_member (issue, "entry");
+  record = pm_record_new_from_json (type, json_object_get_object_member (entry, "record"), NULL);
+  if (record == NULL || !pm_access_filter (record, viewer))
+    return NULL;
+  filtered = pm_record_to_json (record);
+  /* Fields the filter took out of the record go from the changes too. */
+  changes = json_object_get_object_member (entry, "changes");
+  if (changes)
+    {
+      g_autoptr(GList) names = json_object_get_members (changes);
+      JsonObject *held = json_object_get_object_member (entry, "record");
+
+      for (GList *l = names; l; l = l->next)
+        if (json_object_has_member (held, l->data) && !json_object_has_member (filtered, l->data))
+          json_object_remove_member (changes, l->data);
+    }
+  json_object_set_object_member (entry, "record", filtered);
+  return g_steal_pointer (&issue);
+}
 
 static gpointer
 changes_job (PmStore  *self,
@@ -1808,24 +1961,35 @@ changes_job (PmStore  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *kind = (const char *) sqlite3_column_text (stmt, 1);
-      /* The device's own latest push: it holds that version already. */
+      const char *record_id = (const char *) sqlite3_column_text (stmt, 2);
+      /* The device's own latest push: it holds that version already (and
+       * the answer to it, for a sync issue). */
       gboolean echo = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), pull->device_id) == 0;
-      g_autoptr(PmRecord) record = echo ? NULL : _pm_store_read_record (db, pm_model_type_for (kind),
-                                                                       (const char *) sqlite3_column_text (stmt, 2), NULL);
+      gboolean own = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), pull->device_id) == 0;
+      JsonObject *sent = NULL;
 
       scanned++;
       cursor = sqlite3_column_int64 (stmt, 0);
-      gboolean own = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), pull->device_id) == 0;
+      if (echo)
+        continue;
+      if (g_str_equal (kind, ISSUE_KIND))
+        sent = pull->with_issues ? office_issue_for (db, record_id, &pull->viewer) : NULL;
+      else
+        {
+          g_autoptr(PmRecord) record = _pm_store_read_record (db, pm_model_type_for (kind), record_id, NULL);
 
-      /* Rows outside the device's scope are passed over, never sent; what
-       * a device created comes back whole (its people may read it there). */
-      if (record && (own || pm_access_filter (record, &pull->viewer)))
+          /* Rows outside the device's scope are passed over, never sent; what
+           * a device created comes back whole (its people may read it there). */
+          if (record && (own || pm_access_filter (record, &pull->viewer)))
+            sent = pm_record_to_json (record);
+        }
+      if (sent)
         {
           JsonObject *change = json_object_new ();
 
           json_object_set_int_member (change, "seq", cursor);
           json_object_set_string_member (change, "kind", kind);
-          json_object_set_object_member (change, "record", pm_record_to_json (record));
+          json_object_set_object_member (change, "record", sent);
           json_array_add_object_element (changes, change);
         }
     }
@@ -1850,7 +2014,9 @@ changes_job (PmStore  *self,
  * One page of changes after @after, in commit order, for the device
  * @device_id of @role: the records it created in full, the others filtered
  * for its role: `{"changes": [{"seq", "kind", "record"}], "cursor", "epoch", "complete"}`.
- * A cursor past the last change the server ever logged, or one of another
+ * With @with_issues, the conflicts and refusals of other devices' pushes
+ * that concern the device's office come too (kind `sync_issue`). A cursor
+ * past the last change the server ever logged, or one of another
  * @epoch than the store's (given out before a restore), fails with
  * PM_ERROR_NOT_FOUND: the device must pull again from 0.
  */
@@ -1858,12 +2024,13 @@ JsonObject *
 pm_store_changes_since (PmStore     *self,
                         gint64       after,
                         const char  *epoch,
+                        gboolean     with_issues,
                         guint        limit,
                         const char  *device_id,
                         PmRole       role,
                         GError     **error)
 {
-  PullData pull = { after, epoch, CLAMP (limit, 1, 1000), pm_access_device_viewer (role), role, device_id };
+  PullData pull = { after, epoch, with_issues, CLAMP (limit, 1, 1000), pm_access_device_viewer (role), role, device_id };
 
   return _pm_store_run_sync (self, changes_job, &pull, error);
 }

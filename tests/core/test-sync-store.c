@@ -42,7 +42,7 @@ pull_all (PmStore *from,
   for (guint page_no = 0; page_no < 1000; page_no++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(JsonObject) page = pm_store_changes_since (from, cursor, NULL, 50, DEVICE, role, &error);
+      g_autoptr(JsonObject) page = pm_store_changes_since (from, cursor, NULL, FALSE, 50, DEVICE, role, &error);
 
       g_assert_no_error (error);
       cursor = json_object_get_int_member (page, "cursor");
@@ -152,7 +152,7 @@ test_pull_scope_of_office (Fixture       *f,
                            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) page = pm_store_changes_since (f->server, 0, NULL, 1000, OFFICE, PM_ROLE_EINWOHNERWESEN, &error);
+  g_autoptr(JsonObject) page = pm_store_changes_since (f->server, 0, NULL, FALSE, 1000, OFFICE, PM_ROLE_EINWOHNERWESEN, &error);
   JsonArray *changes = json_object_get_array_member (page, "changes");
   guint n_cases = 0;
 
@@ -196,7 +196,7 @@ page_has (Fixture    *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) page = pm_store_changes_since (f->server, pm_store_get_pull_cursor (f->van),
-                                                       NULL, 1000, device_id, role, &error);
+                                                       NULL, FALSE, 1000, device_id, role, &error);
   JsonArray *changes = json_object_get_array_member (page, "changes");
 
   g_assert_no_error (error);
@@ -708,10 +708,10 @@ test_restart_pull (Fixture       *f,
   gint64 cursor = pm_store_get_pull_cursor (f->van);
 
   g_assert_cmpint (cursor, >, 0);
-  page = pm_store_changes_since (f->server, cursor, NULL, 50, DEVICE, PM_ROLE_FIELD, &error);
+  page = pm_store_changes_since (f->server, cursor, NULL, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
   g_assert_no_error (error);
   g_clear_pointer (&page, json_object_unref);
-  page = pm_store_changes_since (f->server, cursor + 1, NULL, 50, DEVICE, PM_ROLE_FIELD, &error);
+  page = pm_store_changes_since (f->server, cursor + 1, NULL, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
   g_assert_null (page);
   g_clear_error (&error);
@@ -721,17 +721,17 @@ test_restart_pull (Fixture       *f,
    * it does not lie past the server's last change. */
   epoch = pm_store_dup_pull_epoch (f->van);
   g_assert_nonnull (epoch);
-  page = pm_store_changes_since (f->server, cursor, epoch, 50, DEVICE, PM_ROLE_FIELD, &error);
+  page = pm_store_changes_since (f->server, cursor, epoch, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (page, "epoch"), ==, epoch);
   g_clear_pointer (&page, json_object_unref);
   g_assert_true (pm_store_renew_store_epoch (f->server, &error));
-  page = pm_store_changes_since (f->server, cursor, epoch, 50, DEVICE, PM_ROLE_FIELD, &error);
+  page = pm_store_changes_since (f->server, cursor, epoch, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
   g_assert_null (page);
   g_clear_error (&error);
   /* From 0 any epoch is served: that is the pull again. */
-  page = pm_store_changes_since (f->server, 0, epoch, 50, DEVICE, PM_ROLE_FIELD, &error);
+  page = pm_store_changes_since (f->server, 0, epoch, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (page, "epoch"), !=, epoch);
   g_clear_pointer (&page, json_object_unref);
@@ -780,7 +780,7 @@ test_server_audit (Fixture       *f,
   g_assert_true (pm_store_save (f->van, record, &error));
   g_assert_no_error (error);
   results = push (f);
-  page = pm_store_changes_since (f->server, 0, NULL, 5, OFFICE, PM_ROLE_DISPATCH, &error);
+  page = pm_store_changes_since (f->server, 0, NULL, FALSE, 5, OFFICE, PM_ROLE_DISPATCH, &error);
   g_assert_no_error (error);
   g_assert_true (pm_store_append_server_audit (f->server, "admin enrol", OFFICE, "dispatch",
                                                "pepamo-server-admin", 1, "city halle", &error));
