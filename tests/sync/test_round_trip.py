@@ -10,6 +10,7 @@
 import http.server
 import json
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -367,6 +368,37 @@ class RoundTripTest(unittest.TestCase):
         # The cursor of the new epoch is served: the next sync is an ordinary one.
         self.assertNotIn("again", self.cli(field, "sync").stdout)
         self.assertNotIn("again", self.cli(dispatch, "sync").stdout)
+
+    def test_van_demo_is_the_vans_own_work(self):
+        # Enrolled as a van, the demo writes what a van records itself, and
+        # the next sync takes all of it without one refusal.
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        self.cli(field, "demo", "--date", DEMO_DATE)
+        unsent = int(re.search(r"Unsent changes: (\d+)\n", self.status(field)).group(1))
+        r = self.cli(field, "sync")
+        self.assertRegex(r.stdout, rf"^Pushed {unsent} \({unsent} applied, 0 duplicate, 0 conflicts, 0 rejected\)")
+        self.assertIn("Unsent changes: 0\n", self.status(field))
+        self.assertIn("Sync issues: 0\n", self.status(field))
+        held = self.export(field)
+        self.assertEqual({v["status"] for v in held["visits"]}, {"done", "partly_done", "arrived"})
+        self.assertEqual({v["source"] for v in held["visits"]}, {"on_the_spot"})
+        self.assertEqual({c["status"] for c in held["cases"]}, {"captured"})
+        for kind in ("counselling", "consents", "signatures", "cash_closures"):
+            self.assertGreater(len(held[kind]), 0, kind)
+        # All of it is at the server; the roster and the van it never sent.
+        server = json.loads(self.admin("export"))
+        for kind in ("citizens", "visits", "counselling", "cases", "consents", "signatures", "cash_closures"):
+            self.assertEqual({r["id"] for r in held[kind]} - {r["id"] for r in server[kind]}, set(), kind)
+        self.assertEqual(server["vans"], [])
+
+        # A store enrolled nowhere still gets the whole week, every status.
+        alone = os.path.join(self.dir, "alone")
+        self.cli(alone, "init")
+        self.cli(alone, "demo", "--date", DEMO_DATE)
+        tour = self.export(alone)
+        self.assertTrue({"requested", "scheduled", "confirmed", "not_met"} <= {v["status"] for v in tour["visits"]})
+        self.assertTrue({"booked", "closed", "submitted"} <= {c["status"] for c in tour["cases"]})
+        self.assertEqual(len(tour["vans"]), 1)
 
     def test_revoked_device_deletes_its_store(self):
         field = self.device("field", "field", "Frieda Feld", "soziales")
