@@ -232,8 +232,10 @@ fields_text (JsonObject *entry,
 
   for (GList *l = members; l; l = l->next)
     g_string_append_printf (names, "%s%s", names->len ? ", " : "", (const char *) l->data);
-  for (guint i = 0; changes == NULL && conflicts && i < json_array_get_length (conflicts); i++)
-    g_string_append_printf (names, "%s%s", names->len ? ", " : "", json_array_get_string_element (conflicts, i));
+  /* A protocol 1 edit names no changes, only the fields that conflicted. */
+  if (changes == NULL && conflicts)
+    for (guint i = 0; i < json_array_get_length (conflicts); i++)
+      g_string_append_printf (names, "%s%s", names->len ? ", " : "", json_array_get_string_element (conflicts, i));
   if (names->len == 0)
     return NULL;
   /* Translators: the record's fields a change touched, as the record names them */
