@@ -16,6 +16,7 @@
 #include "pm-demo.h"
 #include "pm-gazetteer.h"
 #include "pm-model.h"
+#include "pm-store-sync.h"
 
 static const char * const given_female[] = {
   "Gertrud", "Helga", "Ingrid", "Ursula", "Erika", "Renate", "Brigitte", "Hannelore",
@@ -51,6 +52,7 @@ typedef struct
   PmStore    *store;
   GRand      *rand;
   GPtrArray  *records;
+  GPtrArray  *roster;
   GPtrArray  *citizens;
   char       *counsellor_id;
   char       *clerk_id;
@@ -280,6 +282,15 @@ place_visit (Demo      *demo,
                 NULL);
 }
 
+/* The van was there: what it records of the visit exists. */
+static gboolean
+visit_happened (PmRecord *visit)
+{
+  const char *status = pm_record_get_string (visit, "status");
+
+  return g_str_equal (status, "done") || g_str_equal (status, "partly_done") || g_str_equal (status, "arrived");
+}
+
 static void make_records_of_visit (Demo     *demo,
                                    PmRecord *visit,
                                    PmRecord *citizen,
@@ -498,11 +509,9 @@ make_records_of_visit (Demo     *demo,
 {
   const char *status = pm_record_get_string (visit, "status");
   const char * const *services = pm_record_get_strv (visit, "services");
-  gboolean happened = g_str_equal (status, "done") || g_str_equal (status, "partly_done") ||
-                      g_str_equal (status, "arrived");
   g_autofree char *date = day_offset (demo, day);
 
-  if (!happened)
+  if (!visit_happened (visit))
     return;
   for (guint i = 0; services[i]; i++)
     {
@@ -593,6 +602,95 @@ make_cash_closures (Demo *demo)
     }
 }
 
+/* Whether a van records @record itself; notes in @persons whom it names. */
+static gboolean
+van_records (PmRecord   *record,
+             GHashTable *persons)
+{
+  const char *citizen_id = NULL;
+
+  if (PM_IS_VISIT (record))
+    {
+      const char * const *ids = pm_record_get_strv (record, "citizen_ids");
+
+      if (!visit_happened (record))
+        return FALSE;
+      for (guint i = 0; ids && ids[i]; i++)
+        g_hash_table_add (persons, (gpointer) ids[i]);
+      return TRUE;
+    }
+  /* The office's case history stays the office's. */
+  if (PM_IS_CASE (record) && pm_record_get_string (record, "visit_id") == NULL)
+    return FALSE;
+  if (PM_IS_CASE (record) || PM_IS_COUNSELLING_RECORD (record) || PM_IS_CONSENT (record))
+    citizen_id = pm_record_get_string (record, "citizen_id");
+  if (citizen_id)
+    g_hash_table_add (persons, (gpointer) citizen_id);
+  return citizen_id != NULL || PM_IS_CASH_CLOSURE (record);
+}
+
+/* A store enrolled as a van gets what a van itself records: the visits it
+ * held (as visits taken on the spot, with how they went), counselling
+ * records, consents, captured cases and their signatures, its cash
+ * closures, and the persons these name. The plan and the office's case
+ * history are the offices': written here they would be pushed like the
+ * van's own work, and refused. The staff roster and the van reach a van
+ * from the server; they are set apart in demo->roster, to be taken as
+ * pulled (the van's receipt numbers need its record). */
+static void
+keep_van_records (Demo *demo)
+{
+  g_autoptr(GHashTable) persons = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) kept = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) all = g_steal_pointer (&demo->records);
+
+  for (guint i = 0; i < all->len; i++)
+    if (van_records (g_ptr_array_index (all, i), persons))
+      g_hash_table_add (kept, (gpointer) pm_record_get_id (g_ptr_array_index (all, i)));
+  demo->records = g_ptr_array_new_with_free_func (g_object_unref);
+  demo->roster = g_ptr_array_new_with_free_func (g_object_unref);
+  /* In the demo's order: persons before what names them. */
+  for (guint i = 0; i < all->len; i++)
+    {
+      PmRecord *record = g_ptr_array_index (all, i);
+      const char *id = pm_record_get_id (record);
+
+      if (PM_IS_STAFF (record) || PM_IS_VAN (record))
+        g_ptr_array_add (demo->roster, g_object_ref (record));
+      if (!g_hash_table_contains (kept, id) &&
+          !(PM_IS_CITIZEN (record) && g_hash_table_contains (persons, id)) &&
+          !(PM_IS_SIGNATURE (record) && g_hash_table_contains (kept, pm_record_get_string (record, "record_id"))))
+        continue;
+      if (PM_IS_VISIT (record))
+        pm_record_set_string (record, "source", "on_the_spot");
+      /* Taking it up is the office's step. */
+      if (PM_IS_CASE (record))
+        pm_record_set_string (record, "status", "captured");
+      g_ptr_array_add (demo->records, g_object_ref (record));
+    }
+}
+
+/* The roster as a van holds it after a pull: no outbox entries, the pull
+ * cursor as it was. */
+static gboolean
+receive_roster (Demo    *demo,
+                GError **error)
+{
+  g_autoptr(JsonArray) changes = json_array_new ();
+  g_autofree char *epoch = pm_store_dup_pull_epoch (demo->store);
+
+  for (guint i = 0; i < demo->roster->len; i++)
+    {
+      PmRecord *record = g_ptr_array_index (demo->roster, i);
+      JsonObject *change = json_object_new ();
+
+      json_object_set_string_member (change, "kind", pm_record_get_kind (record));
+      json_object_set_object_member (change, "record", pm_record_to_json (record));
+      json_array_add_object_element (changes, change);
+    }
+  return pm_store_apply_pull_page (demo->store, changes, pm_store_get_pull_cursor (demo->store), epoch, error);
+}
+
 gboolean
 pm_demo_fill (PmStore     *store,
               const char  *today,
@@ -601,6 +699,7 @@ pm_demo_fill (PmStore     *store,
 {
   Demo demo = { 0 };
   g_autofree char *actor_before = g_strdup (pm_store_get_actor_id (store));
+  g_autofree char *role = pm_store_dup_meta (store, "sync.role", NULL);
   gboolean ok;
 
   g_return_val_if_fail (PM_IS_STORE (store), FALSE);
@@ -620,13 +719,16 @@ pm_demo_fill (PmStore     *store,
   make_visits (&demo);
   make_case_history (&demo);
   make_cash_closures (&demo);
+  if (g_strcmp0 (role, "field") == 0)
+    keep_van_records (&demo);
 
-  ok = pm_store_save_all (store, demo.records, error);
+  ok = (demo.roster == NULL || receive_roster (&demo, error)) && pm_store_save_all (store, demo.records, error);
 
   if (actor_before == NULL)
     pm_store_set_actor (store, NULL, PM_ROLE_INVALID, NULL);
   g_ptr_array_unref (demo.citizens);
   g_ptr_array_unref (demo.records);
+  g_clear_pointer (&demo.roster, g_ptr_array_unref);
   g_rand_free (demo.rand);
   g_free (demo.counsellor_id);
   g_free (demo.clerk_id);

@@ -455,8 +455,13 @@ pull (PmSyncClient  *self,
   for (guint page = 0; page < MAX_PULL_PAGES; page++)
     {
       gint64 cursor = pm_store_get_pull_cursor (store);
-      g_autofree char *path = g_strdup_printf ("/v1/sync/pull?after=%" G_GINT64_FORMAT "&limit=%d",
-                                               cursor, BATCH_SIZE);
+      g_autofree char *epoch = pm_store_dup_pull_epoch (store);
+      g_autofree char *escaped = epoch ? g_uri_escape_string (epoch, NULL, FALSE) : NULL;
+      /* The epoch lets a restored server tell a cursor it never gave out;
+       * issues=1 takes the office's share of other devices' sync issues. */
+      g_autofree char *path = g_strdup_printf ("/v1/sync/pull?after=%" G_GINT64_FORMAT "&limit=%d&issues=1%s%s",
+                                               cursor, BATCH_SIZE, escaped ? "&epoch=" : "",
+                                               escaped ? escaped : "");
       g_autoptr(JsonObject) answer = request (self, "GET", path, NULL, error);
       JsonArray *changes;
       JsonNode *next;
@@ -481,7 +486,8 @@ pull (PmSyncClient  *self,
                        _("The server's cursor did not advance"));
           return FALSE;
         }
-      if (!pm_store_apply_pull_page (store, changes, json_node_get_int (next), error))
+      if (!pm_store_apply_pull_page (store, changes, json_node_get_int (next),
+                                     json_object_get_string_member_with_default (answer, "epoch", NULL), error))
         return FALSE;
       stats->pulled += json_array_get_length (changes);
       if (complete)
@@ -531,8 +537,8 @@ pm_sync_client_sync (PmSyncClient  *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  /* The server lost what the cursor points at (restored from an older
-   * backup): whatever was written since the push above goes first, then
+  /* The server lost what the cursor points at (restored from a backup):
+   * whatever was written since the push above goes first, then
    * everything is pulled again. Local rows stay; those with unsent edits
    * are not overwritten by pulled ones. */
   g_message ("%s; pulling everything again", local_error->message);

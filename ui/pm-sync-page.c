@@ -172,6 +172,76 @@ rejection_text (const char *code)
   return _("The server did not accept the change.");
 }
 
+/* Who pushed a change the server reported to this office, as in "a change
+ * by ..." */
+static const char *
+reporter_label (const char *role)
+{
+  if (g_strcmp0 (role, "field") == 0)
+    return _("a van");
+  if (g_strcmp0 (role, "dispatch") == 0)
+    return _("dispatch");
+  if (g_strcmp0 (role, "einwohnerwesen") == 0)
+    return _("the registration office");
+  if (g_strcmp0 (role, "soziales") == 0)
+    return _("social services");
+  return _("another device");
+}
+
+/* What a conflict or refusal means, for the device that pushed the change
+ * or for the office the server reported it to. */
+static char *
+issue_text (gboolean    conflict,
+            const char *code,
+            const char *reported_by)
+{
+  gboolean addendum = g_strcmp0 (code, "case_locked") == 0;
+
+  if (reported_by && conflict)
+    /* Translators: %s is who sent the change, e.g. "a van" */
+    return g_strdup_printf (_("A change by %s reached the server after another change of the same fields: "
+                              "the first one was kept. Check the record and talk to them if their change is needed."),
+                            reporter_label (reported_by));
+  if (reported_by && addendum)
+    /* Translators: %s is who sent the change, e.g. "a van" */
+    return g_strdup_printf (_("A change by %s arrived after this case was booked. It was not applied; "
+                              "it is kept here as an addendum for the case."),
+                            reporter_label (reported_by));
+  if (reported_by)
+    /* Translators: %s is who sent the change, e.g. "a van" */
+    return g_strdup_printf (_("The server refused a change by %s to this record."), reporter_label (reported_by));
+  if (conflict)
+    return g_strdup (_("Someone changed this record at the server first. The server's version is now on this device; "
+                       "check the record and enter your change again if it is still needed."));
+  if (addendum)
+    return g_strdup (_("The registration office had already booked this case. Your change was not applied; "
+                       "it is kept at the server as an addendum the office sees."));
+  return g_strdup (rejection_text (code));
+}
+
+/* The fields a change touched, and those of them that did not stand */
+static char *
+fields_text (JsonObject *entry,
+             JsonObject *result)
+{
+  JsonObject *changes = entry ? json_object_get_object_member (entry, "changes") : NULL;
+  JsonArray *conflicts = result && json_object_has_member (result, "conflicts")
+                         ? json_object_get_array_member (result, "conflicts") : NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GList) members = changes ? json_object_get_members (changes) : NULL;
+
+  for (GList *l = members; l; l = l->next)
+    g_string_append_printf (names, "%s%s", names->len ? ", " : "", (const char *) l->data);
+  /* A protocol 1 edit names no changes, only the fields that conflicted. */
+  if (changes == NULL && conflicts)
+    for (guint i = 0; i < json_array_get_length (conflicts); i++)
+      g_string_append_printf (names, "%s%s", names->len ? ", " : "", json_array_get_string_element (conflicts, i));
+  if (names->len == 0)
+    return NULL;
+  /* Translators: the record's fields a change touched, as the record names them */
+  return g_strdup_printf (_("Fields: %s"), names->str);
+}
+
 static void dismiss_clicked_cb (PmSyncPage *self,
                                 GtkButton  *button);
 
@@ -202,7 +272,11 @@ issue_row (PmSyncPage *self,
   gboolean conflict = g_str_equal (outcome, "conflict");
   const char *uuid = entry ? json_object_get_string_member_with_default (entry, "uuid", NULL) : NULL;
   const char *message = result ? json_object_get_string_member_with_default (result, "message", NULL) : NULL;
+  const char *code = result ? json_object_get_string_member_with_default (result, "code", NULL) : NULL;
+  const char *reported_by = result ? json_object_get_string_member_with_default (result, "reported_by", NULL) : NULL;
   g_autofree char *what = record_title (entry);
+  g_autofree char *text = issue_text (conflict, code, reported_by);
+  g_autofree char *fields = fields_text (entry, result);
   g_autofree char *heading = NULL;
   g_autofree char *when = format_time (json_object_get_string_member_with_default (issue, "at", NULL));
   g_autofree char *details = NULL;
@@ -215,17 +289,16 @@ issue_row (PmSyncPage *self,
     uuid = json_object_get_string_member_with_default (result, "uuid", NULL);
 
   /* Translators: "Conflict: Visit 1a2b3c4d" */
-  heading = g_strdup_printf (conflict ? _("Conflict: %s") : _("Rejected: %s"), what);
+  heading = g_strdup_printf (conflict ? _("Conflict: %s")
+                             : g_strcmp0 (code, "case_locked") == 0 ? _("Addendum: %s") : _("Rejected: %s"), what);
   gtk_widget_set_margin_top (box, 10);
   gtk_widget_set_margin_bottom (box, 10);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
   add_label (box, heading, "heading");
-  add_label (box, conflict
-             ? _("Someone changed this record at the server first. The server's version is now on this device; "
-                 "check the record and enter your change again if it is still needed.")
-             : rejection_text (result ? json_object_get_string_member_with_default (result, "code", NULL) : NULL),
-             NULL);
+  add_label (box, text, NULL);
+  if (fields)
+    add_label (box, fields, "dim-label");
   if (message && *message)
     {
       /* Translators: the server's own message, as it sent it */

@@ -299,11 +299,15 @@ pm_cli_status (const char  *data_dir,
         continue;
       /* The entry says what was sent, the server's result why it did not stand:
        * a rejection carries a message, a conflict the server's record. */
-      printf ("  %s  %s  %s %s  %s\n",
+      printf ("  %s  %s  %s %s  %s",
               json_object_get_string_member_with_default (issue, "at", ""),
               json_object_get_string_member_with_default (issue, "outcome", ""),
               string_in (issue, "entry", "kind"), string_in (issue, "entry", "record_id"),
               string_in (issue, "result", "message"));
+      /* Another device's push, sent to this office by the server */
+      if (*string_in (issue, "result", "reported_by"))
+        printf (_("  (pushed by a %s device)"), string_in (issue, "result", "reported_by"));
+      printf ("\n");
     }
   return PM_CLI_OK;
 }

@@ -33,6 +33,9 @@ _pm_store_delete_record (PmStore     *self,
     "DELETE FROM changes WHERE record_id IN (SELECT id FROM signatures WHERE record_id = ?)",
     "DELETE FROM signatures WHERE record_id = ?",
     "DELETE FROM drafts WHERE record_id = ?",
+    /* What an office was told about the record goes with it. */
+    "DELETE FROM changes WHERE kind = 'sync_issue' AND record_id IN (SELECT id FROM office_issues WHERE record_id = ?)",
+    "DELETE FROM office_issues WHERE record_id = ?",
     "DELETE FROM changes WHERE record_id = ?",
     delete_row,
   };

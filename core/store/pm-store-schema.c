@@ -94,6 +94,12 @@ static const char * const migrations[] = {
    * tells only those devices to drop it. */
   "CREATE TABLE deleted_records (kind TEXT NOT NULL, record_id TEXT NOT NULL,"
   "  deleted_for TEXT NOT NULL, PRIMARY KEY (kind, record_id));",
+
+  /* 8: the conflicts and refusals of pushes (and a locked case's late edit,
+   * the addendum) kept on the server for the owning office's devices. */
+  "CREATE TABLE office_issues (id TEXT PRIMARY KEY NOT NULL, kind TEXT NOT NULL, record_id TEXT NOT NULL,"
+  "  issue TEXT NOT NULL);"
+  "CREATE INDEX office_issues_by_record ON office_issues (record_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PM_STORE_SCHEMA_VERSION);

@@ -21,6 +21,13 @@
 
 #define ENROLMENT_KEY "sync.server_url"
 #define CURSOR_KEY "sync.cursor"
+/* The server store's identity, renewed by a restore, and (on a device) the
+ * one its cursor belongs to: a cursor is only served by the store state that
+ * gave it out. */
+#define STORE_EPOCH_KEY "sync.store_epoch"
+#define CURSOR_EPOCH_KEY "sync.cursor_epoch"
+/* The change log's kind for a conflict or refusal sent to the owning office */
+#define ISSUE_KIND "sync_issue"
 #define MAX_PUSH_ENTRIES 500
 
 static char *
@@ -241,6 +248,14 @@ write_meta (sqlite3     *db,
                                error, 2, key, value);
 }
 
+static gboolean
+delete_meta (sqlite3     *db,
+             const char  *key,
+             GError     **error)
+{
+  return _pm_store_exec_texts (db, "DELETE FROM meta WHERE key = ?", "Writing meta", error, 1, key);
+}
+
 gboolean
 _pm_store_read_enrolment (sqlite3   *db,
                           gboolean  *enrolled,
@@ -376,6 +391,18 @@ pm_store_get_pull_cursor (PmStore *self)
   return cursor ? g_ascii_strtoll (cursor, NULL, 10) : 0;
 }
 
+/**
+ * pm_store_dup_pull_epoch:
+ *
+ * The server store epoch the pull cursor belongs to, or %NULL (no cursor
+ * yet, or one from a server that names no epoch).
+ */
+char *
+pm_store_dup_pull_epoch (PmStore *self)
+{
+  return pm_store_dup_meta (self, CURSOR_EPOCH_KEY, NULL);
+}
+
 gint64
 _pm_store_count_rows (sqlite3     *db,
                       const char  *sql,
@@ -417,7 +444,8 @@ restart_pull_job (PmStore  *self,
                    (int) unsent);
       return NULL;
     }
-  return write_meta (db, CURSOR_KEY, "0", error) ? self : NULL;
+  return write_meta (db, CURSOR_KEY, "0", error) &&
+         delete_meta (db, CURSOR_EPOCH_KEY, error) ? self : NULL;
 }
 
 /**
@@ -939,6 +967,19 @@ keep_issue (sqlite3     *db,
                                outcome, result_text, now, uuid);
 }
 
+/* The outcome under which an answer is kept as a sync issue until a person
+ * acts ("conflict" also for a merge that took only some fields), or NULL
+ * for an answer that settles the entry. */
+static const char *
+issue_outcome (JsonObject *answer)
+{
+  const char *outcome = json_object_get_string_member_with_default (answer, "outcome", "");
+
+  if (g_str_equal (outcome, "conflict") || g_str_equal (outcome, "rejected"))
+    return outcome;
+  return json_object_has_member (answer, "conflicts") ? "conflict" : NULL;
+}
+
 static gpointer
 settle_job (PmStore  *self,
             sqlite3  *db,
@@ -966,11 +1007,10 @@ settle_job (PmStore  *self,
             return NULL;
           continue;
         }
-      if (g_str_equal (outcome, "conflict") || g_str_equal (outcome, "rejected") ||
-          json_object_has_member (result, "conflicts"))
+      if (issue_outcome (result))
         {
           /* Kept visible until a person acts; the server's row replaces ours. */
-          if (!keep_issue (db, uuid, g_str_equal (outcome, "applied") ? "conflict" : outcome, result, error))
+          if (!keep_issue (db, uuid, issue_outcome (result), result, error))
             return NULL;
         }
       else if (!g_str_equal (outcome, "applied") && !g_str_equal (outcome, "duplicate"))
@@ -1046,9 +1086,38 @@ pm_store_list_sync_issues (PmStore  *self,
 
 typedef struct
 {
-  JsonArray *changes;
-  gint64     cursor;
+  JsonArray  *changes;
+  gint64      cursor;
+  const char *epoch;
 } PageData;
+
+/* A conflict or refusal of another device's push that concerns this
+ * office: kept beside the device's own until a person acknowledges it (a
+ * second copy, after a pull from 0, stays one). */
+static gboolean
+keep_office_issue (sqlite3     *db,
+                   JsonObject  *issue,
+                   GError     **error)
+{
+  const char *id = json_object_get_string_member_with_default (issue, "id", NULL);
+  const char *outcome = json_object_get_string_member_with_default (issue, "outcome", NULL);
+  JsonNode *entry = json_object_get_member (issue, "entry");
+  JsonNode *result = json_object_get_member (issue, "result");
+  g_autofree char *entry_text = NULL;
+  g_autofree char *result_text = NULL;
+
+  if (id == NULL || outcome == NULL || entry == NULL || !JSON_NODE_HOLDS_OBJECT (entry) ||
+      result == NULL || !JSON_NODE_HOLDS_OBJECT (result))
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server sent a sync issue without id, outcome, entry or result");
+      return FALSE;
+    }
+  entry_text = object_to_string (json_node_get_object (entry));
+  result_text = object_to_string (json_node_get_object (result));
+  return _pm_store_exec_texts (db, "INSERT OR IGNORE INTO sync_issues (uuid, outcome, entry, result, at) VALUES (?, ?, ?, ?, ?)",
+                     "Keeping a sync issue", error, 5, id, outcome, entry_text, result_text,
+                     json_object_get_string_member_with_default (issue, "at", ""));
+}
 
 static gpointer
 apply_page_job (PmStore  *self,
@@ -1077,26 +1146,35 @@ apply_page_job (PmStore  *self,
           g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "The server sent a change without a record");
           return NULL;
         }
-      if (!apply_remote_object (self, db, json_object_get_string_member_with_default (change, "kind", NULL),
-                                json_node_get_object (record), error))
+      if (g_strcmp0 (json_object_get_string_member_with_default (change, "kind", NULL), ISSUE_KIND) == 0
+          ? !keep_office_issue (db, json_node_get_object (record), error)
+          : !apply_remote_object (self, db, json_object_get_string_member_with_default (change, "kind", NULL),
+                                  json_node_get_object (record), error))
         return NULL;
     }
-  return write_meta (db, CURSOR_KEY, cursor, error) ? self : NULL;
+  if (!write_meta (db, CURSOR_KEY, cursor, error))
+    return NULL;
+  if (page->epoch)
+    return write_meta (db, CURSOR_EPOCH_KEY, page->epoch, error) ? self : NULL;
+  return delete_meta (db, CURSOR_EPOCH_KEY, error) ? self : NULL;
 }
 
 /**
  * pm_store_apply_pull_page:
  *
- * Takes one page of the server's changes and the cursor after it in one
- * transaction, so a crash leaves either both or neither.
+ * @epoch: (nullable): the server store epoch the cursor belongs to
+ *
+ * Takes one page of the server's changes and the cursor (with its epoch)
+ * after it in one transaction, so a crash leaves either all or nothing.
  */
 gboolean
-pm_store_apply_pull_page (PmStore    *self,
-                          JsonArray  *changes,
-                          gint64      cursor,
-                          GError    **error)
+pm_store_apply_pull_page (PmStore     *self,
+                          JsonArray   *changes,
+                          gint64       cursor,
+                          const char  *epoch,
+                          GError     **error)
 {
-  PageData page = { changes, cursor };
+  PageData page = { changes, cursor, epoch };
 
   g_return_val_if_fail (changes != NULL, FALSE);
   return _pm_store_run_sync (self, apply_page_job, &page, error) != NULL;
@@ -1453,13 +1531,14 @@ decide_entry (PmStore     *self,
     return rejection (uuid, "forbidden", "the registration office may only request visits and add to a visit's notes");
   if (changes && !JSON_NODE_HOLDS_OBJECT (changes))
     return rejection (uuid, "invalid", "changes must be an object");
-  /* Booked in the registration system: the van's late edit is kept on the
-   * device, as a rejection the user sees, never written over the office's.
-   * Moving the status on (the hand-over) is the status machine's call. */
+  /* Booked in the registration system: the van's late edit is never
+   * written over the office's; it is kept as an addendum for the office
+   * (report_to_office) and shown to the van's user as a rejection. Moving
+   * the status on (the hand-over) is the status machine's call. */
   if (stored && PM_IS_CASE (stored) && role == PM_ROLE_FIELD &&
       pm_case_status_is_locked (pm_record_get_string (stored, "status")) && !only_status_changes (changes))
     return rejection (uuid, "case_locked",
-                      "the registration office has booked this case; the change is kept on the device only");
+                      "the registration office has booked this case; the change is kept as an addendum for the office");
   if (stored && json_object_get_int_member (entry, "base_version") > 0)
     return merge_answer (self, db, device_id, role, entry, stored, error);
   if (stored)
@@ -1642,6 +1721,64 @@ remember_answer (sqlite3     *db,
                                "Remembering a push answer", error, 4, device_id, uuid, hash, text);
 }
 
+/* The office a record's conflicts and refusals belong to: the registration
+ * office books the cases, dispatch plans the visits. */
+static PmRole
+owning_office (const char *kind)
+{
+  if (g_strcmp0 (kind, "case") == 0)
+    return PM_ROLE_EINWOHNERWESEN;
+  if (g_strcmp0 (kind, "visit") == 0)
+    return PM_ROLE_DISPATCH;
+  return PM_ROLE_INVALID;
+}
+
+/* Keeps a conflict or refusal of a case or visit for the owning office's
+ * devices, which get it with their next pull (the pushing device has the
+ * answer). A locked case's late edit is kept here whole: the addendum the
+ * office reads. */
+static gboolean
+report_to_office (sqlite3     *db,
+                  PushData    *push,
+                  JsonObject  *entry,
+                  JsonObject  *answer,
+                  GError     **error)
+{
+  const char *kind = json_object_get_string_member (entry, "kind");
+  g_autofree char *id = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonObject) issue = NULL;
+  JsonObject *reported;
+  JsonObject *result;
+
+  if (owning_office (kind) == PM_ROLE_INVALID || issue_outcome (answer) == NULL)
+    return TRUE;
+  id = g_uuid_string_random ();
+  now = pm_clock_timestamp ();
+  issue = json_object_new ();
+  json_object_set_string_member (issue, "id", id);
+  json_object_set_string_member (issue, "outcome", issue_outcome (answer));
+  json_object_set_string_member (issue, "at", now);
+  reported = object_from_string (text = object_to_string (entry));
+  g_clear_pointer (&text, g_free);
+  /* The office acknowledges its copy by this id, not the device's UUID. */
+  json_object_set_string_member (reported, "uuid", id);
+  json_object_set_object_member (issue, "entry", reported);
+  result = object_from_string (text = object_to_string (answer));
+  json_object_remove_member (result, "server_record");
+  json_object_set_string_member (result, "uuid", id);
+  json_object_set_string_member (result, "reported_by", pm_role_to_wire (push->role));
+  json_object_set_object_member (issue, "result", result);
+  g_clear_pointer (&text, g_free);
+  text = object_to_string (issue);
+  return _pm_store_exec_texts (db, "INSERT INTO office_issues (id, kind, record_id, issue) VALUES (?, ?, ?, ?)",
+                     "Keeping a sync issue for the office", error, 4, id, kind,
+                     json_object_get_string_member (entry, "record_id"), text) &&
+         _pm_store_exec_texts (db, "INSERT INTO changes (kind, record_id, device_id) VALUES (?, ?, ?)",
+                     "Logging a sync issue", error, 3, ISSUE_KIND, id, push->device_id);
+}
+
 /* One audit entry per batch: the device, the people who acted on it, and
  * how each entry was answered. */
 static gboolean
@@ -1721,7 +1858,8 @@ push_job (PmStore  *self,
               _pm_store_set_pushing_device (self, NULL);
             }
           if (answer == NULL ||
-              !remember_answer (db, push->device_id, uuid, hash, answer, error))
+              !remember_answer (db, push->device_id, uuid, hash, answer, error) ||
+              !report_to_office (db, push, entry, answer, error))
             {
               g_clear_pointer (&answer, json_object_unref);
               return NULL;
@@ -1775,14 +1913,112 @@ pm_store_apply_push (PmStore     *self,
 
 /* Pull (server end) */
 
+static gboolean
+renew_store_epoch (sqlite3  *db,
+                   GError  **error)
+{
+  g_autofree char *epoch = g_uuid_string_random ();
+
+  return write_meta (db, STORE_EPOCH_KEY, epoch, error);
+}
+
+/* The store's epoch, made on first use: stores from before epochs have none. */
+static char *
+store_epoch (sqlite3  *db,
+             GError  **error)
+{
+  GError *local_error = NULL;
+  char *epoch = read_meta (db, STORE_EPOCH_KEY, &local_error);
+
+  if (epoch == NULL && local_error == NULL && renew_store_epoch (db, &local_error))
+    epoch = read_meta (db, STORE_EPOCH_KEY, &local_error);
+  if (local_error)
+    g_propagate_error (error, local_error);
+  return epoch;
+}
+
+static gpointer
+renew_epoch_job (PmStore  *self,
+                 sqlite3  *db,
+                 gpointer  data,
+                 GError  **error)
+{
+  return renew_store_epoch (db, error) ? self : NULL;
+}
+
+/**
+ * pm_store_renew_store_epoch:
+ *
+ * Gives the server's store a new epoch, after a restore: every cursor given
+ * out before is answered "pull again from 0" from then on, whether it lies
+ * past the restored store's last change or not.
+ */
+gboolean
+pm_store_renew_store_epoch (PmStore  *self,
+                            GError  **error)
+{
+  g_return_val_if_fail (PM_IS_STORE (self), FALSE);
+  return _pm_store_run_sync (self, renew_epoch_job, NULL, error) != NULL;
+}
+
 typedef struct
 {
   gint64      after;
+  const char *epoch;
+  gboolean    with_issues;
   guint       limit;
   PmViewer    viewer;
   PmRole      role;
   const char *device_id;
 } PullData;
+
+/* An office issue as @viewer's devices get it, or NULL where it is not
+ * theirs: for the owning office only, the record as the device held it
+ * filtered for the office like any pulled record. */
+static JsonObject *
+office_issue_for (sqlite3         *db,
+                  const char      *id,
+                  const PmViewer  *viewer)
+{
+  sqlite3_stmt *stmt = prepare (db, "SELECT kind, issue FROM office_issues WHERE id = ?", NULL);
+  g_autoptr(JsonObject) issue = NULL;
+  g_autoptr(PmRecord) record = NULL;
+  JsonObject *entry;
+  JsonObject *filtered;
+  JsonObject *changes;
+  GType type = G_TYPE_INVALID;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW &&
+      owning_office ((const char *) sqlite3_column_text (stmt, 0)) == viewer->role)
+    {
+      type = pm_model_type_for ((const char *) sqlite3_column_text (stmt, 0));
+      issue = object_from_string ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  _pm_store_release (stmt);
+  if (issue == NULL)
+    return NULL;
+  entry = json_object_get_object_member (issue, "entry");
+  record = pm_record_new_from_json (type, json_object_get_object_member (entry, "record"), NULL);
+  if (record == NULL || !pm_access_filter (record, viewer))
+    return NULL;
+  filtered = pm_record_to_json (record);
+  /* Fields the filter took out of the record go from the changes too. */
+  changes = json_object_get_object_member (entry, "changes");
+  if (changes)
+    {
+      g_autoptr(GList) names = json_object_get_members (changes);
+      JsonObject *held = json_object_get_object_member (entry, "record");
+
+      for (GList *l = names; l; l = l->next)
+        if (json_object_has_member (held, l->data) && !json_object_has_member (filtered, l->data))
+          json_object_remove_member (changes, l->data);
+    }
+  json_object_set_object_member (entry, "record", filtered);
+  return g_steal_pointer (&issue);
+}
 
 static gpointer
 changes_job (PmStore  *self,
@@ -1803,12 +2039,28 @@ changes_job (PmStore  *self,
   gint64 last;
   guint scanned = 0;
   g_autofree char *detail = NULL;
+  g_autofree char *epoch = NULL;
   AuditData audit = { "pull", pull->device_id, pm_role_to_wire (pull->role), NULL, 0, NULL };
   int rc;
 
   json_object_set_array_member (page, "changes", changes);
   if (stmt == NULL)
     return NULL;
+  epoch = store_epoch (db, error);
+  if (epoch == NULL)
+    {
+      _pm_store_release (stmt);
+      return NULL;
+    }
+  /* A cursor from another epoch was given out before a restore (or by
+   * another store): its sequence numbers mean other changes here. */
+  if (pull->after > 0 && pull->epoch && !g_str_equal (pull->epoch, epoch))
+    {
+      _pm_store_release (stmt);
+      g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND,
+                   "the cursor belongs to an earlier state of the server's store (it was restored): pull again from 0");
+      return NULL;
+    }
   /* No cursor the server gave out lies past its last change: this one comes
    * from before a restore of an older backup, or from another store. */
   last = _pm_store_count_rows (db, "SELECT COALESCE (MAX (seq), 0) FROM sqlite_sequence WHERE name = 'changes'", NULL, error);
@@ -1828,12 +2080,12 @@ changes_job (PmStore  *self,
       const char *kind = (const char *) sqlite3_column_text (stmt, 1);
       const char *record_id = (const char *) sqlite3_column_text (stmt, 2);
       const char *deleted_for = (const char *) sqlite3_column_text (stmt, 5);
-      /* The device's own latest push: it holds that version already. */
+      /* The device's own latest push: it holds that version already (and
+       * the answer to it, for a sync issue). */
       gboolean echo = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), pull->device_id) == 0;
       gboolean own = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), pull->device_id) == 0;
-      g_autoptr(PmRecord) record = echo || deleted_for ? NULL
-                                   : _pm_store_read_record (db, pm_model_type_for (kind), record_id, NULL);
       g_auto(GStrv) deleted_roles = deleted_for ? g_strsplit (deleted_for, ",", -1) : NULL;
+      JsonObject *sent = NULL;
       JsonObject *change;
 
       scanned++;
@@ -1841,9 +2093,27 @@ changes_job (PmStore  *self,
       /* Rows outside the device's scope are passed over, never sent; what
        * a device created comes back whole (its people may read it there).
        * A deletion goes where the record could have gone. */
-      if (deleted_roles ? !own && !g_strv_contains ((const char * const *) deleted_roles, pm_role_to_wire (pull->role))
-                        : record == NULL || (!own && !pm_access_filter (record, &pull->viewer)))
+      if (deleted_roles)
+        {
+          if (!own && !g_strv_contains ((const char * const *) deleted_roles, pm_role_to_wire (pull->role)))
+            continue;
+        }
+      else if (echo)
         continue;
+      else if (g_str_equal (kind, ISSUE_KIND))
+        {
+          sent = pull->with_issues ? office_issue_for (db, record_id, &pull->viewer) : NULL;
+          if (sent == NULL)
+            continue;
+        }
+      else
+        {
+          g_autoptr(PmRecord) record = _pm_store_read_record (db, pm_model_type_for (kind), record_id, NULL);
+
+          if (record == NULL || (!own && !pm_access_filter (record, &pull->viewer)))
+            continue;
+          sent = pm_record_to_json (record);
+        }
       change = json_object_new ();
       json_object_set_int_member (change, "seq", cursor);
       json_object_set_string_member (change, "kind", kind);
@@ -1853,7 +2123,7 @@ changes_job (PmStore  *self,
           json_object_set_boolean_member (change, "deleted", TRUE);
         }
       else
-        json_object_set_object_member (change, "record", pm_record_to_json (record));
+        json_object_set_object_member (change, "record", sent);
       json_array_add_object_element (changes, change);
     }
   _pm_store_release (stmt);
@@ -1863,6 +2133,7 @@ changes_job (PmStore  *self,
       return NULL;
     }
   json_object_set_int_member (page, "cursor", cursor);
+  json_object_set_string_member (page, "epoch", epoch);
   json_object_set_boolean_member (page, "complete", scanned < pull->limit);
   detail = g_strdup_printf ("after %" G_GINT64_FORMAT ", cursor %" G_GINT64_FORMAT, pull->after, cursor);
   audit.count = json_array_get_length (changes);
@@ -1875,19 +2146,24 @@ changes_job (PmStore  *self,
  *
  * One page of changes after @after, in commit order, for the device
  * @device_id of @role: the records it created in full, the others filtered
- * for its role: `{"changes": [{"seq", "kind", "record"}], "cursor", "complete"}`.
- * A cursor past the last change the server ever logged fails with
+ * for its role: `{"changes": [{"seq", "kind", "record"}], "cursor", "epoch", "complete"}`.
+ * With @with_issues, the conflicts and refusals of other devices' pushes
+ * that concern the device's office come too (kind `sync_issue`). A cursor
+ * past the last change the server ever logged, or one of another
+ * @epoch than the store's (given out before a restore), fails with
  * PM_ERROR_NOT_FOUND: the device must pull again from 0.
  */
 JsonObject *
 pm_store_changes_since (PmStore     *self,
                         gint64       after,
+                        const char  *epoch,
+                        gboolean     with_issues,
                         guint        limit,
                         const char  *device_id,
                         PmRole       role,
                         GError     **error)
 {
-  PullData pull = { after, CLAMP (limit, 1, 1000), pm_access_device_viewer (role), role, device_id };
+  PullData pull = { after, epoch, with_issues, CLAMP (limit, 1, 1000), pm_access_device_viewer (role), role, device_id };
 
   return _pm_store_run_sync (self, changes_job, &pull, error);
 }

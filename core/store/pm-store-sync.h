@@ -67,8 +67,10 @@ JsonArray  *pm_store_list_sync_issues    (PmStore      *self,
 gboolean    pm_store_apply_pull_page     (PmStore      *self,
                                           JsonArray    *changes,
                                           gint64        cursor,
+                                          const char   *epoch,
                                           GError      **error);
 gint64      pm_store_get_pull_cursor     (PmStore      *self);
+char       *pm_store_dup_pull_epoch      (PmStore      *self);
 gboolean    pm_store_restart_pull        (PmStore      *self,
                                           GError      **error);
 gboolean    pm_store_delete_files        (const char   *path,
@@ -109,9 +111,13 @@ JsonArray  *pm_store_apply_push_protocol (PmStore      *self,
                                           GError      **error);
 JsonObject *pm_store_changes_since       (PmStore      *self,
                                           gint64        after,
+                                          const char   *epoch,
+                                          gboolean      with_issues,
                                           guint         limit,
                                           const char   *device_id,
                                           PmRole        role,
+                                          GError      **error);
+gboolean    pm_store_renew_store_epoch   (PmStore      *self,
                                           GError      **error);
 char       *pm_store_add_device          (PmStore      *self,
                                           PmRole        role,

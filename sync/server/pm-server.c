@@ -351,7 +351,8 @@ pull_cb (SoupServer        *server,
     return;
   /* A client asking for more (or less) than a page gets a page. */
   limit = CLAMP (limit, 1, MAX_PULL_LIMIT);
-  page = pm_store_changes_since (self->store, after, (guint) limit,
+  page = pm_store_changes_since (self->store, after, query ? g_hash_table_lookup (query, "epoch") : NULL,
+                                 query && g_strcmp0 (g_hash_table_lookup (query, "issues"), "1") == 0, (guint) limit,
                                  json_object_get_string_member (device, "device_id"),
                                  pm_role_from_wire (json_object_get_string_member (device, "role")), &error);
   if (page == NULL && g_error_matches (error, PM_ERROR, PM_ERROR_NOT_FOUND))

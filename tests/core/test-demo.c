@@ -7,6 +7,7 @@
 
 #include "pm-city.h"
 #include "pm-demo.h"
+#include "pm-store-sync.h"
 #include "pm-test-utils.h"
 
 static void
@@ -143,6 +144,48 @@ test_deterministic (void)
   pm_test_remove_dir (dir_b);
 }
 
+/* Enrolled as a van, the store's outbox holds only what a van records
+ * itself; the roster and the van are there, as pulled, with no entries. */
+static void
+test_van_store (void)
+{
+  static const char * const van_kinds[] = { "citizen", "visit", "counselling", "case", "consent", "signature",
+                                            "cash_closure", NULL };
+  g_autofree char *dir = pm_test_make_dir ();
+  g_autoptr(PmStore) store = pm_test_open_store (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) outbox = NULL;
+  g_autoptr(GPtrArray) vans = NULL;
+  g_autoptr(GPtrArray) staff = NULL;
+
+  g_assert_true (pm_store_enrol (store, "https://127.0.0.1:1", "token", "field", &error));
+  g_assert_true (pm_demo_fill (store, "2026-11-22", 1, &error));
+  g_assert_no_error (error);
+  outbox = pm_store_outbox_peek (store, 500, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (outbox), >, 50);
+  for (guint i = 0; i < json_array_get_length (outbox); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (outbox, i);
+      JsonObject *record = json_object_get_object_member (entry, "record");
+      const char *kind = json_object_get_string_member (entry, "kind");
+
+      g_assert_true (g_strv_contains (van_kinds, kind));
+      if (g_str_equal (kind, "visit"))
+        g_assert_cmpstr (json_object_get_string_member (record, "source"), ==, "on_the_spot");
+      if (g_str_equal (kind, "case"))
+        g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "captured");
+    }
+  g_assert_cmpint (pm_store_get_pull_cursor (store), ==, 0);
+  pm_store_set_actor (store, PM_TEST_STAFF_ID, PM_ROLE_ADMIN, "it");
+  vans = pm_store_list (store, PM_TYPE_VAN, NULL);
+  staff = pm_store_list (store, PM_TYPE_STAFF, NULL);
+  g_assert_cmpuint (vans->len, ==, 1);
+  g_assert_cmpuint (staff->len, >=, 6);
+  g_clear_object (&store);
+  pm_test_remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -151,5 +194,6 @@ main (int    argc,
   g_test_add_func ("/demo/week", test_demo_week);
   g_test_add_func ("/demo/deterministic", test_deterministic);
   g_test_add_func ("/demo/german-locale", test_german_locale);
+  g_test_add_func ("/demo/van-store", test_van_store);
   return g_test_run ();
 }

@@ -42,11 +42,12 @@ pull_all (PmStore *from,
   for (guint page_no = 0; page_no < 1000; page_no++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(JsonObject) page = pm_store_changes_since (from, cursor, 50, DEVICE, role, &error);
+      g_autoptr(JsonObject) page = pm_store_changes_since (from, cursor, NULL, FALSE, 50, DEVICE, role, &error);
 
       g_assert_no_error (error);
       cursor = json_object_get_int_member (page, "cursor");
-      g_assert_true (pm_store_apply_pull_page (into, json_object_get_array_member (page, "changes"), cursor, &error));
+      g_assert_true (pm_store_apply_pull_page (into, json_object_get_array_member (page, "changes"), cursor,
+                                                json_object_get_string_member (page, "epoch"), &error));
       g_assert_no_error (error);
       if (json_object_get_boolean_member (page, "complete"))
         return;
@@ -151,7 +152,7 @@ test_pull_scope_of_office (Fixture       *f,
                            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) page = pm_store_changes_since (f->server, 0, 1000, OFFICE, PM_ROLE_EINWOHNERWESEN, &error);
+  g_autoptr(JsonObject) page = pm_store_changes_since (f->server, 0, NULL, FALSE, 1000, OFFICE, PM_ROLE_EINWOHNERWESEN, &error);
   JsonArray *changes = json_object_get_array_member (page, "changes");
   guint n_cases = 0;
 
@@ -195,7 +196,7 @@ page_has (Fixture    *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) page = pm_store_changes_since (f->server, pm_store_get_pull_cursor (f->van),
-                                                       1000, device_id, role, &error);
+                                                       NULL, FALSE, 1000, device_id, role, &error);
   JsonArray *changes = json_object_get_array_member (page, "changes");
 
   g_assert_no_error (error);
@@ -654,7 +655,7 @@ test_deletion_marker (Fixture       *f,
   json_object_set_string_member (marker, "kind", "visit");
   json_object_set_boolean_member (marker, "deleted", TRUE);
   json_array_add_object_element (bad, marker);
-  g_assert_false (pm_store_apply_pull_page (f->van, bad, cursor + 1, &error));
+  g_assert_false (pm_store_apply_pull_page (f->van, bad, cursor + 1, NULL, &error));
   g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_cmpint (pm_store_count (f->van, PM_TYPE_VISIT, NULL), ==, visits);
@@ -795,16 +796,38 @@ test_restart_pull (Fixture       *f,
   g_autoptr(JsonArray) results = NULL;
   g_autoptr(JsonObject) page = NULL;
   g_autoptr(PmRecord) kept = NULL;
+  g_autofree char *epoch = NULL;
+  g_autofree char *renewed = NULL;
   gint64 cursor = pm_store_get_pull_cursor (f->van);
 
   g_assert_cmpint (cursor, >, 0);
-  page = pm_store_changes_since (f->server, cursor, 50, DEVICE, PM_ROLE_FIELD, &error);
+  page = pm_store_changes_since (f->server, cursor, NULL, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
   g_assert_no_error (error);
   g_clear_pointer (&page, json_object_unref);
-  page = pm_store_changes_since (f->server, cursor + 1, 50, DEVICE, PM_ROLE_FIELD, &error);
+  page = pm_store_changes_since (f->server, cursor + 1, NULL, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
   g_assert_null (page);
   g_clear_error (&error);
+
+  /* The device's cursor is served under the epoch it was given with; after
+   * a restore renewed the server's epoch the same cursor is gone, although
+   * it does not lie past the server's last change. */
+  epoch = pm_store_dup_pull_epoch (f->van);
+  g_assert_nonnull (epoch);
+  page = pm_store_changes_since (f->server, cursor, epoch, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (page, "epoch"), ==, epoch);
+  g_clear_pointer (&page, json_object_unref);
+  g_assert_true (pm_store_renew_store_epoch (f->server, &error));
+  page = pm_store_changes_since (f->server, cursor, epoch, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+  g_assert_null (page);
+  g_clear_error (&error);
+  /* From 0 any epoch is served: that is the pull again. */
+  page = pm_store_changes_since (f->server, 0, epoch, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (page, "epoch"), !=, epoch);
+  g_clear_pointer (&page, json_object_unref);
 
   pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
   g_assert_true (pm_store_save (f->van, record, &error));
@@ -819,11 +842,14 @@ test_restart_pull (Fixture       *f,
   g_assert_true (pm_store_restart_pull (f->van, &error));
   g_assert_no_error (error);
   g_assert_cmpint (pm_store_get_pull_cursor (f->van), ==, 0);
+  g_assert_null (pm_store_dup_pull_epoch (f->van));
   /* Local rows stay; the pull from 0 brings the same scope back. */
   kept = pm_store_get (f->van, PM_TYPE_COUNSELLING_RECORD, pm_record_get_id (record), NULL);
   g_assert_nonnull (kept);
   pull_all (f->server, f->van, PM_ROLE_FIELD);
   g_assert_cmpint (pm_store_get_pull_cursor (f->van), >, cursor);
+  renewed = pm_store_dup_pull_epoch (f->van);
+  g_assert_cmpstr (renewed, !=, epoch);
 }
 
 /* The server's audit: pushes and pulls write their own entries, in the
@@ -847,7 +873,7 @@ test_server_audit (Fixture       *f,
   g_assert_true (pm_store_save (f->van, record, &error));
   g_assert_no_error (error);
   results = push (f);
-  page = pm_store_changes_since (f->server, 0, 5, OFFICE, PM_ROLE_DISPATCH, &error);
+  page = pm_store_changes_since (f->server, 0, NULL, FALSE, 5, OFFICE, PM_ROLE_DISPATCH, &error);
   g_assert_no_error (error);
   g_assert_true (pm_store_append_server_audit (f->server, "admin enrol", OFFICE, "dispatch",
                                                "pepamo-server-admin", 1, "city halle", &error));

@@ -10,6 +10,7 @@
 import http.server
 import json
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -273,13 +274,17 @@ class RoundTripTest(unittest.TestCase):
         self.cli(store, "import", path)
         return person["id"]
 
-    def test_restored_server_answers_410(self):
+    def planned_week_at_van(self):
+        """Dispatch's demo week at the server and pulled by a van; the server's port."""
         dispatch = self.device("dispatch", "dispatch", "Dora Disponentin", "dispatch")
         self.cli(dispatch, "demo", "--date", DEMO_DATE)
         self.cli(dispatch, "sync")
         field = self.device("field", "field", "Frieda Feld", "soziales")
         self.cli(field, "sync")
-        port = int(self.url.rsplit(":", 1)[1])
+        return dispatch, field, int(self.url.rsplit(":", 1)[1])
+
+    def test_restored_server_answers_410(self):
+        dispatch, field, port = self.planned_week_at_van()
 
         # A backup of the server, then more work that the van pulls.
         self.stop_server()
@@ -316,6 +321,84 @@ class RoundTripTest(unittest.TestCase):
         # Its new cursor is served: the next sync is an ordinary one.
         r = self.cli(field, "sync")
         self.assertNotIn("again", r.stdout)
+
+    def admin(self, *args):
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", *args], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def test_admin_restore_answers_410(self):
+        dispatch, field, port = self.planned_week_at_van()
+
+        # A backup while the server runs, then more work that the van pulls.
+        backup = os.path.join(self.dir, "server.backup")
+        self.admin("backup", backup)
+        lost = [self.import_citizen(dispatch, "Nachher"), self.import_citizen(dispatch, "Danach")]
+        self.cli(dispatch, "sync")
+        self.assertRegex(self.cli(field, "sync").stdout, r"pulled 2 changes")
+
+        # Restored with the admin command; then dispatch writes more than
+        # the restore took away, so the van's cursor no longer lies past the
+        # server's last change: only the store's new epoch tells it is stale.
+        self.stop_server()
+        self.admin("restore", "--force", backup)
+        self.start_server(port)
+        r = self.cli(dispatch, "sync")
+        self.assertIn("fetched everything again", r.stdout)
+        later = [self.import_citizen(dispatch, name) for name in ("Später", "Zuletzt", "Nochmal", "Ende")]
+        self.cli(dispatch, "sync")
+        unsent = self.import_citizen(field, "Offline")
+        r = self.cli(field, "sync")
+        self.assertRegex(r.stdout, r"^Pushed 1 \(1 applied, ")
+        self.assertIn("fetched everything again", r.stdout)
+        self.assertIn("Unsent changes: 0\n", self.status(field))
+
+        # The van ends with the server's view: everything the restored server
+        # holds, at its versions (what dispatch wrote after the restore too),
+        # its own unsent work at the server, and nothing it held thrown away.
+        server = json.loads(self.admin("export"))
+        held = self.export(field)
+        for kind in ("citizens", "visits"):
+            at_device = {r["id"]: r["version"] for r in held[kind]}
+            at_server = {r["id"]: r["version"] for r in server[kind]}
+            self.assertEqual({i: at_device.get(i) for i in at_server}, at_server, kind)
+        self.assertTrue({*later, unsent} <= {c["id"] for c in server["citizens"]})
+        self.assertTrue(set(lost) <= {c["id"] for c in held["citizens"]})
+        # The cursor of the new epoch is served: the next sync is an ordinary one.
+        self.assertNotIn("again", self.cli(field, "sync").stdout)
+        self.assertNotIn("again", self.cli(dispatch, "sync").stdout)
+
+    def test_van_demo_is_the_vans_own_work(self):
+        # Enrolled as a van, the demo writes what a van records itself, and
+        # the next sync takes all of it without one refusal.
+        field = self.device("field", "field", "Frieda Feld", "soziales")
+        self.cli(field, "demo", "--date", DEMO_DATE)
+        unsent = int(re.search(r"Unsent changes: (\d+)\n", self.status(field)).group(1))
+        r = self.cli(field, "sync")
+        self.assertRegex(r.stdout, rf"^Pushed {unsent} \({unsent} applied, 0 duplicate, 0 conflicts, 0 rejected\)")
+        self.assertIn("Unsent changes: 0\n", self.status(field))
+        self.assertIn("Sync issues: 0\n", self.status(field))
+        held = self.export(field)
+        self.assertEqual({v["status"] for v in held["visits"]}, {"done", "partly_done", "arrived"})
+        self.assertEqual({v["source"] for v in held["visits"]}, {"on_the_spot"})
+        self.assertEqual({c["status"] for c in held["cases"]}, {"captured"})
+        for kind in ("counselling", "consents", "signatures", "cash_closures"):
+            self.assertGreater(len(held[kind]), 0, kind)
+        # All of it is at the server; the roster and the van it never sent.
+        server = json.loads(self.admin("export"))
+        for kind in ("citizens", "visits", "counselling", "cases", "consents", "signatures", "cash_closures"):
+            self.assertEqual({r["id"] for r in held[kind]} - {r["id"] for r in server[kind]}, set(), kind)
+        self.assertEqual(server["vans"], [])
+
+        # A store enrolled nowhere still gets the whole week, every status.
+        alone = os.path.join(self.dir, "alone")
+        self.cli(alone, "init")
+        self.cli(alone, "demo", "--date", DEMO_DATE)
+        tour = self.export(alone)
+        self.assertTrue({"requested", "scheduled", "confirmed", "not_met"} <= {v["status"] for v in tour["visits"]})
+        self.assertTrue({"booked", "closed", "submitted"} <= {c["status"] for c in tour["cases"]})
+        self.assertEqual(len(tour["vans"]), 1)
 
     def test_revoked_device_deletes_its_store(self):
         field = self.device("field", "field", "Frieda Feld", "soziales")

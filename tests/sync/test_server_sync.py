@@ -216,13 +216,23 @@ class ServerSyncTest(ServerCase):
         for query in ("", "limit=0", "limit=100000"):
             status, page = self.request("GET", "/v1/sync/pull?" + query, self.dispatch)
             self.assertEqual(status, 200, (query, page))
-            self.assertEqual(set(page), {"changes", "cursor", "complete"})
+            self.assertEqual(set(page), {"changes", "cursor", "epoch", "complete"})
+        epoch = page["epoch"]
         # The last cursor the server gave out is served; one past it is gone.
         _, cursor = self.pull_all(self.dispatch)
         self.assertEqual(self.request("GET", "/v1/sync/pull?after=%d" % cursor, self.dispatch)[0], 200)
         status, answer = self.request("GET", "/v1/sync/pull?after=%d" % (cursor + 10**6), self.dispatch)
         self.assertEqual(status, 410, answer)
         self.assertEqual(answer["code"], "cursor_gone")
+        # A cursor is served under its epoch only; from 0 any epoch is served.
+        query = "/v1/sync/pull?after=%d&epoch=" % cursor
+        self.assertEqual(self.request("GET", query + epoch, self.dispatch)[0], 200)
+        for other in ("0123", "", "%00"):
+            status, answer = self.request("GET", query + other, self.dispatch)
+            self.assertEqual(status, 410, (other, answer))
+            self.assertEqual(answer["code"], "cursor_gone")
+        status, page = self.request("GET", "/v1/sync/pull?after=0&epoch=0123", self.dispatch)
+        self.assertEqual((status, page["epoch"]), (200, epoch))
 
     def audit(self, *args):
         r = run_server("--data-dir", self.data, "admin", "audit", *args)

@@ -220,6 +220,53 @@ test_unsent_issue_dismiss (Fixture       *f,
   g_assert_null (find_button (f, "Acknowledged"));
 }
 
+static gboolean
+page_has_label (Fixture    *f,
+                const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (f->page), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (strstr (gtk_label_get_label (labels->pdata[i]), text))
+      return TRUE;
+  return FALSE;
+}
+
+/* A van's late edit of a booked case, reported by the server to the office
+ * with a pull: shown as an addendum, who sent it and what it changed, until
+ * a person acknowledges it. */
+static void
+test_office_addendum (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) page = json_from_string (
+    "[{\"seq\": 1, \"kind\": \"sync_issue\", \"record\": {"
+    "\"id\": \"5e000000-0000-4000-8000-00000000a11d\", \"outcome\": \"rejected\", \"at\": \"2026-11-20T09:15:00Z\","
+    "\"entry\": {\"uuid\": \"5e000000-0000-4000-8000-00000000a11d\", \"kind\": \"case\","
+    "  \"record_id\": \"7a000000-0000-4000-8000-000000000003\", \"intent\": \"update_case\","
+    "  \"changes\": {\"waiver_reason\": {\"from\": \"Härtefall\", \"to\": \"Bescheid gesehen\"}}},"
+    "\"result\": {\"uuid\": \"5e000000-0000-4000-8000-00000000a11d\", \"outcome\": \"rejected\","
+    "  \"code\": \"case_locked\", \"message\": \"the registration office has booked this case\","
+    "  \"reported_by\": \"field\"}}}]", &error);
+
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-sync", NULL);
+  g_assert_true (pm_store_apply_pull_page (f->store, json_node_get_array (page), 1, "epoch", &error));
+  g_assert_no_error (error);
+  f->expected_issues = 1;
+  pm_sync_page_reload (f->page);
+  wait_for (page_shows_expected, f, "listing the office's addendum");
+  g_assert_true (page_has_label (f, "Addendum: Case"));
+  g_assert_true (page_has_label (f, "A change by a van arrived after this case was booked"));
+  g_assert_true (page_has_label (f, "Fields: waiver_reason"));
+  pm_test_screenshot ("-addendum");
+  g_signal_emit_by_name (find_button (f, "Acknowledged"), "clicked");
+  f->expected_issues = 0;
+  wait_for (page_shows_expected, f, "acknowledging the addendum");
+}
+
 /* Tapping "Acknowledged" twice, or after another window did, is no failure. */
 static void
 test_dismiss_twice (Fixture       *f,
@@ -261,6 +308,8 @@ main (int   argc,
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   g_test_add ("/ui/sync-page/unsent-issue-dismiss", Fixture, NULL, fixture_set_up, test_unsent_issue_dismiss,
+              fixture_tear_down);
+  g_test_add ("/ui/sync-page/office-addendum", Fixture, NULL, fixture_set_up, test_office_addendum,
               fixture_tear_down);
   g_test_add ("/ui/sync-page/dismiss-twice", Fixture, NULL, fixture_set_up, test_dismiss_twice, fixture_tear_down);
   g_test_add ("/ui/sync-page/header-counts-unsent", Fixture, NULL, fixture_set_up, test_header_counts_unsent,
