@@ -1,9 +1,8 @@
 /* pm-server-sqlite-storage.c: PmServerStorage on the encrypted SQLite store
  *
- * The same store as on the devices (core/store): its one writer thread
- * serializes the transactions, so the request threads of the HTTP front
- * may call in at once. Its actor is the server itself as admin, for the
- * reads of the MUVIS report (the figures span every department); pushes
+ * The same store as on the devices (core/store), whose one writer thread
+ * serializes the transactions. Its actor is the server itself as admin, for
+ * the reads of the MUVIS report (the figures span every department); pushes
  * name their own actors and pulls filter for the device's role.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

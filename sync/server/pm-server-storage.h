@@ -15,9 +15,9 @@ G_BEGIN_DECLS
 #define PM_TYPE_SERVER_STORAGE (pm_server_storage_get_type ())
 G_DECLARE_INTERFACE (PmServerStorage, pm_server_storage, PM, SERVER_STORAGE, GObject)
 
-/* Every operation is synchronous and may be called from any thread at once:
- * the HTTP front serves each request in a worker thread. The wire shapes of
- * what goes in and out are those of sync/PROTOCOL.md. */
+/* Every operation is synchronous (the HTTP front calls it on its main loop)
+ * and, where it writes, one transaction. The wire shapes of what goes in and
+ * out are those of sync/PROTOCOL.md. */
 struct _PmServerStorageInterface
 {
   GTypeInterface parent_iface;

@@ -1,12 +1,11 @@
 /* pm-server.c: pepamo-server's HTTP front, on libsoup
  *
- * Every answer is JSON; errors carry a reason. The sync endpoints need a store
- * (pm_server_set_storage()) and a device token; the wire shapes are in
- * sync/PROTOCOL.md. Each such request is served in a worker thread (GTask's
- * pool): token lookup, decoding the body, the storage call and encoding the
- * answer run there, so that the main loop keeps accepting and answering
- * while fifty devices sync at once; only libsoup's own calls stay on the
- * main loop. The storage (PmServerStorage) serializes its transactions.
+ * Every answer is JSON; errors carry a reason. The sync endpoints need a
+ * storage (pm_server_set_storage(), the only way to the data) and a device
+ * token; the wire shapes are in sync/PROTOCOL.md. Requests are served on the
+ * main loop, storage calls included: the storage serializes its
+ * transactions anyway, and serving them from worker threads measured slower
+ * under fifty devices on two cores (sync/README.md).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -40,77 +39,46 @@ struct _PmServer
 
 G_DEFINE_FINAL_TYPE (PmServer, pm_server, G_TYPE_OBJECT)
 
-/* An answer, built in a request's worker thread and sent from the main
- * loop (libsoup's objects are not thread-safe). */
-typedef struct
-{
-  guint       status;
-  char       *body;
-  const char *allow;            /* for a 405 */
-  gboolean    www_authenticate; /* for a 401 */
-} Reply;
-
 static void
-reply_clear (Reply *reply)
+reply_node (SoupServerMessage *msg,
+            guint              status,
+            JsonNode          *root)
 {
-  g_clear_pointer (&reply->body, g_free);
-}
+  g_autofree char *body = json_to_string (root, FALSE);
+  gsize length = strlen (body);
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
-
-static void
-send_reply (SoupServerMessage *msg,
-            Reply             *reply)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  gsize length = strlen (reply->body);
-
-  if (reply->allow)
-    soup_message_headers_append (headers, "Allow", reply->allow);
-  if (reply->www_authenticate)
-    soup_message_headers_replace (headers, "WWW-Authenticate", "Bearer realm=\"pepamo\"");
-  soup_server_message_set_status (msg, reply->status, NULL);
+  soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&reply->body), length);
+                                    g_steal_pointer (&body), length);
 }
 
 static void
-reply_node (Reply    *reply,
-            guint     status,
-            JsonNode *root)
-{
-  g_free (reply->body);
-  reply->status = status;
-  reply->body = json_to_string (root, FALSE);
-}
-
-static void
-reply_json (Reply       *reply,
-            guint        status,
-            JsonBuilder *builder)
+reply_json (SoupServerMessage *msg,
+            guint              status,
+            JsonBuilder       *builder)
 {
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
 
-  reply_node (reply, status, root);
+  reply_node (msg, status, root);
 }
 
 static void
-reply_object (Reply      *reply,
-              guint       status,
-              JsonObject *object)
+reply_object (SoupServerMessage *msg,
+              guint              status,
+              JsonObject        *object)
 {
   g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), object);
 
-  reply_node (reply, status, root);
+  reply_node (msg, status, root);
 }
 
 /* @code: (nullable): a stable name for the case, for clients that must act
  * on it (a 410's re-bootstrap, a revoked device's wipe) */
 static void
-reply_error_code (Reply      *reply,
-                  guint       status,
-                  const char *code,
-                  const char *reason)
+reply_error_code (SoupServerMessage *msg,
+                  guint              status,
+                  const char        *code,
+                  const char        *reason)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -125,24 +93,24 @@ reply_error_code (Reply      *reply,
   json_builder_set_member_name (builder, "reason");
   json_builder_add_string_value (builder, reason);
   json_builder_end_object (builder);
-  reply_json (reply, status, builder);
+  reply_json (msg, status, builder);
 }
 
 static void
-reply_error (Reply      *reply,
-             guint       status,
-             const char *reason)
+reply_error (SoupServerMessage *msg,
+             guint              status,
+             const char        *reason)
 {
-  reply_error_code (reply, status, NULL, reason);
+  reply_error_code (msg, status, NULL, reason);
 }
 
 static void
-reply_not_found (Reply      *reply,
-                 const char *path)
+reply_not_found (SoupServerMessage *msg,
+                 const char        *path)
 {
   g_autofree char *reason = g_strdup_printf ("no such endpoint: %s", path);
 
-  reply_error (reply, SOUP_STATUS_NOT_FOUND, reason);
+  reply_error (msg, SOUP_STATUS_NOT_FOUND, reason);
 }
 
 static void
@@ -152,15 +120,13 @@ health_cb (SoupServer        *server,
            GHashTable        *query,
            gpointer           user_data)
 {
-  g_auto(Reply) reply = { 0 };
   g_autoptr(JsonBuilder) builder = NULL;
 
   if (g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_GET) != 0 &&
       g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_HEAD) != 0)
     {
-      reply.allow = "GET, HEAD";
-      reply_error (&reply, SOUP_STATUS_METHOD_NOT_ALLOWED, "health answers GET only");
-      send_reply (msg, &reply);
+      soup_message_headers_append (soup_server_message_get_response_headers (msg), "Allow", "GET, HEAD");
+      reply_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "health answers GET only");
       return;
     }
   builder = json_builder_new ();
@@ -176,105 +142,80 @@ health_cb (SoupServer        *server,
   json_builder_set_member_name (builder, "oldest_push_protocol");
   json_builder_add_int_value (builder, PM_SYNC_PROTOCOL_OLDEST);
   json_builder_end_object (builder);
-  reply_json (&reply, SOUP_STATUS_OK, builder);
-  send_reply (msg, &reply);
+  reply_json (msg, SOUP_STATUS_OK, builder);
 }
 
 /* libsoup hands a handler every path below its own: only the exact one is
  * the endpoint. */
 static gboolean
-check_request (Reply      *reply,
-               const char *path,
-               const char *request_method,
-               const char *endpoint,
-               const char *method)
+check_request (SoupServerMessage *msg,
+               const char        *path,
+               const char        *endpoint,
+               const char        *method)
 {
   g_autofree char *reason = NULL;
 
   if (g_strcmp0 (path, endpoint) != 0)
     {
-      reply_not_found (reply, path);
+      reply_not_found (msg, path);
       return FALSE;
     }
-  if (g_strcmp0 (request_method, method) == 0)
+  if (g_strcmp0 (soup_server_message_get_method (msg), method) == 0)
     return TRUE;
-  reply->allow = method;
+  soup_message_headers_append (soup_server_message_get_response_headers (msg), "Allow", method);
   reason = g_strdup_printf ("%s answers %s only", endpoint, method);
-  reply_error (reply, SOUP_STATUS_METHOD_NOT_ALLOWED, reason);
+  reply_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, reason);
   return FALSE;
-}
-
-/* A request of a sync endpoint, served in a worker thread: what it needs of
- * the message is copied out on the main loop, the answer goes back there. */
-typedef struct _Request Request;
-
-typedef void (*RequestFunc) (PmServer   *self,
-                             Request    *request,
-                             JsonObject *device);
-
-struct _Request
-{
-  SoupServerMessage *msg;           /* main loop only */
-  RequestFunc        func;
-  char              *authorization;
-  char              *path;
-  GHashTable        *query;
-  GBytes            *body;
-  Reply              reply;
-};
-
-static void
-request_free (Request *request)
-{
-  g_clear_object (&request->msg);
-  g_free (request->authorization);
-  g_free (request->path);
-  g_clear_pointer (&request->query, g_hash_table_unref);
-  g_clear_pointer (&request->body, g_bytes_unref);
-  reply_clear (&request->reply);
-  g_free (request);
 }
 
 /* @code: "device_revoked" tells a revoked device to delete its store; an
  * unknown token never carries it, so a typo wipes nothing. */
 static void
-reply_unauthorized (Reply      *reply,
-                    const char *code,
-                    const char *reason)
+reply_unauthorized (SoupServerMessage *msg,
+                    const char        *code,
+                    const char        *reason)
 {
-  reply->www_authenticate = TRUE;
-  reply_error_code (reply, SOUP_STATUS_UNAUTHORIZED, code, reason);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Bearer realm=\"pepamo\"");
+  reply_error_code (msg, SOUP_STATUS_UNAUTHORIZED, code, reason);
 }
 
 /* The device behind the request's bearer token, or %NULL once an error
- * answer is set: 401 for a missing, unknown or revoked token, 500 when the
- * storage fails. */
+ * answer is set: 503 without a storage, 401 for a missing, unknown or revoked
+ * token, 500 when the store fails. */
 static JsonObject *
-authenticate (PmServer *self,
-              Request  *request)
+authenticate (PmServer          *self,
+              SoupServerMessage *msg)
 {
-  const char *header = request->authorization;
+  const char *header;
   g_autofree char *token = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) device = NULL;
 
+  if (self->storage == NULL)
+    {
+      reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                   "this server was started without a data dir: it has no store to sync with");
+      return NULL;
+    }
+  header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
   /* The scheme is case-insensitive (RFC 9110, section 11.1). */
   if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", strlen ("Bearer ")) != 0)
     {
-      reply_unauthorized (&request->reply, NULL, "no bearer token: send Authorization: Bearer TOKEN");
+      reply_unauthorized (msg, NULL, "no bearer token: send Authorization: Bearer TOKEN");
       return NULL;
     }
   token = g_strstrip (g_strdup (header + strlen ("Bearer ")));
   device = pm_server_storage_find_device (self->storage, token, &error);
   if (device == NULL && (error == NULL || g_error_matches (error, PM_ERROR, PM_ERROR_NOT_FOUND)))
     {
-      reply_unauthorized (&request->reply, NULL, "unknown token");
+      reply_unauthorized (msg, NULL, "unknown token");
       return NULL;
     }
   if (device == NULL)
     {
       g_warning ("Cannot look up a device token: %s", error->message);
-      reply_error (&request->reply, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
+      reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
       return NULL;
     }
   if (json_object_get_boolean_member_with_default (device, "revoked", FALSE))
@@ -284,97 +225,28 @@ authenticate (PmServer *self,
       g_message ("Refused revoked device %s", device_id);
       if (!pm_server_storage_append_audit (self->storage, "refuse revoked", device_id,
                                            json_object_get_string_member (device, "role"), NULL, 0,
-                                           request->path, &error))
+                                           g_uri_get_path (soup_server_message_get_uri (msg)), &error))
         g_warning ("Cannot audit a revoked device's request: %s", error->message);
-      reply_unauthorized (&request->reply, "device_revoked", "this device was revoked: it must delete its store");
+      reply_unauthorized (msg, "device_revoked", "this device was revoked: it must delete its store");
       return NULL;
     }
   return g_steal_pointer (&device);
 }
 
 static void
-request_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+device_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
 {
-  PmServer *self = source_object;
-  Request *request = task_data;
-  g_autoptr(JsonObject) device = authenticate (self, request);
+  PmServer *self = user_data;
+  g_autoptr(JsonObject) device = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
 
-  if (device)
-    request->func (self, request, device);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-request_done_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Request *request = g_task_get_task_data (G_TASK (result));
-
-  /* A message whose connection went meanwhile takes this in vain. */
-  send_reply (request->msg, &request->reply);
-  soup_server_message_unpause (request->msg);
-}
-
-/* The sync endpoints: each answers one method, for a device. */
-typedef struct
-{
-  const char  *path;
-  const char  *method;
-  RequestFunc  func;
-} Endpoint;
-
-/* Checks path and method at once, then pauses the message and serves it in
- * a worker thread: 503 without a storage. */
-static void
-serve_cb (SoupServer        *server,
-          SoupServerMessage *msg,
-          const char        *path,
-          GHashTable        *query,
-          gpointer           user_data)
-{
-  const Endpoint *endpoint = user_data;
-  PmServer *self = g_object_get_data (G_OBJECT (server), "pm-server");
-  g_auto(Reply) reply = { 0 };
-  g_autoptr(GTask) task = NULL;
-  Request *request;
-
-  if (!check_request (&reply, path, soup_server_message_get_method (msg), endpoint->path, endpoint->method))
-    {
-      send_reply (msg, &reply);
-      return;
-    }
-  if (self->storage == NULL)
-    {
-      reply_error (&reply, SOUP_STATUS_SERVICE_UNAVAILABLE,
-                   "this server was started without a data dir: it has no store to sync with");
-      send_reply (msg, &reply);
-      return;
-    }
-  request = g_new0 (Request, 1);
-  request->msg = g_object_ref (msg);
-  request->func = endpoint->func;
-  request->authorization = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                                   "Authorization"));
-  request->path = g_strdup (path);
-  request->query = query ? g_hash_table_ref (query) : NULL;
-  request->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  soup_server_message_pause (msg);
-  task = g_task_new (self, NULL, request_done_cb, NULL);
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-  g_task_run_in_thread (task, request_thread);
-}
-
-static void
-serve_device (PmServer   *self,
-              Request    *request,
-              JsonObject *device)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
+  if (!check_request (msg, path, "/v1/device", SOUP_METHOD_GET) || (device = authenticate (self, msg)) == NULL)
+    return;
+  builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "device_id");
   json_builder_add_string_value (builder, json_object_get_string_member (device, "device_id"));
@@ -383,80 +255,101 @@ serve_device (PmServer   *self,
   json_builder_set_member_name (builder, "city");
   json_builder_add_string_value (builder, json_object_get_string_member (device, "city"));
   json_builder_end_object (builder);
-  reply_json (&request->reply, SOUP_STATUS_OK, builder);
+  reply_json (msg, SOUP_STATUS_OK, builder);
+}
+
+/* The body's frame, decoded by pm_server_decode_push(); a 400 with its
+ * reason (and code) when it is wrong. */
+static JsonArray *
+parse_push_body (SoupServerMessage *msg,
+                 guint             *protocol)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(GError) error = NULL;
+  const char *code = NULL;
+  gsize size = 0;
+  const char *data = g_bytes_get_data (body, &size);
+  JsonArray *entries = pm_server_decode_push (data, size, protocol, &code, &error);
+
+  if (entries == NULL)
+    reply_error_code (msg, SOUP_STATUS_BAD_REQUEST, code, error->message);
+  return entries;
 }
 
 static void
-serve_push (PmServer   *self,
-            Request    *request,
-            JsonObject *device)
+push_cb (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
 {
+  PmServer *self = user_data;
+  g_autoptr(JsonObject) device = NULL;
   g_autoptr(JsonArray) entries = NULL;
   g_autoptr(JsonArray) results = NULL;
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
-  const char *code = NULL;
   guint protocol = 0;
-  gsize size = 0;
-  const char *data = g_bytes_get_data (request->body, &size);
 
-  /* The body's frame; the storage checks the entries. */
-  entries = pm_server_decode_push (data, size, &protocol, &code, &error);
-  if (entries == NULL)
-    {
-      reply_error_code (&request->reply, SOUP_STATUS_BAD_REQUEST, code, error->message);
-      return;
-    }
+  if (!check_request (msg, path, "/v1/sync/push", SOUP_METHOD_POST) || (device = authenticate (self, msg)) == NULL ||
+      (entries = parse_push_body (msg, &protocol)) == NULL)
+    return;
   results = pm_server_storage_apply_push (self->storage, json_object_get_string_member (device, "device_id"),
                                           pm_role_from_wire (json_object_get_string_member (device, "role")),
                                           protocol, entries, &error);
   if (results == NULL)
     {
       if (g_error_matches (error, PM_ERROR, PM_ERROR_INVALID))
-        reply_error (&request->reply, SOUP_STATUS_BAD_REQUEST, error->message);
+        reply_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
       else
         {
           g_warning ("Cannot apply a push of device %s: %s",
                      json_object_get_string_member (device, "device_id"), error->message);
-          reply_error (&request->reply, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
+          reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
         }
       return;
     }
   answer = json_object_new ();
   json_object_set_array_member (answer, "results", g_steal_pointer (&results));
-  reply_object (&request->reply, SOUP_STATUS_OK, answer);
+  reply_object (msg, SOUP_STATUS_OK, answer);
 }
 
 /* A query parameter that is absent (@fallback) or a whole number >= 0. */
 static gboolean
-parse_query_count (Request    *request,
-                   const char *name,
-                   gint64      fallback,
-                   gint64     *value)
+parse_query_count (SoupServerMessage *msg,
+                   GHashTable        *query,
+                   const char        *name,
+                   gint64             fallback,
+                   gint64            *value)
 {
-  const char *text = request->query ? g_hash_table_lookup (request->query, name) : NULL;
+  const char *text = query ? g_hash_table_lookup (query, name) : NULL;
   g_autofree char *reason = NULL;
 
   *value = fallback;
   if (text == NULL || g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, value, NULL))
     return TRUE;
   reason = g_strdup_printf ("%s must be a whole number, 0 or more", name);
-  reply_error (&request->reply, SOUP_STATUS_BAD_REQUEST, reason);
+  reply_error (msg, SOUP_STATUS_BAD_REQUEST, reason);
   return FALSE;
 }
 
 static void
-serve_pull (PmServer   *self,
-            Request    *request,
-            JsonObject *device)
+pull_cb (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
 {
+  PmServer *self = user_data;
+  g_autoptr(JsonObject) device = NULL;
   g_autoptr(JsonObject) page = NULL;
   g_autoptr(GError) error = NULL;
   gint64 after;
   gint64 limit;
 
-  if (!parse_query_count (request, "after", 0, &after) ||
-      !parse_query_count (request, "limit", DEFAULT_PULL_LIMIT, &limit))
+  if (!check_request (msg, path, "/v1/sync/pull", SOUP_METHOD_GET) || (device = authenticate (self, msg)) == NULL ||
+      !parse_query_count (msg, query, "after", 0, &after) ||
+      !parse_query_count (msg, query, "limit", DEFAULT_PULL_LIMIT, &limit))
     return;
   /* A client asking for more (or less) than a page gets a page. */
   limit = CLAMP (limit, 1, MAX_PULL_LIMIT);
@@ -465,63 +358,62 @@ serve_pull (PmServer   *self,
                                           pm_role_from_wire (json_object_get_string_member (device, "role")), &error);
   if (page == NULL && g_error_matches (error, PM_ERROR, PM_ERROR_NOT_FOUND))
     {
-      reply_error_code (&request->reply, SOUP_STATUS_GONE, "cursor_gone", error->message);
+      reply_error_code (msg, SOUP_STATUS_GONE, "cursor_gone", error->message);
       return;
     }
   if (page == NULL)
     {
       g_warning ("Cannot read changes for device %s: %s",
                  json_object_get_string_member (device, "device_id"), error->message);
-      reply_error (&request->reply, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
+      reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
       return;
     }
-  reply_object (&request->reply, SOUP_STATUS_OK, page);
+  reply_object (msg, SOUP_STATUS_OK, page);
 }
 
 /* The MUVIS figures of a month: for Soziales and the social planning only,
  * computed over all records of the city by the storage, so that the
  * planning sees figures without ever holding a record. */
 static void
-serve_report (PmServer   *self,
-              Request    *request,
-              JsonObject *device)
+report_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
 {
+  PmServer *self = user_data;
+  g_autoptr(JsonObject) device = NULL;
   g_autoptr(PmMuvisReport) report = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   const char *month;
-  PmRole role = pm_role_from_wire (json_object_get_string_member (device, "role"));
+  PmRole role;
 
+  if (!check_request (msg, path, "/v1/reports/muvis", SOUP_METHOD_GET) || (device = authenticate (self, msg)) == NULL)
+    return;
+  role = pm_role_from_wire (json_object_get_string_member (device, "role"));
   if (role != PM_ROLE_SOZIALES && role != PM_ROLE_PLANNING)
     {
-      reply_error (&request->reply, SOUP_STATUS_FORBIDDEN,
-                   "the MUVIS figures are for devices of role soziales or planning");
+      reply_error (msg, SOUP_STATUS_FORBIDDEN, "the MUVIS figures are for devices of role soziales or planning");
       return;
     }
-  month = request->query ? g_hash_table_lookup (request->query, "month") : NULL;
+  month = query ? g_hash_table_lookup (query, "month") : NULL;
   if (!pm_muvis_month_is_valid (month))
     {
-      reply_error (&request->reply, SOUP_STATUS_BAD_REQUEST, "month must be given as YYYY-MM");
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, "month must be given as YYYY-MM");
       return;
     }
   report = pm_server_storage_muvis_report (self->storage, month, &error);
   if (report == NULL)
     {
       g_warning ("Cannot compute the MUVIS report for %s: %s", month, error->message);
-      reply_error (&request->reply, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
+      reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
       return;
     }
   g_message ("MUVIS report %s sent to device %s", month, json_object_get_string_member (device, "device_id"));
   root = pm_muvis_report_to_json (report);
-  reply_node (&request->reply, SOUP_STATUS_OK, root);
+  reply_node (msg, SOUP_STATUS_OK, root);
 }
-
-static const Endpoint endpoints[] = {
-  { "/v1/device", "GET", serve_device },
-  { "/v1/sync/push", "POST", serve_push },
-  { "/v1/sync/pull", "GET", serve_pull },
-  { "/v1/reports/muvis", "GET", serve_report },
-};
 
 static void
 not_found_cb (SoupServer        *server,
@@ -530,10 +422,7 @@ not_found_cb (SoupServer        *server,
               GHashTable        *query,
               gpointer           user_data)
 {
-  g_auto(Reply) reply = { 0 };
-
-  reply_not_found (&reply, path);
-  send_reply (msg, &reply);
+  reply_not_found (msg, path);
 }
 
 /* A body over the limit is refused from its Content-Length, before it is
@@ -544,13 +433,9 @@ got_headers_cb (SoupServerMessage *msg,
 {
   PmServer *self = user_data;
   goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
-  g_auto(Reply) reply = { 0 };
 
   if (self->max_body_bytes > 0 && length > 0 && (guint64) length > self->max_body_bytes)
-    {
-      reply_error (&reply, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "the request body is larger than max-body-bytes");
-      send_reply (msg, &reply);
-    }
+    reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "the request body is larger than max-body-bytes");
 }
 
 static void
@@ -597,10 +482,10 @@ pm_server_init (PmServer *self)
 {
   self->soup = soup_server_new ("server-header", "pepamo-server/" PACKAGE_VERSION, NULL);
   soup_server_add_handler (self->soup, "/v1/health", health_cb, self, NULL);
-  /* Not a reference: the server owns the SoupServer. */
-  g_object_set_data (G_OBJECT (self->soup), "pm-server", self);
-  for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
-    soup_server_add_handler (self->soup, endpoints[i].path, serve_cb, (gpointer) &endpoints[i], NULL);
+  soup_server_add_handler (self->soup, "/v1/device", device_cb, self, NULL);
+  soup_server_add_handler (self->soup, "/v1/sync/push", push_cb, self, NULL);
+  soup_server_add_handler (self->soup, "/v1/sync/pull", pull_cb, self, NULL);
+  soup_server_add_handler (self->soup, "/v1/reports/muvis", report_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, not_found_cb, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
@@ -630,8 +515,7 @@ pm_server_set_log_requests (PmServer *self,
   self->log_requests = log_requests;
 }
 
-/* The storage behind the sync endpoints; without one they answer 503.
- * Set it before listening: request threads read it. */
+/* The storage behind the sync endpoints; without one they answer 503. */
 void
 pm_server_set_storage (PmServer        *self,
                        PmServerStorage *storage)
