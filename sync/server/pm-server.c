@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <sys/socket.h>
 #include <libsoup/soup.h>
 
 #include "pm-error.h"
@@ -544,6 +545,7 @@ pm_server_listen (PmServer    *self,
   g_autoptr(GSocketConnectable) connectable = NULL;
   g_autoptr(GSocketAddressEnumerator) enumerator = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) socket = NULL;
 
   g_return_val_if_fail (PM_IS_SERVER (self), FALSE);
 
@@ -558,8 +560,19 @@ pm_server_listen (PmServer    *self,
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "cannot resolve %s", address);
       return FALSE;
     }
-  return soup_server_listen (self->soup, socket_address,
-                             self->tls_certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+  /* Our own socket for its backlog: soup_server_listen() keeps GLib's 10,
+   * and when a whole city's devices connect at once while a request runs,
+   * the kernel drops the connections beyond it, each retried a second or
+   * more later. */
+  socket = g_socket_new (g_socket_address_get_family (socket_address), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, SOMAXCONN);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error))
+    return FALSE;
+  return soup_server_listen_socket (self->soup, socket,
+                                    self->tls_certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
 }
 
 /* Built from the listening sockets, not soup_server_get_uris(): libsoup 3.2

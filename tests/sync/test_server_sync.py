@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import stat
+import subprocess
 import tempfile
 import threading
 import unittest
@@ -418,6 +419,18 @@ class ConcurrentDevicesTest(ServerCase):
             if page["complete"]:
                 return ids
         self.fail("pull did not complete in 20 pages")
+
+    @unittest.skipUnless(shutil.which("ss"), "needs ss (iproute2)")
+    def test_listen_backlog(self):
+        # A city's devices connecting at once while a request runs: with
+        # GLib's backlog of 10 the kernel dropped the rest (retried a second
+        # or more later). ss shows a listening socket's backlog as Send-Q.
+        r = subprocess.run(["ss", "-Hltn", "sport = :%d" % self.port], capture_output=True, text=True,
+                           timeout=10)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(len(lines), 1, r.stdout)
+        self.assertGreaterEqual(int(lines[0].split()[2]), 128, r.stdout)
 
     def test_devices_at_once(self):
         dispatch = self.enrol("dispatch")
