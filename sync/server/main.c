@@ -14,6 +14,7 @@
 #include "pm-server-admin.h"
 #include "pm-server-config.h"
 #include "pm-server-purge.h"
+#include "pm-server-sqlite-storage.h"
 #include "pm-server-store.h"
 #include "pm-server.h"
 
@@ -251,7 +252,12 @@ main (int    argc,
     }
 
   server = pm_server_new ();
-  pm_server_set_store (server, store);
+  if (store)
+    {
+      g_autoptr(PmServerSqliteStorage) storage = pm_server_sqlite_storage_new (store);
+
+      pm_server_set_storage (server, PM_SERVER_STORAGE (storage));
+    }
   if (!apply_config (server, config, &error))
     {
       fprintf (stderr, "pepamo-server: %s\n", error->message);

@@ -1,9 +1,11 @@
 /* pm-server.c: pepamo-server's HTTP front, on libsoup
  *
- * Every answer is JSON; errors carry a reason. The sync endpoints need a store
- * (pm_server_set_store()) and a device token; the wire shapes are in
- * sync/PROTOCOL.md. Store calls block the main loop: they are short, and one
- * city has a few devices.
+ * Every answer is JSON; errors carry a reason. The sync endpoints need a
+ * storage (pm_server_set_storage(), the only way to the data) and a device
+ * token; the wire shapes are in sync/PROTOCOL.md. Requests are served on the
+ * main loop, storage calls included: the storage serializes its
+ * transactions anyway, and serving them from worker threads measured slower
+ * under fifty devices on two cores (sync/README.md).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +15,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <sys/socket.h>
 #include <libsoup/soup.h>
 
 #include "pm-error.h"
@@ -32,7 +35,7 @@ struct _PmServer
   guint64          max_body_bytes;
   gboolean         log_requests;
   GTlsCertificate *tls_certificate;
-  PmStore         *store;
+  PmServerStorage *storage;
 };
 
 G_DEFINE_FINAL_TYPE (PmServer, pm_server, G_TYPE_OBJECT)
@@ -179,7 +182,7 @@ reply_unauthorized (SoupServerMessage *msg,
 }
 
 /* The device behind the request's bearer token, or %NULL once an error
- * answer is set: 503 without a store, 401 for a missing, unknown or revoked
+ * answer is set: 503 without a storage, 401 for a missing, unknown or revoked
  * token, 500 when the store fails. */
 static JsonObject *
 authenticate (PmServer          *self,
@@ -190,7 +193,7 @@ authenticate (PmServer          *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) device = NULL;
 
-  if (self->store == NULL)
+  if (self->storage == NULL)
     {
       reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
                    "this server was started without a data dir: it has no store to sync with");
@@ -204,7 +207,7 @@ authenticate (PmServer          *self,
       return NULL;
     }
   token = g_strstrip (g_strdup (header + strlen ("Bearer ")));
-  device = pm_store_find_device (self->store, token, &error);
+  device = pm_server_storage_find_device (self->storage, token, &error);
   if (device == NULL && (error == NULL || g_error_matches (error, PM_ERROR, PM_ERROR_NOT_FOUND)))
     {
       reply_unauthorized (msg, NULL, "unknown token");
@@ -221,9 +224,9 @@ authenticate (PmServer          *self,
       const char *device_id = json_object_get_string_member (device, "device_id");
 
       g_message ("Refused revoked device %s", device_id);
-      if (!pm_store_append_server_audit (self->store, "refuse revoked", device_id,
-                                         json_object_get_string_member (device, "role"), NULL, 0,
-                                         g_uri_get_path (soup_server_message_get_uri (msg)), &error))
+      if (!pm_server_storage_append_audit (self->storage, "refuse revoked", device_id,
+                                           json_object_get_string_member (device, "role"), NULL, 0,
+                                           g_uri_get_path (soup_server_message_get_uri (msg)), &error))
         g_warning ("Cannot audit a revoked device's request: %s", error->message);
       reply_unauthorized (msg, "device_revoked", "this device was revoked: it must delete its store");
       return NULL;
@@ -292,7 +295,7 @@ push_cb (SoupServer        *server,
   if (!check_request (msg, path, "/v1/sync/push", SOUP_METHOD_POST) || (device = authenticate (self, msg)) == NULL ||
       (entries = parse_push_body (msg, &protocol)) == NULL)
     return;
-  results = pm_store_apply_push_protocol (self->store, json_object_get_string_member (device, "device_id"),
+  results = pm_server_storage_apply_push (self->storage, json_object_get_string_member (device, "device_id"),
                                           pm_role_from_wire (json_object_get_string_member (device, "role")),
                                           protocol, entries, &error);
   if (results == NULL)
@@ -351,10 +354,10 @@ pull_cb (SoupServer        *server,
     return;
   /* A client asking for more (or less) than a page gets a page. */
   limit = CLAMP (limit, 1, MAX_PULL_LIMIT);
-  page = pm_store_changes_since (self->store, after, query ? g_hash_table_lookup (query, "epoch") : NULL,
-                                 query && g_strcmp0 (g_hash_table_lookup (query, "issues"), "1") == 0, (guint) limit,
-                                 json_object_get_string_member (device, "device_id"),
-                                 pm_role_from_wire (json_object_get_string_member (device, "role")), &error);
+  page = pm_server_storage_changes_since (self->storage, after, query ? g_hash_table_lookup (query, "epoch") : NULL,
+                                          query && g_strcmp0 (g_hash_table_lookup (query, "issues"), "1") == 0,
+                                          (guint) limit, json_object_get_string_member (device, "device_id"),
+                                          pm_role_from_wire (json_object_get_string_member (device, "role")), &error);
   if (page == NULL && g_error_matches (error, PM_ERROR, PM_ERROR_NOT_FOUND))
     {
       reply_error_code (msg, SOUP_STATUS_GONE, "cursor_gone", error->message);
@@ -371,7 +374,7 @@ pull_cb (SoupServer        *server,
 }
 
 /* The MUVIS figures of a month: for Soziales and the social planning only,
- * computed over all records of the city as the server's admin, so that the
+ * computed over all records of the city by the storage, so that the
  * planning sees figures without ever holding a record. */
 static void
 report_cb (SoupServer        *server,
@@ -385,11 +388,8 @@ report_cb (SoupServer        *server,
   g_autoptr(PmMuvisReport) report = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *actor_id = NULL;
-  g_autofree char *actor_department = NULL;
   const char *month;
   PmRole role;
-  PmRole actor_role;
 
   if (!check_request (msg, path, "/v1/reports/muvis", SOUP_METHOD_GET) || (device = authenticate (self, msg)) == NULL)
     return;
@@ -405,13 +405,7 @@ report_cb (SoupServer        *server,
       reply_error (msg, SOUP_STATUS_BAD_REQUEST, "month must be given as YYYY-MM");
       return;
     }
-  /* Every request shares the store's reader: put it back as it was. */
-  actor_id = g_strdup (pm_store_get_actor_id (self->store));
-  actor_role = pm_store_get_actor_role (self->store);
-  actor_department = pm_store_dup_actor_department (self->store);
-  pm_store_set_actor (self->store, "pepamo-server", PM_ROLE_ADMIN, NULL);
-  report = pm_muvis_report_compute (self->store, month, &error);
-  pm_store_set_actor (self->store, actor_id, actor_role, actor_department);
+  report = pm_server_storage_muvis_report (self->storage, month, &error);
   if (report == NULL)
     {
       g_warning ("Cannot compute the MUVIS report for %s: %s", month, error->message);
@@ -475,7 +469,7 @@ pm_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->tls_certificate);
-  g_clear_object (&self->store);
+  g_clear_object (&self->storage);
   G_OBJECT_CLASS (pm_server_parent_class)->dispose (object);
 }
 
@@ -523,14 +517,14 @@ pm_server_set_log_requests (PmServer *self,
   self->log_requests = log_requests;
 }
 
-/* The store behind the sync endpoints; without one they answer 503. */
+/* The storage behind the sync endpoints; without one they answer 503. */
 void
-pm_server_set_store (PmServer *self,
-                     PmStore  *store)
+pm_server_set_storage (PmServer        *self,
+                       PmServerStorage *storage)
 {
   g_return_if_fail (PM_IS_SERVER (self));
-  g_return_if_fail (store == NULL || PM_IS_STORE (store));
-  g_set_object (&self->store, store);
+  g_return_if_fail (storage == NULL || PM_IS_SERVER_STORAGE (storage));
+  g_set_object (&self->storage, storage);
 }
 
 /* Serve HTTPS; call before pm_server_listen(). */
@@ -552,6 +546,7 @@ pm_server_listen (PmServer    *self,
   g_autoptr(GSocketConnectable) connectable = NULL;
   g_autoptr(GSocketAddressEnumerator) enumerator = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) socket = NULL;
 
   g_return_val_if_fail (PM_IS_SERVER (self), FALSE);
 
@@ -566,8 +561,19 @@ pm_server_listen (PmServer    *self,
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "cannot resolve %s", address);
       return FALSE;
     }
-  return soup_server_listen (self->soup, socket_address,
-                             self->tls_certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+  /* Our own socket for its backlog: soup_server_listen() keeps GLib's 10,
+   * and when a whole city's devices connect at once while a request runs,
+   * the kernel drops the connections beyond it, each retried a second or
+   * more later. */
+  socket = g_socket_new (g_socket_address_get_family (socket_address), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, SOMAXCONN);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error))
+    return FALSE;
+  return soup_server_listen_socket (self->soup, socket,
+                                    self->tls_certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
 }
 
 /* Built from the listening sockets, not soup_server_get_uris(): libsoup 3.2

@@ -7,7 +7,7 @@
 
 #include <gio/gio.h>
 
-#include "pm-store.h"
+#include "pm-server-storage.h"
 
 G_BEGIN_DECLS
 
@@ -19,8 +19,8 @@ void      pm_server_set_max_body_bytes  (PmServer        *self,
                                          guint64          max_body_bytes);
 void      pm_server_set_log_requests    (PmServer        *self,
                                          gboolean         log_requests);
-void      pm_server_set_store            (PmServer        *self,
-                                         PmStore         *store);
+void      pm_server_set_storage         (PmServer        *self,
+                                         PmServerStorage *storage);
 void      pm_server_set_tls_certificate (PmServer        *self,
                                          GTlsCertificate *certificate);
 gboolean  pm_server_listen (PmServer    *self,
