@@ -88,6 +88,10 @@ pm_access_filter (PmRecord       *record,
 {
   g_return_val_if_fail (PM_IS_RECORD (record), FALSE);
 
+  /* The social planning works with figures, never a single record; the
+   * staff roster only, for its key slots. */
+  if (viewer->role == PM_ROLE_PLANNING)
+    return PM_IS_STAFF (record);
   if (PM_IS_COUNSELLING_RECORD (record))
     return in_department (viewer, "soziales");
   if (PM_IS_CONSENT (record))

@@ -36,6 +36,9 @@ _pm_store_delete_record (PmStore     *self,
     /* What an office was told about the record goes with it. */
     "DELETE FROM changes WHERE kind = 'sync_issue' AND record_id IN (SELECT id FROM office_issues WHERE record_id = ?)",
     "DELETE FROM office_issues WHERE record_id = ?",
+    /* Conflicts and refusals about it carry its content too. */
+    "DELETE FROM sync_issues WHERE json_extract (entry, '$.record_id') = ?",
+    "DELETE FROM push_results WHERE json_extract (result, '$.server_record.id') = ?",
     "DELETE FROM changes WHERE record_id = ?",
     delete_row,
   };

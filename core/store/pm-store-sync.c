@@ -844,11 +844,15 @@ pm_store_outbox_peek_text (PmStore   *self,
   return text;
 }
 
+/* @pulled: from a pull page, where a row older than ours can only come
+ * from a server restored from a backup; ours stays then. The answer to a
+ * push (@pulled FALSE) is the server's decision and replaces ours. */
 static gboolean
 apply_remote_object (PmStore     *self,
                      sqlite3     *db,
                      const char  *kind,
                      JsonObject  *data,
+                     gboolean     pulled,
                      GError     **error)
 {
   GType type = kind ? pm_model_type_for (kind) : G_TYPE_INVALID;
@@ -878,6 +882,13 @@ apply_remote_object (PmStore     *self,
     return FALSE;
   if (pending > 0)
     return TRUE;
+  if (pulled && json_object_has_member (data, "version"))
+    {
+      g_autoptr(PmRecord) stored = _pm_store_read_record (db, type, id, NULL);
+
+      if (stored && pm_record_get_version (stored) > json_object_get_int_member (data, "version"))
+        return TRUE;
+    }
   if (json_object_has_member (data, "version"))
     pm_record_set_version (record, json_object_get_int_member (data, "version"));
   pm_record_set_timestamps (record,
@@ -1026,7 +1037,7 @@ settle_job (PmStore  *self,
         continue;
       if (json_object_has_member (result, "server_record") &&
           !apply_remote_object (self, db, json_object_get_string_member_with_default (result, "kind", NULL),
-                                json_object_get_object_member (result, "server_record"), error))
+                                json_object_get_object_member (result, "server_record"), FALSE, error))
         return NULL;
     }
   return self;
@@ -1149,7 +1160,7 @@ apply_page_job (PmStore  *self,
       if (g_strcmp0 (json_object_get_string_member_with_default (change, "kind", NULL), ISSUE_KIND) == 0
           ? !keep_office_issue (db, json_node_get_object (record), error)
           : !apply_remote_object (self, db, json_object_get_string_member_with_default (change, "kind", NULL),
-                                  json_node_get_object (record), error))
+                                  json_node_get_object (record), TRUE, error))
         return NULL;
     }
   if (!write_meta (db, CURSOR_KEY, cursor, error))
@@ -1570,6 +1581,34 @@ decide_entry (PmStore     *self,
   return applied_answer (uuid, version);
 }
 
+/* Whether a new @record refers to an erased one (the person it is about,
+ * or the record a signature signs): 1 if so, 0 if not, -1 on error. */
+static gint64
+erased_reference (sqlite3   *db,
+                  PmRecord  *record,
+                  GError   **error)
+{
+  static const char * const single[] = { "citizen_id", "record_id", NULL };
+  PmRecordClass *klass = PM_RECORD_GET_CLASS (record);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  for (guint i = 0; single[i]; i++)
+    if (pm_record_class_find_field (klass, single[i]) && pm_record_get_string (record, single[i]))
+      g_ptr_array_add (ids, (gpointer) pm_record_get_string (record, single[i]));
+  if (pm_record_class_find_field (klass, "citizen_ids"))
+    for (const char * const *id = pm_record_get_strv (record, "citizen_ids"); id && *id; id++)
+      g_ptr_array_add (ids, (gpointer) *id);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 erased = _pm_store_count_rows (db, "SELECT COUNT(*) FROM deleted_records WHERE record_id = ?",
+                                            g_ptr_array_index (ids, i), error);
+
+      if (erased != 0)
+        return erased < 0 ? -1 : 1;
+    }
+  return 0;
+}
+
 static JsonObject *
 apply_entry (PmStore     *self,
              sqlite3     *db,
@@ -1603,6 +1642,11 @@ apply_entry (PmStore     *self,
       gint64 erased = _pm_store_count_rows (db, "SELECT COUNT(*) FROM deleted_records WHERE record_id = ?",
                                             pm_record_get_id (record), error);
 
+      if (erased < 0)
+        return NULL;
+      /* Nor does a new record about an erased person or record. */
+      if (erased == 0)
+        erased = erased_reference (db, record, error);
       if (erased < 0)
         return NULL;
       if (erased > 0)
@@ -1752,7 +1796,9 @@ report_to_office (sqlite3     *db,
   JsonObject *reported;
   JsonObject *result;
 
-  if (owning_office (kind) == PM_ROLE_INVALID || issue_outcome (answer) == NULL)
+  /* An erased record's content must not come back through the office. */
+  if (owning_office (kind) == PM_ROLE_INVALID || issue_outcome (answer) == NULL ||
+      g_strcmp0 (json_object_get_string_member_with_default (answer, "code", NULL), "erased") == 0)
     return TRUE;
   id = g_uuid_string_random ();
   now = pm_clock_timestamp ();

@@ -42,6 +42,15 @@ purge_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Also once at start: a server restarted more often than daily (updates,
+ * reboots) would otherwise never apply the periods. */
+static gboolean
+first_purge_cb (gpointer data)
+{
+  purge_cb (data);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 quit_cb (gpointer data)
 {
@@ -248,6 +257,7 @@ main (int    argc,
     {
       daily.store = store;
       daily.config = &config;
+      g_idle_add (first_purge_cb, &daily);
       g_timeout_add_seconds (PURGE_INTERVAL_SECONDS, purge_cb, &daily);
     }
 

@@ -589,6 +589,36 @@ test_unsent_edit_stays_on_top (Fixture       *f,
   g_assert_cmpint (pm_store_outbox_count (f->van, NULL), ==, 1);
 }
 
+/* After the server was restored from an older backup, a pull from 0 brings
+ * rows older than the device's: the device keeps its newer row. */
+static void
+test_older_pulled_row_is_not_applied (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(PmRecord) on_server = first_of (f->server, PM_TYPE_CITIZEN);
+  g_autoptr(JsonObject) older = pm_record_to_json (on_server);
+  g_autoptr(JsonArray) changes = json_array_new ();
+  g_autoptr(JsonObject) change = json_object_new ();
+  g_autoptr(PmRecord) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pm_record_set_string (on_server, "birth_place", "Weißenfels");
+  g_assert_true (pm_store_save (f->server, on_server, &error));
+  g_assert_no_error (error);
+  pull_all (f->server, f->van, PM_ROLE_FIELD);
+
+  json_object_set_int_member (change, "seq", 1);
+  json_object_set_string_member (change, "kind", "citizen");
+  json_object_set_object_member (change, "record", json_object_ref (older));
+  json_array_add_object_element (changes, json_object_ref (change));
+  g_assert_true (pm_store_apply_pull_page (f->van, changes, 1, NULL, &error));
+  g_assert_no_error (error);
+  after = pm_store_get (f->van, PM_TYPE_CITIZEN, pm_record_get_id (on_server), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pm_record_get_version (after), ==, pm_record_get_version (on_server));
+  g_assert_cmpstr (pm_record_get_string (after, "birth_place"), ==, "Weißenfels");
+}
+
 /* A malformed batch is refused whole; nothing of it is stored. */
 static void
 test_malformed_batch (Fixture       *f,
@@ -938,6 +968,7 @@ main (int   argc,
   ADD ("/sync-store/own-records-come-back-whole", test_own_records_come_back_whole);
   ADD ("/sync-store/edit-keeps-unseen-fields", test_edit_keeps_unseen_fields);
   ADD ("/sync-store/unsent-edit-stays-on-top", test_unsent_edit_stays_on_top);
+  ADD ("/sync-store/older-pulled-row-is-not-applied", test_older_pulled_row_is_not_applied);
   ADD ("/sync-store/malformed-batch", test_malformed_batch);
   ADD ("/sync-store/devices", test_devices);
   ADD ("/sync-store/server-audit", test_server_audit);

@@ -30,6 +30,15 @@ class ServerSyncTest(ServerCase):
         cls.einwohnerwesen = cls.enrol("einwohnerwesen")
         cls.soziales = cls.enrol("soziales")
 
+    def test_planning_gets_no_single_record(self):
+        # The social planning works with figures (GET /v1/reports/muvis), never a record.
+        person = citizen()
+        status, answer = self.push(self.dispatch, [entry("citizen", person, "add_citizen"),
+                                                   entry("visit", visit(person["id"]), "schedule_visit")])
+        self.assertEqual([r["outcome"] for r in answer["results"]], ["applied", "applied"], answer)
+        changes, _ = self.pull_all(self.enrol("planning"))
+        self.assertLessEqual({c["kind"] for c in changes}, {"staff"})
+
     def test_key_file_beside_data_dir(self):
         key = self.data + ".key"
         self.assertEqual(os.stat(key).st_size, 32)
