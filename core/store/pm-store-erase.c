@@ -195,14 +195,15 @@ periods_job (PmStore  *self,
   g_autofree char *audit_before = NULL;
 
   /* A case that is over, from its last change; a visit that ended, from
-   * its day; a person's counselling records together, from the last contact
+   * its day (compared as a day: the cutoff's day itself is not past); a person's counselling records together, from the last contact
    * (the latest record or a follow-up planned after it). */
   if (!add_due (db, PM_TYPE_CASE,
                 "SELECT id FROM cases WHERE status IN ('handed_over', 'closed', 'rejected') AND updated_at <= ?"
                 " ORDER BY updated_at, id",
                 purge->periods->case_after_closed, due, error) ||
       !add_due (db, PM_TYPE_VISIT,
-                "SELECT id FROM visits WHERE status IN ('done', 'partly_done', 'not_met', 'cancelled') AND date < ?"
+                "SELECT id FROM visits WHERE status IN ('done', 'partly_done', 'not_met', 'cancelled')"
+                " AND date < substr (?, 1, 10)"
                 " ORDER BY date, id",
                 purge->periods->visit_after_ended, due, error) ||
       !add_due (db, PM_TYPE_COUNSELLING_RECORD,

@@ -174,6 +174,32 @@ test_cases_after_closing (Fixture       *f,
   g_assert_cmpuint (after->len, >, 0);
 }
 
+/* A visit's period counts in days: a year on to the day, the visits that
+ * ended on that day are not past yet, and the earlier ones are. */
+static void
+test_visit_day_boundary (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char * const ended[] = { "done", "partly_done", "not_met", "cancelled", NULL };
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  guint n_of_the_day = 0;
+
+  set_clock (365);
+  due = purge (f, FALSE, NULL);
+  after = list (f, PM_TYPE_VISIT);
+  for (guint i = 0; i < after->len; i++)
+    {
+      PmRecord *visit = g_ptr_array_index (after, i);
+
+      if (!g_strv_contains (ended, pm_record_get_string (visit, "status")))
+        continue;
+      g_assert_cmpstr (pm_record_get_string (visit, "date"), >=, TODAY);
+      n_of_the_day += g_strcmp0 (pm_record_get_string (visit, "date"), TODAY) == 0;
+    }
+  g_assert_cmpuint (n_of_the_day, >, 0);
+}
+
 static void
 test_visits_counselling_and_audit (Fixture       *f,
                                    gconstpointer  data)
@@ -230,6 +256,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/retention/cases-after-closing", Fixture, NULL, fixture_set_up, test_cases_after_closing,
               fixture_tear_down);
+  g_test_add ("/retention/visit-day-boundary", Fixture, NULL, fixture_set_up,
+              test_visit_day_boundary, fixture_tear_down);
   g_test_add ("/retention/visits-counselling-and-audit", Fixture, NULL, fixture_set_up,
               test_visits_counselling_and_audit, fixture_tear_down);
   return g_test_run ();
