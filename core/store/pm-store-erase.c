@@ -73,7 +73,9 @@ delete_with_markers (PmStore     *self,
 typedef struct
 {
   GPtrArray  *records;
+  GPtrArray  *unlinked;
   const char *actor_id;
+  PmRole      role;
 } EraseData;
 
 static gpointer
@@ -84,24 +86,32 @@ erase_job (PmStore  *self,
 {
   EraseData *erase = data;
 
+  for (guint i = 0; erase->unlinked && i < erase->unlinked->len; i++)
+    if (!_pm_store_write_record (self, db, g_ptr_array_index (erase->unlinked, i), erase->actor_id, erase->role,
+                                 PM_WRITE_LOCAL, NULL, error))
+      return NULL;
   return delete_with_markers (self, db, erase->records, erase->actor_id, error) ? self : NULL;
 }
 
 /**
  * pm_store_erase_records:
  * @records: (element-type PmRecord): what to erase, as read from this store
+ * @unlinked: (element-type PmRecord) (nullable): records that stay, edited
+ *   so that they no longer name the person (shared visits)
  *
- * Server end, for an erasure under Art. 17: deletes @records in one
- * transaction, each deletion audited under the signed-in actor, and logs a
- * deletion marker for each in the change log, so that every device that
- * holds one of them deletes it at its next pull.
+ * Server end, for an erasure under Art. 17: saves @unlinked and deletes
+ * @records in one transaction (all of it or nothing), each write audited
+ * under the signed-in actor, and logs a deletion marker for each deleted
+ * record in the change log, so that every device that holds one of them
+ * deletes it at its next pull.
  */
 gboolean
 pm_store_erase_records (PmStore    *self,
                         GPtrArray  *records,
+                        GPtrArray  *unlinked,
                         GError    **error)
 {
-  EraseData erase = { records, pm_store_get_actor_id (self) };
+  EraseData erase = { records, unlinked, pm_store_get_actor_id (self), pm_store_get_actor_role (self) };
 
   g_return_val_if_fail (PM_IS_STORE (self), FALSE);
   g_return_val_if_fail (records != NULL, FALSE);

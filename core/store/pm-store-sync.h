@@ -97,6 +97,7 @@ GPtrArray  *pm_store_purge_periods       (PmStore              *self,
                                           GError              **error);
 gboolean    pm_store_erase_records       (PmStore      *self,
                                           GPtrArray    *records,
+                                          GPtrArray    *unlinked,
                                           GError      **error);
 JsonArray  *pm_store_apply_push          (PmStore      *self,
                                           const char   *device_id,

@@ -640,12 +640,9 @@ erase_subject (PmStore    *store,
   if (records == NULL)
     return fail ("erase", error);
   plan = pm_erasure_plan_new (records, citizen_id);
-  for (guint i = 0; i < plan->unlink->len; i++)
-    if (!pm_store_save (store, g_ptr_array_index (plan->unlink, i), &error))
-      return fail ("erase", error);
   detail = g_strdup_printf ("%s: erased %u, removed from %u visits, kept %u", citizen_id, plan->erase->len,
                             plan->unlink->len, plan->keep->len);
-  if (!pm_store_erase_records (store, plan->erase, &error) ||
+  if (!pm_store_erase_records (store, plan->erase, plan->unlink, &error) ||
       !audit_admin (store, "erase", NULL, NULL, plan->erase->len, detail, &error))
     return fail ("erase", error);
 

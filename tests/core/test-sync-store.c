@@ -660,7 +660,7 @@ erase_on_server (Fixture  *f,
   g_autoptr(GError) error = NULL;
 
   g_ptr_array_add (erase, record);
-  g_assert_true (pm_store_erase_records (f->server, erase, &error));
+  g_assert_true (pm_store_erase_records (f->server, erase, NULL, &error));
   g_assert_no_error (error);
 }
 
