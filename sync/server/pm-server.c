@@ -105,6 +105,24 @@ reply_error (SoupServerMessage *msg,
   reply_error_code (msg, status, NULL, reason);
 }
 
+/* The store failed: the log says what and why (English, for IT), the
+ * device gets a 500 it retries, without the store's details. */
+static void G_GNUC_PRINTF (3, 4)
+reply_store_failed (SoupServerMessage *msg,
+                    const GError      *error,
+                    const char        *format,
+                    ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_warning ("%s: %s", what, error->message);
+  reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
+}
+
 static void
 reply_not_found (SoupServerMessage *msg,
                  const char        *path)
@@ -215,8 +233,7 @@ authenticate (PmServer          *self,
     }
   if (device == NULL)
     {
-      g_warning ("Cannot look up a device token: %s", error->message);
-      reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
+      reply_store_failed (msg, error, "Cannot look up a device token");
       return NULL;
     }
   if (json_object_get_boolean_member_with_default (device, "revoked", FALSE))
@@ -303,11 +320,8 @@ push_cb (SoupServer        *server,
       if (g_error_matches (error, PM_ERROR, PM_ERROR_INVALID))
         reply_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
       else
-        {
-          g_warning ("Cannot apply a push of device %s: %s",
-                     json_object_get_string_member (device, "device_id"), error->message);
-          reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
-        }
+        reply_store_failed (msg, error, "Cannot apply a push of device %s",
+                            json_object_get_string_member (device, "device_id"));
       return;
     }
   answer = json_object_new ();
@@ -365,9 +379,8 @@ pull_cb (SoupServer        *server,
     }
   if (page == NULL)
     {
-      g_warning ("Cannot read changes for device %s: %s",
-                 json_object_get_string_member (device, "device_id"), error->message);
-      reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
+      reply_store_failed (msg, error, "Cannot read changes for device %s",
+                          json_object_get_string_member (device, "device_id"));
       return;
     }
   reply_object (msg, SOUP_STATUS_OK, page);
@@ -408,8 +421,7 @@ report_cb (SoupServer        *server,
   report = pm_server_storage_muvis_report (self->storage, month, &error);
   if (report == NULL)
     {
-      g_warning ("Cannot compute the MUVIS report for %s: %s", month, error->message);
-      reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
+      reply_store_failed (msg, error, "Cannot compute the MUVIS report for %s", month);
       return;
     }
   g_message ("MUVIS report %s sent to device %s", month, json_object_get_string_member (device, "device_id"));
