@@ -7,6 +7,25 @@
 
 static GMutex lock;
 static GDateTime *override;
+static GTimeZone *local_zone;
+static char *local_zone_tz;
+
+/* GLib 2.74 reads /etc/localtime again for every "now" when TZ is unset,
+ * which cost more than writing a record; the zone is kept until TZ changes. */
+static GTimeZone *
+local_zone_locked (void)
+{
+  const char *tz = g_getenv ("TZ");
+
+  if (local_zone == NULL || g_strcmp0 (tz, local_zone_tz) != 0)
+    {
+      g_clear_pointer (&local_zone, g_time_zone_unref);
+      g_free (local_zone_tz);
+      local_zone = g_time_zone_new_local ();
+      local_zone_tz = g_strdup (tz);
+    }
+  return local_zone;
+}
 
 /* Returns local time; deletion periods and "today" are judged in the city's
  * time zone, which is the machine's. */
@@ -16,9 +35,21 @@ pm_clock_now (void)
   GDateTime *now;
 
   g_mutex_lock (&lock);
-  now = override ? g_date_time_ref (override) : g_date_time_new_now_local ();
+  now = override ? g_date_time_ref (override) : g_date_time_new_now (local_zone_locked ());
   g_mutex_unlock (&lock);
   return now;
+}
+
+/* The machine's time zone, the city's: a new reference. */
+GTimeZone *
+pm_clock_local_zone (void)
+{
+  GTimeZone *zone;
+
+  g_mutex_lock (&lock);
+  zone = g_time_zone_ref (local_zone_locked ());
+  g_mutex_unlock (&lock);
+  return zone;
 }
 
 char *

@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 
 GDateTime *pm_clock_now          (void);
 char      *pm_clock_today        (void);
+GTimeZone *pm_clock_local_zone   (void);
 char      *pm_clock_timestamp    (void);
 void       pm_clock_set_override (GDateTime *now);
 

@@ -18,6 +18,7 @@
 
 #include "pm-catalogue.h"
 #include "pm-city.h"
+#include "pm-clock.h"
 #include "pm-error.h"
 #include "pm-week-model.h"
 
@@ -58,7 +59,7 @@ pm_week_model_in_range (PmRecord   *visit,
 static GDateTime *
 day_start (const char *date)
 {
-  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+  g_autoptr(GTimeZone) tz = pm_clock_local_zone ();
   g_autofree char *iso = g_strconcat (date, "T00:00:00", NULL);
 
   return g_date_time_new_from_iso8601 (iso, tz);
@@ -102,7 +103,7 @@ windows_of (PmRecord  *visit,
 {
   GArray *windows = g_array_new (FALSE, FALSE, sizeof (PmPlanWindow));
   const char * const *texts = pm_record_get_strv (visit, "windows");
-  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+  g_autoptr(GTimeZone) tz = pm_clock_local_zone ();
 
   for (guint i = 0; texts && texts[i]; i++)
     {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pm-checks.h"
+#include "pm-clock.h"
 #include "pm-status.h"
 #include "pm-visit.h"
 
@@ -82,7 +83,7 @@ static const char * const sources[] = { "phone", "care_home", "hospital", "inter
 static GDateTime *
 parse_local (const char *text)
 {
-  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+  g_autoptr(GTimeZone) tz = pm_clock_local_zone ();
   g_autofree char *full = NULL;
 
   /* GLib's parser wants seconds; windows are written to the minute. */
