@@ -131,6 +131,7 @@ make_staff (Demo *demo)
   g_autoptr(GStrvBuilder) crew = g_strv_builder_new ();
   g_auto(GStrv) crew_ids = NULL;
 
+  pm_record_set_id (van, PM_DEMO_VAN_ID);
   for (guint i = 0; i < G_N_ELEMENTS (demo_staff); i++)
     {
       PmRecord *member = add (demo, pm_staff_new ());

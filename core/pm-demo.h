@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 #define PM_DEMO_CITIZENS 48
 /* The passphrase of every demo staff member's key slot; demo mode only. */
 #define PM_DEMO_PASSPHRASE "demo"
+/* The demo's van, the same in every store, so that a van's laptop enrolled
+ * for it pulls the visits the server's demo week gave it. */
+#define PM_DEMO_VAN_ID "d0000000-0000-4000-8000-000000000100"
 
 typedef struct
 {

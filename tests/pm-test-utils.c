@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "pm-demo.h"
 #include "pm-test-utils.h"
 
 /* Argon2id at its minimum: tests are about the store, not the KDF. */
@@ -176,7 +177,8 @@ pm_test_screenshot (const char *suffix)
  * pm_test_server_token:
  *
  * Enrols a device of @role with the pepamo-server ($PEPAMO_SERVER) whose
- * data is in @data_dir (`admin enrol`); returns the token it printed.
+ * data is in @data_dir (`admin enrol`), a field device for the demo's van;
+ * returns the token it printed.
  */
 char *
 pm_test_server_token (const char *data_dir,
@@ -184,9 +186,11 @@ pm_test_server_token (const char *data_dir,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
+  gboolean field = g_str_equal (role, "field");
   g_autoptr(GSubprocess) admin = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
                                                    &error, g_getenv ("PEPAMO_SERVER"), "--data-dir", data_dir,
-                                                   "admin", "enrol", "--role", role, "--city", "halle", NULL);
+                                                   "admin", "enrol", "--role", role, "--city", "halle",
+                                                   field ? "--van" : NULL, PM_DEMO_VAN_ID, NULL);
   g_auto(GStrv) lines = NULL;
 
   g_assert_no_error (error);

@@ -40,6 +40,7 @@ _pm_store_delete_record (PmStore     *self,
     "DELETE FROM sync_issues WHERE json_extract (entry, '$.record_id') = ?",
     "DELETE FROM push_results WHERE json_extract (result, '$.server_record.id') = ?",
     "DELETE FROM changes WHERE record_id = ?",
+    "DELETE FROM van_scope WHERE record_id = ?",
     delete_row,
   };
   const char *id = pm_record_get_id (record);

@@ -136,6 +136,24 @@ gboolean  _pm_store_log_change     (sqlite3        *db,
                                     PmRecord       *record,
                                     const char     *device_id,
                                     GError        **error);
+gboolean  _pm_store_note_van_scope (sqlite3        *db,
+                                    PmRecord       *visit,
+                                    GError        **error);
+char     *_pm_store_device_van     (sqlite3        *db,
+                                    const char     *device_id,
+                                    gboolean       *rescoped,
+                                    GError        **error);
+int       _pm_store_van_was_given  (sqlite3        *db,
+                                    const char     *van_id,
+                                    const char     *kind,
+                                    const char     *record_id,
+                                    GError        **error);
+int       _pm_store_van_may_push   (sqlite3        *db,
+                                    const char     *device_id,
+                                    const char     *van_id,
+                                    PmRecord       *record,
+                                    PmRecord       *stored,
+                                    GError        **error);
 gboolean  _pm_store_queue_outbox   (sqlite3        *db,
                                     PmRecord       *record,
                                     gint64          base_version,

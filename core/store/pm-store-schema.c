@@ -100,6 +100,16 @@ static const char * const migrations[] = {
   "CREATE TABLE office_issues (id TEXT PRIMARY KEY NOT NULL, kind TEXT NOT NULL, record_id TEXT NOT NULL,"
   "  issue TEXT NOT NULL);"
   "CREATE INDEX office_issues_by_record ON office_issues (record_id);",
+
+  /* 9: a van's scope on the server. device_vans: the van a field device
+   * belongs to (rescoped: moved to another van, so its cursor no longer
+   * means anything); van_scope: every visit a van was ever given and the
+   * people on them, so a visit moved away is withdrawn from the van and a
+   * person comes along with their visit. */
+  "CREATE TABLE device_vans (device_id TEXT PRIMARY KEY NOT NULL, van_id TEXT NOT NULL,"
+  "  rescoped INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE van_scope (van_id TEXT NOT NULL, kind TEXT NOT NULL, record_id TEXT NOT NULL,"
+  "  PRIMARY KEY (van_id, kind, record_id)) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PM_STORE_SCHEMA_VERSION);

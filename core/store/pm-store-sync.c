@@ -569,7 +569,8 @@ _pm_store_log_change (sqlite3     *db,
    * transaction: a pull sees each record once, at its latest version. */
   return _pm_store_exec_texts (db, "REPLACE INTO changes (kind, record_id, device_id) VALUES (?, ?, ?)",
                                "Logging a change", error, 3, pm_record_get_kind (record), pm_record_get_id (record),
-                               device_id);
+                               device_id) &&
+         (!PM_IS_VISIT (record) || _pm_store_note_van_scope (db, record, error));
 }
 
 /* A deletion marker names the roles whose devices could see the record,
@@ -1538,6 +1539,20 @@ decide_entry (PmStore     *self,
 
   if (!pm_access_may_push (record, role))
     return rejection (uuid, "forbidden", "this device's role may not change this kind of record");
+  if (role == PM_ROLE_FIELD)
+    {
+      GError *local_error = NULL;
+      g_autofree char *van_id = _pm_store_device_van (db, device_id, NULL, &local_error);
+      int allowed = local_error ? -1 : _pm_store_van_may_push (db, device_id, van_id, record, stored, &local_error);
+
+      if (allowed < 0)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      if (allowed == 0)
+        return rejection (uuid, "forbidden", "a van may change only its own visits, the people on them and what it created");
+    }
   if (role == PM_ROLE_EINWOHNERWESEN && PM_IS_VISIT (record) && !office_may_push_visit (record, stored, changes))
     return rejection (uuid, "forbidden", "the registration office may only request visits and add to a visit's notes");
   if (changes && !JSON_NODE_HOLDS_OBJECT (changes))
@@ -2066,6 +2081,26 @@ office_issue_for (sqlite3         *db,
   return g_steal_pointer (&issue);
 }
 
+/* Whether a device of @role may get a change of @kind at all: 1 if so, 0 if
+ * not, -1 on error. A van reads the roster, its own visits and the people
+ * on them (a visit moved away once more, to drop it), and of the rest only
+ * what it created. */
+static int
+field_share (sqlite3     *db,
+             PmRole       role,
+             const char  *van_id,
+             gboolean     own,
+             const char  *kind,
+             const char  *record_id,
+             GError     **error)
+{
+  if (role != PM_ROLE_FIELD || own || g_str_equal (kind, "staff") || g_str_equal (kind, "van"))
+    return 1;
+  if (!g_str_equal (kind, "visit") && !g_str_equal (kind, "citizen"))
+    return 0;
+  return _pm_store_van_was_given (db, van_id, kind, record_id, error);
+}
+
 static gpointer
 changes_job (PmStore  *self,
              sqlite3  *db,
@@ -2086,6 +2121,9 @@ changes_job (PmStore  *self,
   guint scanned = 0;
   g_autofree char *detail = NULL;
   g_autofree char *epoch = NULL;
+  g_autofree char *van_id = NULL;
+  GError *local_error = NULL;
+  gboolean rescoped = FALSE;
   AuditData audit = { "pull", pull->device_id, pm_role_to_wire (pull->role), NULL, 0, NULL };
   int rc;
 
@@ -2093,7 +2131,30 @@ changes_job (PmStore  *self,
   if (stmt == NULL)
     return NULL;
   epoch = store_epoch (db, error);
+  if (pull->role == PM_ROLE_FIELD && epoch)
+    {
+      van_id = _pm_store_device_van (db, pull->device_id, &rescoped, &local_error);
+      if (local_error)
+        {
+          g_propagate_error (error, local_error);
+          g_clear_pointer (&epoch, g_free);
+        }
+    }
   if (epoch == NULL)
+    {
+      _pm_store_release (stmt);
+      return NULL;
+    }
+  /* Moved to another van: the cursor counted the old van's share. */
+  if (rescoped && pull->after > 0)
+    {
+      _pm_store_release (stmt);
+      g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND,
+                   "the device was moved to another van: pull again from 0");
+      return NULL;
+    }
+  if (rescoped && !_pm_store_exec_texts (db, "UPDATE device_vans SET rescoped = 0 WHERE device_id = ?",
+                                         "Starting a device's new share", error, 1, pull->device_id))
     {
       _pm_store_release (stmt);
       return NULL;
@@ -2131,6 +2192,7 @@ changes_job (PmStore  *self,
       gboolean echo = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), pull->device_id) == 0;
       gboolean own = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), pull->device_id) == 0;
       g_auto(GStrv) deleted_roles = deleted_for ? g_strsplit (deleted_for, ",", -1) : NULL;
+      gboolean marker = deleted_roles != NULL;
       JsonObject *sent = NULL;
       JsonObject *change;
 
@@ -2154,16 +2216,26 @@ changes_job (PmStore  *self,
         }
       else
         {
-          g_autoptr(PmRecord) record = _pm_store_read_record (db, pm_model_type_for (kind), record_id, NULL);
+          g_autoptr(PmRecord) record = NULL;
+          int share = field_share (db, pull->role, van_id, own, kind, record_id, error);
 
+          if (share < 0)
+            break;
+          if (share == 0)
+            continue;
+          record = _pm_store_read_record (db, pm_model_type_for (kind), record_id, NULL);
           if (record == NULL || (!own && !pm_access_filter (record, &pull->viewer)))
             continue;
-          sent = pm_record_to_json (record);
+          /* Moved to another van: the van drops it, and hears no more. */
+          marker = van_id && !own && PM_IS_VISIT (record) &&
+                   g_strcmp0 (pm_record_get_string (record, "van_id"), van_id) != 0;
+          if (!marker)
+            sent = pm_record_to_json (record);
         }
       change = json_object_new ();
       json_object_set_int_member (change, "seq", cursor);
       json_object_set_string_member (change, "kind", kind);
-      if (deleted_roles)
+      if (marker)
         {
           json_object_set_string_member (change, "id", record_id);
           json_object_set_boolean_member (change, "deleted", TRUE);
@@ -2173,6 +2245,8 @@ changes_job (PmStore  *self,
       json_array_add_object_element (changes, change);
     }
   _pm_store_release (stmt);
+  if (rc == SQLITE_ROW)
+    return NULL;
   if (rc != SQLITE_DONE)
     {
       _pm_store_set_sql_error (error, db, "Reading changes");
@@ -2226,6 +2300,7 @@ typedef struct
 {
   PmRole      role;
   const char *city;
+  const char *van_id;
   char       *token;
   char       *device_id;
   const char *lookup;
@@ -2250,13 +2325,19 @@ add_device_job (PmStore  *self,
   device->device_id = g_uuid_string_random ();
   /* Only the hash is stored: a copy of the database enrols no one. */
   hash = token_hash (device->token);
-  return _pm_store_exec_texts (db, "INSERT INTO devices (id, token_hash, role, city, created_at) VALUES (?, ?, ?, ?, ?)",
-                               "Adding a device", error, 5, device->device_id, hash, pm_role_to_wire (device->role),
-                               device->city, now) ? self : NULL;
+  if (!_pm_store_exec_texts (db, "INSERT INTO devices (id, token_hash, role, city, created_at) VALUES (?, ?, ?, ?, ?)",
+                             "Adding a device", error, 5, device->device_id, hash, pm_role_to_wire (device->role),
+                             device->city, now))
+    return NULL;
+  return device->van_id == NULL ||
+         _pm_store_exec_texts (db, "INSERT INTO device_vans (device_id, van_id) VALUES (?, ?)",
+                               "Binding a device to a van", error, 2, device->device_id, device->van_id) ? self : NULL;
 }
 
 /**
  * pm_store_add_device:
+ *
+ * @van_id: (nullable): a field device's van, whose share it pulls
  *
  * Enrols a device of @role for @city; returns its bearer token, which is
  * shown this once and stored only as a hash.
@@ -2265,12 +2346,14 @@ char *
 pm_store_add_device (PmStore     *self,
                      PmRole       role,
                      const char  *city,
+                     const char  *van_id,
                      char       **device_id,
                      GError     **error)
 {
-  DeviceData device = { role, city, NULL, NULL, NULL };
+  DeviceData device = { role, city, van_id, NULL, NULL, NULL };
 
   g_return_val_if_fail (role != PM_ROLE_INVALID && city != NULL, NULL);
+  g_return_val_if_fail (van_id == NULL || role == PM_ROLE_FIELD, NULL);
   if (_pm_store_run_sync (self, add_device_job, &device, error) == NULL)
     {
       g_free (device.token);
@@ -2294,10 +2377,13 @@ device_from_row (sqlite3_stmt *stmt)
   json_object_set_string_member (device, "city", (const char *) sqlite3_column_text (stmt, 2));
   json_object_set_boolean_member (device, "revoked", sqlite3_column_int (stmt, 3) != 0);
   json_object_set_string_member (device, "created_at", (const char *) sqlite3_column_text (stmt, 4));
+  if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
+    json_object_set_string_member (device, "van_id", (const char *) sqlite3_column_text (stmt, 5));
   return device;
 }
 
-#define DEVICE_COLUMNS "SELECT id, role, city, revoked, created_at FROM devices"
+#define DEVICE_COLUMNS "SELECT id, role, city, revoked, created_at, van_id FROM devices" \
+  " LEFT JOIN device_vans ON device_vans.device_id = devices.id"
 
 static gpointer
 find_device_job (PmStore  *self,

@@ -123,6 +123,7 @@ gboolean    pm_store_renew_store_epoch   (PmStore      *self,
 char       *pm_store_add_device          (PmStore      *self,
                                           PmRole        role,
                                           const char   *city,
+                                          const char   *van_id,
                                           char        **device_id,
                                           GError      **error);
 JsonObject *pm_store_find_device         (PmStore      *self,
@@ -132,6 +133,10 @@ gboolean    pm_store_revoke_device       (PmStore      *self,
                                           const char   *device_id,
                                           GError      **error);
 JsonArray  *pm_store_list_devices        (PmStore      *self,
+                                          GError      **error);
+gboolean    pm_store_set_device_van      (PmStore      *self,
+                                          const char   *device_id,
+                                          const char   *van_id,
                                           GError      **error);
 gboolean    pm_store_append_server_audit (PmStore      *self,
                                           const char   *action,

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pm-cash-day.h"
 #include "pm-city.h"
 #include "pm-clock.h"
 #include "pm-demo.h"
@@ -37,7 +38,8 @@
 #include "pm-subject-access.h"
 
 #define USAGE "usage: pepamo-server --data-dir DIR [--key-file FILE] admin " \
-              "enrol --role ROLE --city CITY | devices | revoke DEVICE_ID | export | " \
+              "enrol --role ROLE --city CITY [--van VAN] | devices | revoke DEVICE_ID | assign-van DEVICE_ID --van VAN | " \
+              "export | " \
               "audit [--format text|json|csv] [--since DATE] | " \
               "staff add --name NAME --department DEPARTMENT --role ROLE | staff list | staff remove STAFF_ID | " \
               "demo --city halle [--date YYYY-MM-DD] | backup FILE | restore [--force] FILE | " \
@@ -89,21 +91,68 @@ is_device_role (PmRole role)
 
 /* The token is the last line of stdout, so that a script can take it with
  * `tail -n 1`; it is shown only here. */
+/* A van by its id, name or number plate; a van's id the server does not
+ * hold yet is taken as it is (a laptop may be enrolled before dispatch
+ * adds its van). */
+static char *
+find_van_id (PmStore     *store,
+             const char  *van,
+             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(PmRecord) found = pm_cash_day_find_van (store, van, &local_error);
+
+  if (found)
+    return g_strdup (pm_record_get_id (found));
+  if (g_error_matches (local_error, PM_ERROR, PM_ERROR_NOT_FOUND) && g_uuid_string_is_valid (van))
+    return g_strdup (van);
+  if (g_error_matches (local_error, PM_ERROR, PM_ERROR_NOT_FOUND))
+    g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND,
+                 "the server holds no van “%s”: give a van's id, name or number plate", van);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
 static int
 enrol (PmStore    *store,
        PmRole      role,
-       const char *city)
+       const char *city,
+       const char *van)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *device_id = NULL;
-  g_autofree char *token = pm_store_add_device (store, role, city, &device_id, &error);
-  g_autofree char *city_detail = g_strconcat ("city ", city, NULL);
+  g_autofree char *van_id = van ? find_van_id (store, van, &error) : NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *detail = NULL;
 
-  if (token == NULL ||
-      !audit_admin (store, "enrol", device_id, pm_role_to_wire (role), 1, city_detail, &error))
+  if (van && van_id == NULL)
     return fail ("enrol", error);
-  printf ("Enrolled device %s (%s, %s). Its token, shown only this once:\n%s\n",
-          device_id, pm_role_to_wire (role), city, token);
+  token = pm_store_add_device (store, role, city, van_id, &device_id, &error);
+  detail = van_id ? g_strdup_printf ("city %s, van %s", city, van_id) : g_strconcat ("city ", city, NULL);
+  if (token == NULL ||
+      !audit_admin (store, "enrol", device_id, pm_role_to_wire (role), 1, detail, &error))
+    return fail ("enrol", error);
+  printf ("Enrolled device %s (%s, %s%s%s). Its token, shown only this once:\n%s\n",
+          device_id, pm_role_to_wire (role), city, van_id ? ", van " : "", van_id ? van_id : "", token);
+  return 0;
+}
+
+static int
+assign_van (PmStore    *store,
+            const char *device_id,
+            const char *van)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *van_id = find_van_id (store, van, &error);
+  g_autofree char *detail = NULL;
+
+  if (van_id == NULL || !pm_store_set_device_van (store, device_id, van_id, &error))
+    return fail ("assign-van", error);
+  detail = g_strconcat ("van ", van_id, NULL);
+  if (!audit_admin (store, "assign-van", device_id, "field", 1, detail, &error))
+    return fail ("assign-van", error);
+  printf ("Device %s now pulls the share of van %s\n", device_id, van_id);
   return 0;
 }
 
@@ -120,10 +169,14 @@ list_devices (PmStore *store)
     {
       JsonObject *device = json_array_get_object_element (devices, i);
 
-      printf ("%s\t%s\t%s\trevoked: %s\n",
-              json_object_get_string_member (device, "device_id"),
-              json_object_get_string_member (device, "role"),
-              json_object_get_string_member (device, "city"),
+      const char *role = json_object_get_string_member (device, "role");
+      g_autofree char *van = g_str_equal (role, "field")
+        ? g_strdup_printf ("van: %s\t", json_object_get_string_member_with_default (device, "van_id", "none"))
+        : NULL;
+
+      printf ("%s\t%s\t%s\t%srevoked: %s\n",
+              json_object_get_string_member (device, "device_id"), role,
+              json_object_get_string_member (device, "city"), van ? van : "",
               json_object_get_boolean_member (device, "revoked") ? "yes" : "no");
     }
   return 0;
@@ -487,6 +540,7 @@ enum
   OPTION_FIELD      = 1 << 12,
   OPTION_VALUE      = 1 << 13,
   OPTION_DRY_RUN    = 1 << 14,
+  OPTION_VAN        = 1 << 15,
 };
 
 /* What each command takes: its words after "admin" (the command's own
@@ -500,10 +554,11 @@ static const struct
   guint       required;
   const char *usage;
 } commands[] = {
-  { "enrol", NULL, 1, OPTION_ROLE | OPTION_CITY, OPTION_ROLE | OPTION_CITY,
-    "enrol needs --role (field, dispatch, einwohnerwesen, soziales or planning) and --city" },
+  { "enrol", NULL, 1, OPTION_ROLE | OPTION_CITY | OPTION_VAN, OPTION_ROLE | OPTION_CITY,
+    "enrol needs --role (field, dispatch, einwohnerwesen, soziales or planning) and --city, and --van for field only" },
   { "devices", NULL, 1, 0, 0, "devices takes no arguments" },
   { "revoke", NULL, 2, 0, 0, "revoke takes one DEVICE_ID" },
+  { "assign-van", NULL, 2, OPTION_VAN, OPTION_VAN, "assign-van takes one DEVICE_ID and --van VAN" },
   { "export", NULL, 1, 0, 0, "export takes no arguments" },
   { "audit", NULL, 1, OPTION_FORMAT | OPTION_SINCE, 0, "audit takes only --format and --since" },
   { "staff", "add", 2, OPTION_NAME | OPTION_DEPARTMENT | OPTION_ROLE, OPTION_NAME | OPTION_DEPARTMENT | OPTION_ROLE,
@@ -758,11 +813,13 @@ pm_server_admin_main (int                    argc,
   g_autofree char *on = NULL;
   g_autofree char *field = NULL;
   g_autofree char *value = NULL;
+  g_autofree char *van = NULL;
   gboolean force = FALSE;
   gboolean dry_run = FALSE;
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_wire, "enrol: the device's role (field, dispatch, einwohnerwesen, soziales, planning); staff add: the person's", "ROLE" },
     { "city", 0, 0, G_OPTION_ARG_STRING, &city, "enrol: the device's city; demo: the city (halle)", "CITY" },
+    { "van", 0, 0, G_OPTION_ARG_STRING, &van, "enrol (field) and assign-van: the van's id, name or number plate", "VAN" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "audit: text (default), json or csv; report: csv or json", "FORMAT" },
     { "month", 0, 0, G_OPTION_ARG_STRING, &month, "report: the month", "YYYY-MM" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "subject-access: write the JSON file", "FILE" },
@@ -778,7 +835,7 @@ pm_server_admin_main (int                    argc,
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "purge: only say what is due", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|export|audit|staff|demo|backup|restore|report|subject-access|withdraw-consent|erase|correct|purge");
+  g_autoptr(GOptionContext) context = g_option_context_new ("enrol|devices|revoke|assign-van|export|audit|staff|demo|backup|restore|report|subject-access|withdraw-consent|erase|correct|purge");
   g_autoptr(GError) error = NULL;
   g_autoptr(PmStore) store = NULL;
   const char *command;
@@ -813,11 +870,14 @@ pm_server_admin_main (int                    argc,
           (since_text ? OPTION_SINCE : 0) | (name && *name ? OPTION_NAME : 0) |
           (department ? OPTION_DEPARTMENT : 0) | (date ? OPTION_DATE : 0) | (force ? OPTION_FORCE : 0) |
           (month ? OPTION_MONTH : 0) | (json_path ? OPTION_JSON : 0) | (pdf_path ? OPTION_PDF : 0) | (on ? OPTION_ON : 0) |
-          (field ? OPTION_FIELD : 0) | (value ? OPTION_VALUE : 0) | (dry_run ? OPTION_DRY_RUN : 0);
+          (field ? OPTION_FIELD : 0) | (value ? OPTION_VALUE : 0) | (dry_run ? OPTION_DRY_RUN : 0) |
+          (van && *van ? OPTION_VAN : 0);
   role = pm_role_from_wire (role_wire);
   if (argc - 1 != commands[found].n_words || (given & ~commands[found].allowed) != 0 ||
       (given & commands[found].required) != commands[found].required ||
       (g_str_equal (command, "enrol") && !is_device_role (role)) ||
+      /* A van's laptop reads its van's share, and only a van's laptop has one. */
+      (g_str_equal (command, "enrol") && (role == PM_ROLE_FIELD) != ((given & OPTION_VAN) != 0)) ||
       (g_str_equal (command, "staff") && role_wire && role == PM_ROLE_INVALID))
     return fail_usage (commands[found].usage);
   if (department && !g_strv_contains (pm_departments (), department))
@@ -877,9 +937,11 @@ pm_server_admin_main (int                    argc,
       else if (rc == 0)
         rc = audit_admin (store, command, NULL, NULL, 0, argv[2], &error) ? 0 : fail (command, error);
       else if (g_str_equal (command, "enrol"))
-        rc = enrol (store, role, city);
+        rc = enrol (store, role, city, van);
       else if (g_str_equal (command, "revoke"))
         rc = revoke_device (store, argv[2]);
+      else if (g_str_equal (command, "assign-van"))
+        rc = assign_van (store, argv[2], van);
       else if (g_str_equal (command, "export"))
         rc = export_records (store);
       else if (g_str_equal (command, "audit"))

@@ -272,6 +272,11 @@ device_cb (SoupServer        *server,
   json_builder_add_string_value (builder, json_object_get_string_member (device, "role"));
   json_builder_set_member_name (builder, "city");
   json_builder_add_string_value (builder, json_object_get_string_member (device, "city"));
+  if (json_object_has_member (device, "van_id"))
+    {
+      json_builder_set_member_name (builder, "van_id");
+      json_builder_add_string_value (builder, json_object_get_string_member (device, "van_id"));
+    }
   json_builder_end_object (builder);
   reply_json (msg, SOUP_STATUS_OK, builder);
 }

@@ -14,7 +14,6 @@
 #include "pm-store-sync.h"
 #include "pm-test-utils.h"
 
-#define DEVICE "0a7c6c4e-6b1f-4a55-9d0e-3f6f1c2b9a01"
 #define OFFICE "0a7c6c4e-6b1f-4a55-9d0e-3f6f1c2b9a02"
 
 typedef struct
@@ -24,6 +23,7 @@ typedef struct
   char    *van_dir;
   PmStore *server;
   PmStore *van;
+  char    *device;  /* the van's id at the server, a field device of the demo's van */
 } Fixture;
 
 static void
@@ -33,16 +33,17 @@ act_as_admin (PmStore *store)
 }
 
 static void
-pull_all (PmStore *from,
-          PmStore *into,
+pull_all (Fixture *f,
           PmRole   role)
 {
+  PmStore *from = f->server;
+  PmStore *into = f->van;
   gint64 cursor = pm_store_get_pull_cursor (into);
 
   for (guint page_no = 0; page_no < 1000; page_no++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(JsonObject) page = pm_store_changes_since (from, cursor, NULL, FALSE, 50, DEVICE, role, &error);
+      g_autoptr(JsonObject) page = pm_store_changes_since (from, cursor, NULL, FALSE, 50, f->device, role, &error);
 
       g_assert_no_error (error);
       cursor = json_object_get_int_member (page, "cursor");
@@ -64,7 +65,7 @@ push_as (Fixture *f,
   JsonArray *results;
 
   g_assert_no_error (error);
-  results = pm_store_apply_push (f->server, DEVICE, role, entries, &error);
+  results = pm_store_apply_push (f->server, f->device, role, entries, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (results), ==, json_array_get_length (entries));
   return results;
@@ -98,11 +99,13 @@ fixture_set_up (Fixture       *f,
   g_assert_true (pm_demo_fill (f->server, "2026-11-18", 11, &error));
   g_assert_no_error (error);
   act_as_admin (f->server);
+  g_free (pm_store_add_device (f->server, PM_ROLE_FIELD, "halle", PM_DEMO_VAN_ID, &f->device, &error));
+  g_assert_no_error (error);
 
   f->van = pm_test_open_store (f->van_dir);
   g_assert_true (pm_store_enrol (f->van, "https://127.0.0.1:1", "token", "field", &error));
   g_assert_no_error (error);
-  pull_all (f->server, f->van, PM_ROLE_FIELD);
+  pull_all (f, PM_ROLE_FIELD);
   act_as_admin (f->van);
 }
 
@@ -116,6 +119,7 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
   g_free (f->server_dir);
   g_free (f->van_dir);
+  g_free (f->device);
 }
 
 static PmRecord *
@@ -129,18 +133,64 @@ first_of (PmStore *store,
   return g_object_ref (g_ptr_array_index (records, 0));
 }
 
-/* The van receives the schedule, not the offices' records; pulling queues
- * nothing to send back. */
+/* The ids of @store's records of @type, with @field @value where @field is
+ * given (for a visit's people: one of its citizen_ids). */
+static GHashTable *
+ids_of (PmStore    *store,
+        GType       type,
+        const char *field,
+        const char *value)
+{
+  g_autoptr(GPtrArray) records = pm_store_list (store, type, NULL);
+  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_assert_nonnull (records);
+  for (guint i = 0; i < records->len; i++)
+    if (field == NULL || g_strcmp0 (pm_record_get_string (g_ptr_array_index (records, i), field), value) == 0)
+      g_hash_table_add (ids, g_strdup (pm_record_get_id (g_ptr_array_index (records, i))));
+  return ids;
+}
+
+static void
+assert_same_ids (GHashTable *got,
+                 GHashTable *expected)
+{
+  GHashTableIter iter;
+  gpointer id;
+
+  g_assert_cmpuint (g_hash_table_size (got), ==, g_hash_table_size (expected));
+  g_hash_table_iter_init (&iter, expected);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    g_assert_true (g_hash_table_contains (got, id));
+}
+
+/* The van receives its own schedule and the people on it, not the
+ * offices' records nor other vans' visits; pulling queues nothing to send
+ * back. */
 static void
 test_pull_scope (Fixture       *f,
                  gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) van_visits = ids_of (f->server, PM_TYPE_VISIT, "van_id", PM_DEMO_VAN_ID);
+  g_autoptr(GHashTable) people = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) held_people = ids_of (f->van, PM_TYPE_CITIZEN, NULL, NULL);
+  g_autoptr(GPtrArray) visits = pm_store_list (f->van, PM_TYPE_VISIT, NULL);
+  g_autoptr(GHashTable) held_visits = ids_of (f->van, PM_TYPE_VISIT, NULL, NULL);
 
-  g_assert_cmpint (pm_store_count (f->van, PM_TYPE_VISIT, NULL), ==, pm_store_count (f->server, PM_TYPE_VISIT, NULL));
-  g_assert_cmpint (pm_store_count (f->van, PM_TYPE_VISIT, NULL), >, 0);
+  g_assert_cmpuint (g_hash_table_size (van_visits), >, 0);
+  g_assert_cmpint (g_hash_table_size (van_visits), <, pm_store_count (f->server, PM_TYPE_VISIT, NULL));
+  assert_same_ids (held_visits, van_visits);
+  for (guint i = 0; i < visits->len; i++)
+    for (const char * const *id = pm_record_get_strv (g_ptr_array_index (visits, i), "citizen_ids"); id && *id; id++)
+      g_hash_table_add (people, (gpointer) *id);
+  assert_same_ids (held_people, people);
+  g_assert_cmpint (pm_store_count (f->server, PM_TYPE_CASE, NULL), >, 0);
+  g_assert_cmpint (pm_store_count (f->van, PM_TYPE_CASE, NULL), ==, 0);
   g_assert_cmpint (pm_store_count (f->server, PM_TYPE_COUNSELLING_RECORD, NULL), >, 0);
   g_assert_cmpint (pm_store_count (f->van, PM_TYPE_COUNSELLING_RECORD, NULL), ==, 0);
+  g_assert_cmpint (pm_store_count (f->van, PM_TYPE_VAN, NULL), ==, pm_store_count (f->server, PM_TYPE_VAN, NULL));
+  g_assert_cmpint (pm_store_count (f->van, PM_TYPE_STAFF, NULL), ==, pm_store_count (f->server, PM_TYPE_STAFF, NULL));
   g_assert_cmpint (pm_store_outbox_count (f->van, &error), ==, 0);
   g_assert_no_error (error);
   g_assert_cmpint (pm_store_get_pull_cursor (f->van), >, 0);
@@ -243,7 +293,7 @@ test_push_exactly_once (Fixture       *f,
   g_assert_cmpint (pm_store_outbox_count (f->van, NULL), ==, 0);
 
   /* The pull does not echo the van's own push back; an office gets it. */
-  g_assert_false (page_has (f, DEVICE, PM_ROLE_FIELD, pm_record_get_id (record)));
+  g_assert_false (page_has (f, f->device, PM_ROLE_FIELD, pm_record_get_id (record)));
   g_assert_true (page_has (f, OFFICE, PM_ROLE_SOZIALES, pm_record_get_id (record)));
 }
 
@@ -266,10 +316,96 @@ test_uuid_reused (Fixture       *f,
   json_object_set_string_member (sent, "id", "7e57c0de-0000-4000-8000-000000000001");
   json_object_set_string_member (json_array_get_object_element (entries, 0), "record_id",
                                  "7e57c0de-0000-4000-8000-000000000001");
-  results = pm_store_apply_push (f->server, DEVICE, PM_ROLE_FIELD, entries, &error);
+  results = pm_store_apply_push (f->server, f->device, PM_ROLE_FIELD, entries, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (outcome (results, 0), ==, "rejected");
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "code"), ==, "uuid_reused");
+}
+
+/* A copy of @template under a new id, as written by @store's actor. */
+static PmRecord *
+new_copy (PmRecord *template)
+{
+  PmRecord *copy = pm_record_copy (template);
+  g_autofree char *id = g_uuid_string_random ();
+
+  pm_record_set_id (copy, id);
+  pm_record_set_version (copy, 0);
+  return copy;
+}
+
+static void
+save_on (PmStore  *store,
+         PmRecord *record)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pm_store_save (store, record, &error));
+  g_assert_no_error (error);
+}
+
+/* Another van's work never reaches this van, from either side: its visits
+ * and the people only on them are not pulled, a visit moved away is
+ * withdrawn (and comes back when moved back), and the van may not send
+ * another van's visit nor edit a person it was never given. */
+static void
+test_van_share (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(PmRecord) own_visit = first_of (f->van, PM_TYPE_VISIT);
+  g_autoptr(PmRecord) van = first_of (f->server, PM_TYPE_VAN);
+  g_autoptr(PmRecord) person = first_of (f->server, PM_TYPE_CITIZEN);
+  g_autoptr(PmRecord) other_van = new_copy (van);
+  g_autoptr(PmRecord) stranger = new_copy (person);
+  g_autoptr(PmRecord) other_visit = new_copy (own_visit);
+  g_autoptr(PmRecord) roster_van = NULL;
+  g_autoptr(PmRecord) moved = pm_store_get (f->server, PM_TYPE_VISIT, pm_record_get_id (own_visit), NULL);
+  g_autoptr(PmRecord) sent_visit = NULL;
+  g_autoptr(PmRecord) sent_person = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  const char * const people[] = { pm_record_get_id (stranger), NULL };
+
+  pm_record_set_string (other_van, "name", "Pflege- und Pass-Mobil 2");
+  save_on (f->server, other_van);
+  save_on (f->server, stranger);
+  pm_record_set_string (other_visit, "van_id", pm_record_get_id (other_van));
+  pm_record_set_strv (other_visit, "citizen_ids", people);
+  save_on (f->server, other_visit);
+  pm_record_set_string (moved, "van_id", pm_record_get_id (other_van));
+  save_on (f->server, moved);
+
+  pull_all (f, PM_ROLE_FIELD);
+  g_assert_null (pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (other_visit), NULL));
+  g_assert_null (pm_store_get (f->van, PM_TYPE_CITIZEN, pm_record_get_id (stranger), NULL));
+  g_assert_null (pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (moved), NULL));
+  roster_van = pm_store_get (f->van, PM_TYPE_VAN, pm_record_get_id (other_van), NULL);
+  g_assert_nonnull (roster_van);
+
+  /* What the van would send about them is refused. */
+  sent_visit = new_copy (other_visit);
+  save_on (f->van, sent_visit);
+  sent_person = pm_record_copy (stranger);
+  save_on (f->van, sent_person);
+  results = push (f);
+  g_assert_cmpuint (json_array_get_length (results), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpstr (outcome (results, i), ==, "rejected");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i), "code"), ==,
+                       "forbidden");
+    }
+  g_assert_null (pm_store_get (f->server, PM_TYPE_VISIT, pm_record_get_id (sent_visit), NULL));
+
+  /* Back on this van: the visit returns. */
+  g_clear_object (&moved);
+  moved = pm_store_get (f->server, PM_TYPE_VISIT, pm_record_get_id (own_visit), NULL);
+  pm_record_set_string (moved, "van_id", PM_DEMO_VAN_ID);
+  save_on (f->server, moved);
+  pull_all (f, PM_ROLE_FIELD);
+  g_clear_object (&moved);
+  moved = pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (own_visit), NULL);
+  g_assert_nonnull (moved);
+  g_assert_cmpstr (pm_record_get_string (moved, "van_id"), ==, PM_DEMO_VAN_ID);
 }
 
 /* The van may not rename a van: refused, kept as a visible issue, and the
@@ -473,7 +609,7 @@ test_locked_case_refuses_van (Fixture       *f,
 }
 
 /* A case the van captured comes back from the server whole; the others
- * reach the van as summaries only. */
+ * do not reach the van at all. */
 static void
 test_own_records_come_back_whole (Fixture       *f,
                                   gconstpointer  data)
@@ -505,16 +641,16 @@ test_own_records_come_back_whole (Fixture       *f,
   g_assert_no_error (error);
   results = push (f);
   g_assert_true (pm_store_outbox_settle (f->van, results, &error));
-  pull_all (f->server, f->van, PM_ROLE_FIELD);
+  pull_all (f, PM_ROLE_FIELD);
 
   act_as_admin (f->van);
   after = pm_store_get (f->van, PM_TYPE_CASE, id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (pm_record_get_string (after, "status_reason"), ==, "Altes Dokument liegt vor");
+  /* Another device's case is none of the van's business. */
   other = pm_store_get (f->van, PM_TYPE_CASE, pm_record_get_id (template), &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (pm_record_get_string (other, "service"), ==, pm_record_get_string (template, "service"));
-  g_assert_null (pm_record_get_string (other, "payment_method"));
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+  g_assert_null (other);
 }
 
 /* An edit takes only the fields it changed: what the device was never sent
@@ -583,7 +719,7 @@ test_unsent_edit_stays_on_top (Fixture       *f,
   g_assert_true (pm_store_save (f->server, on_server, &error));
   g_assert_no_error (error);
 
-  pull_all (f->server, f->van, PM_ROLE_FIELD);
+  pull_all (f, PM_ROLE_FIELD);
   after = pm_store_get (f->van, PM_TYPE_CITIZEN, pm_record_get_id (on_van), &error);
   g_assert_cmpstr (pm_record_get_string (after, "birth_place"), ==, "Merseburg");
   g_assert_cmpint (pm_store_outbox_count (f->van, NULL), ==, 1);
@@ -605,7 +741,7 @@ test_older_pulled_row_is_not_applied (Fixture       *f,
   pm_record_set_string (on_server, "birth_place", "Weißenfels");
   g_assert_true (pm_store_save (f->server, on_server, &error));
   g_assert_no_error (error);
-  pull_all (f->server, f->van, PM_ROLE_FIELD);
+  pull_all (f, PM_ROLE_FIELD);
 
   json_object_set_int_member (change, "seq", 1);
   json_object_set_string_member (change, "kind", "citizen");
@@ -636,7 +772,7 @@ test_malformed_batch (Fixture       *f,
   entries = pm_store_outbox_peek (f->van, 10, &error);
   json_object_set_string_member (bad, "uuid", "not-a-uuid");
   json_array_add_object_element (entries, bad);
-  results = pm_store_apply_push (f->server, DEVICE, PM_ROLE_FIELD, entries, &error);
+  results = pm_store_apply_push (f->server, f->device, PM_ROLE_FIELD, entries, &error);
   g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
   g_assert_null (results);
   g_clear_error (&error);
@@ -645,7 +781,7 @@ test_malformed_batch (Fixture       *f,
   json_array_remove_element (entries, 1);
   json_object_set_int_member (json_array_get_object_element (entries, 0), "base_version", 1);
   json_object_remove_member (json_array_get_object_element (entries, 0), "changes");
-  results = pm_store_apply_push (f->server, DEVICE, PM_ROLE_FIELD, entries, &error);
+  results = pm_store_apply_push (f->server, f->device, PM_ROLE_FIELD, entries, &error);
   g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
   g_assert_null (results);
   g_assert_cmpint (pm_store_count (f->server, PM_TYPE_COUNSELLING_RECORD, NULL), ==, before);
@@ -692,7 +828,7 @@ test_deletion_marker (Fixture       *f,
   g_assert_cmpint (pm_store_get_pull_cursor (f->van), ==, cursor);
 
   erase_on_server (f, visit);
-  pull_all (f->server, f->van, PM_ROLE_FIELD);
+  pull_all (f, PM_ROLE_FIELD);
   gone = pm_store_get (f->van, PM_TYPE_VISIT, pm_record_get_id (visit), &error);
   g_assert_null (gone);
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
@@ -751,7 +887,7 @@ test_devices (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *device_id = NULL;
-  g_autofree char *token = pm_store_add_device (f->server, PM_ROLE_DISPATCH, "halle", &device_id, &error);
+  g_autofree char *token = pm_store_add_device (f->server, PM_ROLE_DISPATCH, "halle", NULL, &device_id, &error);
   g_autoptr(JsonObject) found = NULL;
   g_autoptr(JsonObject) after = NULL;
   g_autoptr(JsonObject) nobody = NULL;
@@ -772,9 +908,62 @@ test_devices (Fixture       *f,
   after = pm_store_find_device (f->server, token, &error);
   g_assert_true (json_object_get_boolean_member (after, "revoked"));
   devices = pm_store_list_devices (f->server, &error);
-  g_assert_cmpuint (json_array_get_length (devices), ==, 1);
+  /* The fixture's van and this one, the van with its van. */
+  g_assert_cmpuint (json_array_get_length (devices), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *device = json_array_get_object_element (devices, i);
+
+      g_assert_cmpstr (json_object_get_string_member_with_default (device, "van_id", NULL), ==,
+                       g_str_equal (json_object_get_string_member (device, "role"), "field") ? PM_DEMO_VAN_ID : NULL);
+    }
   g_assert_false (pm_store_revoke_device (f->server, "no-such-device", &error));
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* Only a field device has a van. */
+  g_assert_false (pm_store_set_device_van (f->server, device_id, PM_DEMO_VAN_ID, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+}
+
+/* A van's laptop moved to another van pulls that van's share from the
+ * start: its old cursor is refused once, as a restored server's is. */
+static void
+test_device_moved_to_other_van (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) page = NULL;
+  g_autofree char *other_van = g_uuid_string_random ();
+  gint64 cursor = pm_store_get_pull_cursor (f->van);
+
+  g_assert_cmpint (cursor, >, 0);
+  /* The same van again changes nothing. */
+  g_assert_true (pm_store_set_device_van (f->server, f->device, PM_DEMO_VAN_ID, &error));
+  g_assert_no_error (error);
+  page = pm_store_changes_since (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&page, json_object_unref);
+
+  g_assert_true (pm_store_set_device_van (f->server, f->device, other_van, &error));
+  g_assert_no_error (error);
+  page = pm_store_changes_since (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+  g_assert_null (page);
+  g_clear_error (&error);
+  page = pm_store_changes_since (f->server, 0, NULL, FALSE, 1000, f->device, PM_ROLE_FIELD, &error);
+  g_assert_no_error (error);
+  /* The new van has no visits yet: the roster only. */
+  for (guint i = 0; i < json_array_get_length (json_object_get_array_member (page, "changes")); i++)
+    {
+      JsonObject *change = json_array_get_object_element (json_object_get_array_member (page, "changes"), i);
+
+      g_assert_true (g_strv_contains ((const char * const[]) { "staff", "van", NULL },
+                                      json_object_get_string_member (change, "kind")));
+    }
+  g_clear_pointer (&page, json_object_unref);
+  /* Started over once: its new cursors are good. */
+  page = pm_store_changes_since (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
+  g_assert_no_error (error);
 }
 
 /* The text a push sends is the outbox as pm_store_outbox_peek() reads it. */
@@ -831,10 +1020,10 @@ test_restart_pull (Fixture       *f,
   gint64 cursor = pm_store_get_pull_cursor (f->van);
 
   g_assert_cmpint (cursor, >, 0);
-  page = pm_store_changes_since (f->server, cursor, NULL, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
+  page = pm_store_changes_since (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
   g_assert_no_error (error);
   g_clear_pointer (&page, json_object_unref);
-  page = pm_store_changes_since (f->server, cursor + 1, NULL, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
+  page = pm_store_changes_since (f->server, cursor + 1, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
   g_assert_null (page);
   g_clear_error (&error);
@@ -844,17 +1033,17 @@ test_restart_pull (Fixture       *f,
    * it does not lie past the server's last change. */
   epoch = pm_store_dup_pull_epoch (f->van);
   g_assert_nonnull (epoch);
-  page = pm_store_changes_since (f->server, cursor, epoch, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
+  page = pm_store_changes_since (f->server, cursor, epoch, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (page, "epoch"), ==, epoch);
   g_clear_pointer (&page, json_object_unref);
   g_assert_true (pm_store_renew_store_epoch (f->server, &error));
-  page = pm_store_changes_since (f->server, cursor, epoch, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
+  page = pm_store_changes_since (f->server, cursor, epoch, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
   g_assert_null (page);
   g_clear_error (&error);
   /* From 0 any epoch is served: that is the pull again. */
-  page = pm_store_changes_since (f->server, 0, epoch, FALSE, 50, DEVICE, PM_ROLE_FIELD, &error);
+  page = pm_store_changes_since (f->server, 0, epoch, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (page, "epoch"), !=, epoch);
   g_clear_pointer (&page, json_object_unref);
@@ -876,7 +1065,7 @@ test_restart_pull (Fixture       *f,
   /* Local rows stay; the pull from 0 brings the same scope back. */
   kept = pm_store_get (f->van, PM_TYPE_COUNSELLING_RECORD, pm_record_get_id (record), NULL);
   g_assert_nonnull (kept);
-  pull_all (f->server, f->van, PM_ROLE_FIELD);
+  pull_all (f, PM_ROLE_FIELD);
   g_assert_cmpint (pm_store_get_pull_cursor (f->van), >, cursor);
   renewed = pm_store_dup_pull_epoch (f->van);
   g_assert_cmpstr (renewed, !=, epoch);
@@ -955,6 +1144,8 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/sync-store/pull-scope", test_pull_scope);
+  ADD ("/sync-store/van-share", test_van_share);
+  ADD ("/sync-store/device-moved-to-other-van", test_device_moved_to_other_van);
   ADD ("/sync-store/deletion-marker", test_deletion_marker);
   ADD ("/sync-store/erased-edit", test_erased_edit);
   ADD ("/sync-store/pull-scope-of-office", test_pull_scope_of_office);

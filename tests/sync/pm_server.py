@@ -18,6 +18,13 @@ import uuid
 
 SERVER = os.environ["PEPAMO_SERVER"]
 STARTUP_SECONDS = 10
+# The demo's van (PM_DEMO_VAN_ID): field devices are enrolled for it.
+DEMO_VAN = "d0000000-0000-4000-8000-000000000100"
+
+
+def enrol_args(role, city="halle"):
+    """The admin command that enrols a device of @role; a field device for the demo's van."""
+    return ["admin", "enrol", "--role", role, "--city", city] + (["--van", DEMO_VAN] if role == "field" else [])
 
 
 def run_server(*args):
@@ -178,6 +185,6 @@ class ServerCase(ServerClient, unittest.TestCase):
     @classmethod
     def enrol(cls, role, city="halle"):
         # While the server runs: admin commands share its store.
-        r = run_server("--data-dir", cls.data, "admin", "enrol", "--role", role, "--city", city)
+        r = run_server("--data-dir", cls.data, *enrol_args(role, city))
         assert r.returncode == 0, r.stderr
         return r.stdout.splitlines()[-1]

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "pm-clock.h"
+#include "pm-demo.h"
 #include "pm-plan-board.h"
 #include "pm-store-sync.h"
 #include "pm-sync-client.h"
@@ -121,6 +122,8 @@ take_requests (Fixture *f)
   g_autoptr(GError) error = NULL;
   PmRecord *van = pm_record_new (PM_TYPE_VAN);
 
+  /* The van the van's laptop was enrolled for. */
+  pm_record_set_id (van, PM_DEMO_VAN_ID);
   pm_record_set_string (van, "name", "Pflege- und Pass-Mobil 1");
   g_ptr_array_add (records, van);
   for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
@@ -215,8 +218,10 @@ test_publish_reaches_van (Fixture       *f,
   take_requests (f);
   sync_store (f, f->dispatch);
   sync_store (f, f->van);
+  /* Requests are dispatch's until planned on the van, and their people too. */
   van_visits = pm_store_list (f->van, PM_TYPE_VISIT, NULL);
-  g_assert_cmpuint (van_visits->len, ==, G_N_ELEMENTS (requests));
+  g_assert_cmpuint (van_visits->len, ==, 0);
+  g_assert_cmpint (pm_store_count (f->van, PM_TYPE_CITIZEN, NULL), ==, 0);
 
   /* Planned on the board and published: the van has the routes. */
   board = board_of (f->dispatch);
@@ -232,6 +237,9 @@ test_publish_reaches_van (Fixture       *f,
       g_assert_false (pm_record_get_boolean (first->pdata[i], "rescheduled"));
     }
   assert_van_has (f, first);
+  /* The people came along with their visits, although dispatch wrote them
+   * before the van's last pull. */
+  g_assert_cmpint (pm_store_count (f->van, PM_TYPE_CITIZEN, NULL), ==, G_N_ELEMENTS (requests));
 
   /* A change after publishing: Lehmann a day later. The van gets it
    * marked; the others stay as they were, unmarked. */

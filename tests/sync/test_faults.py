@@ -29,10 +29,10 @@
 # - every device equals the server's view of its scope (a fresh device of
 #   the same role, synced directly), apart from what it keeps locally by
 #   design (rows written before enrolment; its own rows outside its view);
-# - no device holds a row outside its scope: a field device only the
-#   counselling records it wrote itself, no care grades and case summaries
-#   only for others' cases; dispatch no counselling, consents, signatures or cash closures
-#   beyond its own rejected demo rows.
+# - no device holds a row outside its scope: a field device (all of the
+#   demo's van) only its van's visits, the people on them (no care grades)
+#   and the roster besides what it wrote itself; dispatch no counselling,
+#   consents, signatures or cash closures beyond its own rejected demo rows.
 # Every loop is bounded in count and time (PEPAMO_SYNC_FAULTS_TIME_LIMIT).
 #
 # StrippedFieldTest guards a bug found on the way (edits erasing fields the
@@ -55,6 +55,8 @@ import threading
 import time
 import unittest
 import uuid
+
+from pm_server import DEMO_VAN, enrol_args
 
 CLI = os.environ["PEPAMO_CLI"]
 SERVER = os.environ["PEPAMO_SERVER"]
@@ -176,8 +178,8 @@ class FaultTest(unittest.TestCase):
         return sum(v for k, v in stats.items() if k not in ("requests", "upstream_errors"))
 
     def token(self, role):
-        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "enrol", "--role", role,
-                            "--city", "halle"], capture_output=True, text=True, timeout=30)
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, *enrol_args(role)], capture_output=True,
+                           text=True, timeout=30)
         self.assertEqual(r.returncode, 0, r.stderr)
         return r.stdout.strip().splitlines()[-1]
 
@@ -386,7 +388,9 @@ class FaultTest(unittest.TestCase):
             ids = {i for i, (k, _) in written.items() if k == kind}
             self.assertEqual(set(views[role][kind]), ids, f"{kind} in the {role} view")
 
-        # Scope: each view and each device.
+        # Scope: each view and each device. The van's view: its visits, not dispatch's unplanned requests.
+        self.assertTrue(views["field"]["visits"])
+        self.assertLess(set(views["field"]["visits"]), set(views["dispatch"]["visits"]))
         self.assertEqual(views["field"]["counselling"], {})
         self.assertEqual(views["dispatch"]["counselling"], {})
         self.assertEqual(views["einwohnerwesen"]["counselling"], {})
@@ -401,9 +405,9 @@ class FaultTest(unittest.TestCase):
                     self.assertEqual(here[i], device.written[i][1], f"{device.name}'s own {kind} {i}")
                 own_out_of_view = {i for i in mine if i not in view[kind]}
                 if device.role == "field":
-                    # Of what it may not see, only the counselling records it wrote itself.
+                    # Of what it may not see, only the cases and counselling records it wrote itself.
                     self.assertTrue(own_out_of_view <= {i for i, (k, _) in device.written.items()
-                                                        if k == "counselling"}, f"{device.name} {kind}")
+                                                        if k in ("cases", "counselling")}, f"{device.name} {kind}")
                 else:
                     self.assertTrue(own_out_of_view <= expected_rejected, f"{device.name} {kind}")
                 # Everything else is exactly the server's view of the device's scope.
@@ -421,6 +425,11 @@ class FaultTest(unittest.TestCase):
                         self.assertEqual(extra, set(), f"{device.name} holds more than a summary of case {i}")
                     self.assertNotIn(kind, ("counselling", "consents", "signatures", "cash_closures"),
                                      f"{device.name} holds {kind} {i}")
+                    # A van holds of others' work only the roster, its visits and their people.
+                    if device.role == "field":
+                        self.assertIn(kind, ("staff", "vans", "visits", "citizens"), f"{device.name} holds {kind} {i}")
+                        if kind == "visits":
+                            self.assertEqual(record.get("van_id"), DEMO_VAN, f"{device.name} holds visit {i}")
 
 class StrippedFieldTest(unittest.TestCase):
     """Not a fault: found while writing this test. A device receives rows with the fields
@@ -452,8 +461,8 @@ class StrippedFieldTest(unittest.TestCase):
         return r
 
     def device(self, name, role, department):
-        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "enrol", "--role", role,
-                            "--city", "halle"], capture_output=True, text=True, timeout=30)
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, *enrol_args(role)], capture_output=True,
+                           text=True, timeout=30)
         self.assertEqual(r.returncode, 0, r.stderr)
         store = os.path.join(self.dir, name)
         self.cli(store, "init", "--staff", name, "--department", department)

@@ -20,6 +20,8 @@ import time
 import unittest
 import uuid
 
+from pm_server import DEMO_VAN, enrol_args
+
 CLI = os.environ["PEPAMO_CLI"]
 SERVER = os.environ["PEPAMO_SERVER"]
 PASSPHRASE = "correct horse battery"
@@ -72,8 +74,8 @@ class RoundTripTest(unittest.TestCase):
         return r
 
     def device_token(self, role):
-        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "enrol", "--role", role,
-                            "--city", "halle"], capture_output=True, text=True, timeout=30)
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, *enrol_args(role)], capture_output=True,
+                           text=True, timeout=30)
         self.assertEqual(r.returncode, 0, r.stderr)
         return r.stdout.strip().splitlines()[-1]
 
@@ -212,19 +214,34 @@ class RoundTripTest(unittest.TestCase):
         document = self.export(store)
         return {kind: {r["id"]: r["version"] for r in document[kind]} for kind in ("vans", "citizens", "visits")}
 
+    @staticmethod
+    def van_share(document):
+        """The versions of what a laptop of the demo's van may hold of an office's DOCUMENT (an
+        export): every van, the van's visits and the people on them."""
+        visits = [v for v in document["visits"] if v.get("van_id") == DEMO_VAN]
+        people = {i for v in visits for i in v["citizen_ids"]}
+        return {"vans": {r["id"]: r["version"] for r in document["vans"]},
+                "citizens": {r["id"]: r["version"] for r in document["citizens"] if r["id"] in people},
+                "visits": {r["id"]: r["version"] for r in visits}}
+
+    def import_visits(self, store, count):
+        """COUNT more visits for the demo's van, copies of one STORE holds; their ids."""
+        template = next(v for v in self.export(store)["visits"] if v.get("van_id") == DEMO_VAN)
+        visits = [dict(template, id=str(uuid.uuid4())) for _ in range(count)]
+        for record in visits:
+            for stamp in ("version", "created_at", "updated_at"):
+                record.pop(stamp, None)
+        path = os.path.join(self.dir, "visits.json")
+        with open(path, "w") as f:
+            json.dump({"visits": visits}, f)
+        self.cli(store, "import", path)
+        return [v["id"] for v in visits]
+
     def test_killed_at_named_points(self):
         dispatch = self.device("dispatch", "dispatch", "Dora Disponentin", "dispatch")
         self.cli(dispatch, "demo", "--date", DEMO_DATE)
         # More than one pull page (500 changes) for the van.
-        template = self.export(dispatch)["citizens"][0]
-        extra = [dict(template, id=str(uuid.uuid4()), family_name=f"Beispiel-{i}") for i in range(450)]
-        for record in extra:
-            for stamp in ("version", "created_at", "updated_at"):
-                record.pop(stamp, None)
-        path = os.path.join(self.dir, "citizens.json")
-        with open(path, "w") as f:
-            json.dump({"citizens": extra}, f)
-        self.cli(dispatch, "import", path)
+        self.import_visits(dispatch, 450)
 
         # 1. Killed after the server answered a push, before the answer was
         # stored: the next sync sends the same entries, which the server
@@ -242,6 +259,8 @@ class RoundTripTest(unittest.TestCase):
         for kind, records in written.items():
             self.assertEqual({i: at_server[kind].get(i) for i in records}, records, kind)
             self.assertEqual(set(records.values()), {1}, kind)
+        share = self.van_share(self.export(server))
+        self.assertGreater(sum(len(records) for records in share.values()), 500)
 
         # 2. Killed in the middle of applying a pull page: nothing of the page
         # stays, the cursor did not move, and the next sync takes it whole.
@@ -250,7 +269,7 @@ class RoundTripTest(unittest.TestCase):
         self.assertIn("Pull cursor: 0\n", self.status(field))
         self.assertEqual(self.versions(field)["visits"], {})
         self.cli(field, "sync")
-        self.assertEqual(self.versions(field), at_server)
+        self.assertEqual(self.versions(field), share)
 
         # 3. Killed right after a page and its cursor were committed: the
         # next sync goes on from that cursor and ends equal.
@@ -258,10 +277,10 @@ class RoundTripTest(unittest.TestCase):
         self.sync_killed_at(van, "pm_store_get_pull_cursor", skip=1)
         status = self.status(van)
         self.assertRegex(status, r"Pull cursor: [1-9]\d*\n")
-        self.assertNotEqual(self.versions(van), at_server)
+        self.assertNotEqual(self.versions(van), share)
         r = self.cli(van, "sync")
         self.assertRegex(r.stdout, r"pulled [1-9]\d* changes")
-        self.assertEqual(self.versions(van), at_server)
+        self.assertEqual(self.versions(van), share)
         self.assertIn("Sync issues: 0\n", self.status(van))
     def import_citizen(self, store, family_name):
         person = {"id": str(uuid.uuid4()), "family_name": family_name, "given_names": "Klaus",
@@ -291,7 +310,7 @@ class RoundTripTest(unittest.TestCase):
         backup = os.path.join(self.dir, "backup")
         shutil.copytree(self.server_data, backup)
         self.start_server(port)
-        lost = [self.import_citizen(dispatch, "Nachher"), self.import_citizen(dispatch, "Danach")]
+        lost = self.import_visits(dispatch, 2)
         self.cli(dispatch, "sync")
         r = self.cli(field, "sync")
         self.assertRegex(r.stdout, r"pulled 2 changes")
@@ -308,8 +327,9 @@ class RoundTripTest(unittest.TestCase):
         self.assertIn("fetched everything again", r.stdout)
         self.assertIn("Unsent changes: 0\n", self.status(field))
         # Nothing the van held is thrown away; its work is at the server.
-        held = {c["id"] for c in self.export(field)["citizens"]}
-        self.assertTrue({*lost, unsent} <= held, held)
+        held = self.export(field)
+        self.assertTrue(set(lost) <= {v["id"] for v in held["visits"]})
+        self.assertIn(unsent, {c["id"] for c in held["citizens"]})
         r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "export"], capture_output=True,
                            text=True, timeout=30)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -334,7 +354,7 @@ class RoundTripTest(unittest.TestCase):
         # A backup while the server runs, then more work that the van pulls.
         backup = os.path.join(self.dir, "server.backup")
         self.admin("backup", backup)
-        lost = [self.import_citizen(dispatch, "Nachher"), self.import_citizen(dispatch, "Danach")]
+        lost = self.import_visits(dispatch, 2)
         self.cli(dispatch, "sync")
         self.assertRegex(self.cli(field, "sync").stdout, r"pulled 2 changes")
 
@@ -359,12 +379,11 @@ class RoundTripTest(unittest.TestCase):
         # its own unsent work at the server, and nothing it held thrown away.
         server = json.loads(self.admin("export"))
         held = self.export(field)
-        for kind in ("citizens", "visits"):
+        for kind, at_server in self.van_share(server).items():
             at_device = {r["id"]: r["version"] for r in held[kind]}
-            at_server = {r["id"]: r["version"] for r in server[kind]}
             self.assertEqual({i: at_device.get(i) for i in at_server}, at_server, kind)
         self.assertTrue({*later, unsent} <= {c["id"] for c in server["citizens"]})
-        self.assertTrue(set(lost) <= {c["id"] for c in held["citizens"]})
+        self.assertTrue(set(lost) <= {v["id"] for v in held["visits"]})
         # The cursor of the new epoch is served: the next sync is an ordinary one.
         self.assertNotIn("again", self.cli(field, "sync").stdout)
         self.assertNotIn("again", self.cli(dispatch, "sync").stdout)
@@ -488,12 +507,11 @@ class RoundTripTest(unittest.TestCase):
         planned = {v["id"] for v in server["visits"] if v.get("date") == DEMO_DATE}
         self.assertGreater(len(planned), 0)
 
-        # The van: the schedule, and of the cases only what the stop needs.
+        # The van: its schedule and the people on it; the offices' cases and counselling stay theirs.
         van = self.export(field)
         self.assertEqual({v["id"] for v in json.loads(self.cli(field, "visits", "--date", DEMO_DATE,
                                                                "--json").stdout)}, planned)
-        self.assertEqual({c["id"] for c in van["cases"]}, {c["id"] for c in server["cases"]})
-        self.assertFalse(any(c.get("documents_presented") for c in van["cases"]))
+        self.assertEqual(van["cases"], [])
         self.assertEqual(van["counselling"], [])
         self.assertFalse(any(c.get("care_grade") for c in van["citizens"]))
 

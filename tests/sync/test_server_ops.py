@@ -23,7 +23,7 @@ import threading
 import time
 import unittest
 
-from pm_server import ServerClient, citizen, entry, run_server, start_server, stop_server
+from pm_server import ServerClient, citizen, enrol_args, entry, run_server, start_server, stop_server
 
 with open(os.path.join(os.environ["PEPAMO_SOURCE_ROOT"], "core", "store", "pm-store.h")) as header:
     SCHEMA_VERSION = int(re.search(r"#define PM_STORE_SCHEMA_VERSION (\d+)", header.read()).group(1))
@@ -165,7 +165,7 @@ class BackupTest(ServerClient, unittest.TestCase):
         self.assertIn(person["id"], self.exported_citizens(fresh))
 
     def test_bad_backups_leave_the_data_dir_untouched(self):
-        self.admin(self.data, "enrol", "--role", "field", "--city", "halle")
+        self.admin(self.data, *enrol_args("field")[1:])
         backup = os.path.join(self.dir, "good.backup")
         self.admin(self.data, "backup", backup)
         with open(backup, "rb") as f:
@@ -238,7 +238,7 @@ class UpgradeTest(ServerClient, unittest.TestCase):
         return json.loads(r.stdout)
 
     def enrol(self, data, role):
-        r = run_server("--data-dir", data, "admin", "enrol", "--role", role, "--city", "halle")
+        r = run_server("--data-dir", data, *enrol_args(role))
         self.assertEqual(r.returncode, 0, r.stderr)
         return r.stdout.splitlines()[-1]
 

@@ -18,7 +18,7 @@ import threading
 import unittest
 import uuid
 
-from pm_server import ServerCase, citizen, entry, run_server, start_server, stop_server, visit
+from pm_server import DEMO_VAN, ServerCase, citizen, entry, run_server, start_server, stop_server, visit
 
 
 class ServerSyncTest(ServerCase):
@@ -416,7 +416,8 @@ class ConcurrentDevicesTest(ServerCase):
     def sync_device(self, token, person_id, pushed, failures):
         try:
             for _ in range(self.BATCHES):
-                entries = [entry("visit", visit(person_id), "schedule_visit") for _ in range(self.PER_BATCH)]
+                entries = [entry("visit", visit(person_id, van_id=DEMO_VAN), "schedule_visit")
+                           for _ in range(self.PER_BATCH)]
                 status, answer = self.push(token, entries)
                 self.assertEqual(status, 200, answer)
                 self.assertEqual([r["uuid"] for r in answer["results"]], [e["uuid"] for e in entries])
@@ -429,6 +430,7 @@ class ConcurrentDevicesTest(ServerCase):
             failures.append(error)
 
     def pull_ids(self, token):
+        """The ids of every record the device may see and the cursor at the end."""
         ids, cursor = [], 0
         for _ in range(20):
             status, page = self.request("GET", "/v1/sync/pull?after=%d&limit=500" % cursor, token)
@@ -436,7 +438,7 @@ class ConcurrentDevicesTest(ServerCase):
             ids += [c["record"]["id"] for c in page["changes"]]
             cursor = page["cursor"]
             if page["complete"]:
-                return ids
+                return ids, cursor
         self.fail("pull did not complete in 20 pages")
 
     @unittest.skipUnless(shutil.which("ss"), "needs ss (iproute2)")
@@ -450,6 +452,46 @@ class ConcurrentDevicesTest(ServerCase):
         lines = r.stdout.splitlines()
         self.assertEqual(len(lines), 1, r.stdout)
         self.assertGreaterEqual(int(lines[0].split()[2]), 128, r.stdout)
+
+    def test_van_of_a_field_device(self):
+        # A van's laptop is enrolled for its van; no other device has one.
+        for args in (["--role", "field"], ["--role", "dispatch", "--van", DEMO_VAN]):
+            r = run_server("--data-dir", self.data, "admin", "enrol", "--city", "halle", *args)
+            self.assertEqual(r.returncode, 2, (args, r.stderr))
+        r = run_server("--data-dir", self.data, "admin", "enrol", "--role", "field", "--city", "halle",
+                       "--van", "Mobil 9")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stderr, "pepamo-server: admin enrol: the server holds no van “Mobil 9”: "
+                                   "give a van's id, name or number plate\n")
+        token = self.enrol("field")
+        status, device = self.request("GET", "/v1/device", token)
+        self.assertEqual((status, device["van_id"]), (200, DEMO_VAN), device)
+        r = run_server("--data-dir", self.data, "admin", "devices")
+        rows = {line.split("\t")[0]: line.split("\t")[1:] for line in r.stdout.splitlines()}
+        self.assertEqual(rows[device["device_id"]], ["field", "halle", "van: " + DEMO_VAN, "revoked: no"])
+        _, cursor = self.pull_ids(token)
+        self.assertGreater(cursor, 0)
+
+        # Moved to another van: the old cursor is gone once, and a pull from the start works.
+        other = str(uuid.uuid4())
+        r = run_server("--data-dir", self.data, "admin", "assign-van", device["device_id"], "--van", other)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        status, answer = self.request("GET", "/v1/sync/pull?after=%d" % cursor, token)
+        self.assertEqual((status, answer["code"]), (410, "cursor_gone"), answer)
+        self.assertIn("moved to another van", answer["reason"])
+        _, again = self.pull_ids(token)
+        status, answer = self.request("GET", "/v1/sync/pull?after=%d" % again, token)
+        self.assertEqual(status, 200, answer)
+        r = run_server("--data-dir", self.data, "admin", "audit", "--format", "json")
+        moves = [a for a in json.loads(r.stdout) if a["action"] == "admin assign-van"]
+        self.assertEqual([(a["device_id"], a["detail"].split("; ")[-1]) for a in moves],
+                         [(device["device_id"], "van " + other)])
+        # Only a field device is moved, and only to a van.
+        dispatch = json.loads(json.dumps(self.request("GET", "/v1/device", self.enrol("dispatch"))[1]))
+        for args, code in (([dispatch["device_id"], "--van", other], 1), ([device["device_id"]], 2),
+                           ([device["device_id"], "--van", "Mobil 9"], 1)):
+            r = run_server("--data-dir", self.data, "admin", "assign-van", *args)
+            self.assertEqual(r.returncode, code, (args, r.stderr))
 
     def test_devices_at_once(self):
         dispatch = self.enrol("dispatch")
@@ -478,9 +520,9 @@ class ConcurrentDevicesTest(ServerCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         versions = {v["id"]: v["version"] for v in json.loads(r.stdout)["visits"]}
         self.assertEqual({i: versions.get(i) for i in everything}, {i: 1 for i in everything})
-        # Each device sees the others' visits once, its own not echoed.
+        # Each device (all of the same van) sees the others' visits once, its own not echoed.
         for token, own in zip(tokens, pushed):
-            ids = self.pull_ids(token)
+            ids, _ = self.pull_ids(token)
             self.assertEqual(len(ids), len(set(ids)))
             self.assertEqual(set(everything) & set(ids), set(everything) - set(own))
         # One audit entry per push batch.

@@ -69,7 +69,7 @@ class RevokedTest(unittest.TestCase):
 
     def test_revoked_laptop_deletes_its_store(self):
         token = self.run_tool(SERVER, "--data-dir", self.server_data, "admin", "enrol", "--role", "field",
-                              "--city", "halle").splitlines()[-1]
+                              "--city", "halle", "--van", "d0000000-0000-4000-8000-000000000100").splitlines()[-1]
         self.run_tool(CLI, "--data-dir", self.store, "init", "--staff", "Frieda Feld", "--department", "soziales")
         self.run_tool(CLI, "--data-dir", self.store, "enrol", "--server", self.url, "--token", token)
         device_id = self.run_tool(SERVER, "--data-dir", self.server_data, "admin", "devices").split("\t")[0]

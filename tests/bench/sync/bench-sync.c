@@ -15,9 +15,11 @@
  *  3. Idle round: a sync with nothing to do; requests and bytes on the wire
  *     are counted by a small TCP forwarder inside this program.
  *  4. Load: DEVICES field devices, one thread each (own PmStore and
- *     PmSyncClient), each with CHANGES queued, sync at once. Each starts
+ *     PmSyncClient), each with CHANGES visits of its van queued, sync at
+ *     once; two laptops share a van (devices 2k and 2k+1). Each starts
  *     caught up with what the server held before (its pull cursor is set to
- *     the bootstrap device's), so it pulls what the devices push meanwhile.
+ *     the bootstrap device's), so it pulls what its van's other laptop
+ *     pushes meanwhile, and nothing of the other vans.
  *
  * Sizes (CI defaults in brackets, the issue's figures after):
  *   PEPAMO_BENCH_SYNC_RECORDS  N       [2000]  50000
@@ -114,15 +116,18 @@ typedef struct
   guint16      port;
 } Server;
 
+/* @van_id: a field device's van, NULL for an office's device */
 static char *
 enrol (const char *data_dir,
-       const char *role)
+       const char *role,
+       const char *van_id)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autoptr(GSubprocess) admin = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
                                                    &error, server_binary (), "--data-dir", data_dir,
-                                                   "admin", "enrol", "--role", role, "--city", "halle", NULL);
+                                                   "admin", "enrol", "--role", role, "--city", "halle",
+                                                   van_id ? "--van" : NULL, van_id, NULL);
   g_auto(GStrv) lines = NULL;
 
   if (admin == NULL || !g_subprocess_communicate_utf8 (admin, NULL, NULL, &out, NULL, &error))
@@ -193,34 +198,38 @@ visit_id (guint series,
   return g_strdup_printf ("%08x-0000-4000-8000-%012x", series, i);
 }
 
-/* A visit of ~500 bytes as JSON once the store adds id, version and stamps. */
+/* A visit of ~500 bytes as JSON once the store adds id, version and stamps;
+ * planned on @van_id (NULL: on none). */
 static char *
-visit_json (guint series,
-            guint i)
+visit_json (guint       series,
+            guint       i,
+            const char *van_id)
 {
   g_autofree char *id = visit_id (series, i);
+  g_autofree char *van = van_id ? g_strdup_printf ("\"van_id\":\"%s\",", van_id) : NULL;
   guint day = 1 + i % 28;
 
-  return g_strdup_printf ("{\"id\":\"%s\",\"citizen_ids\":[\"11111111-2222-4333-8444-%012x\"],"
+  return g_strdup_printf ("{\"id\":\"%s\",%s\"citizen_ids\":[\"11111111-2222-4333-8444-%012x\"],"
                           "\"location_type\":\"home\",\"street\":\"Reilstraße\",\"house_number\":\"%u\","
                           "\"postcode\":\"06114\",\"stadtteil\":\"paulusviertel\",\"lat\":51.495,\"lon\":11.964,"
                           "\"services\":[\"PA\",\"PB\"],\"duration_min\":45,"
                           "\"windows\":[\"2026-12-%02uT09:00/2026-12-%02uT11:00\"],\"priority\":1,"
                           "\"status\":\"scheduled\",\"date\":\"2026-12-%02u\",\"planned_start\":\"09:30\","
                           "\"notes\":\"Klingel defekt, bitte anrufen (%u/%u)\"}",
-                          id, i, 1 + i % 200, day, day, day, i, series);
+                          id, van ? van : "", i, 1 + i % 200, day, day, day, i, series);
 }
 
 static GPtrArray *
-make_visits (guint series,
-             guint first,
-             guint count)
+make_visits (guint       series,
+             guint       first,
+             guint       count,
+             const char *van_id)
 {
   GPtrArray *records = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = first; i < first + count; i++)
     {
-      g_autofree char *json = visit_json (series, i);
+      g_autofree char *json = visit_json (series, i, van_id);
 
       g_ptr_array_add (records, pm_test_record_from_json (PM_TYPE_VISIT, json));
     }
@@ -494,6 +503,7 @@ typedef struct
 {
   const char *parent;
   const char *base;
+  char       *van_id;
   char       *token;
   guint       index;
   guint       changes;
@@ -525,7 +535,7 @@ device_main (gpointer data)
        * the end would have left (the key is the store's own). */
       !pm_store_set_meta (store, "sync.cursor", cursor, &error))
     g_error ("device %u: %s", device->index, error->message);
-  visits = make_visits (0x10000 + device->index, 0, device->changes);
+  visits = make_visits (0x10000 + device->index, 0, device->changes, device->van_id);
   save_in_batches (store, visits);
   client = pm_sync_client_new (device->base, device->token, NULL, &error);
   if (client == NULL)
@@ -584,7 +594,7 @@ main (int   argc,
 
   /* 1. Bootstrap */
   server.data_dir = g_build_filename (dir, "server", NULL);
-  dispatch_token = enrol (server.data_dir, "dispatch");   /* creates the store and its key */
+  dispatch_token = enrol (server.data_dir, "dispatch", NULL);   /* creates the store and its key */
   db_path = g_build_filename (server.data_dir, SERVER_DB, NULL);
   key_path = g_strconcat (server.data_dir, ".key", NULL);
   keys = pm_crypt_unlock_key_file (db_path, key_path, &error);
@@ -594,7 +604,7 @@ main (int   argc,
   if (seed == NULL)
     g_error ("server store: %s", error->message);
   pm_store_set_actor (seed, PM_TEST_STAFF_ID, PM_ROLE_DISPATCH, "soziales");
-  records = make_visits (1, 0, n_records);
+  records = make_visits (1, 0, n_records, NULL);
   seed_ms = save_in_batches (seed, records);
   pm_store_close (seed);
   g_object_unref (seed);
@@ -611,7 +621,7 @@ main (int   argc,
   json_bytes = mean_json_bytes (device, 1, n_records);
 
   ceiling = open_device_store (dir, "ceiling", PM_ROLE_DISPATCH);
-  records = make_visits (1, 0, n_records);
+  records = make_visits (1, 0, n_records, NULL);
   ceiling_ms = save_in_batches (ceiling, records);
   g_clear_pointer (&records, g_ptr_array_unref);
   pm_store_close (ceiling);
@@ -634,7 +644,7 @@ main (int   argc,
   g_print ("\n");
 
   /* 2. Push */
-  records = make_visits (2, 0, n_push);
+  records = make_visits (2, 0, n_push, NULL);
   queue_ms = save_in_batches (device, records);
   g_clear_pointer (&records, g_ptr_array_unref);
   if (pm_store_outbox_count (device, NULL) != n_push)
@@ -681,7 +691,7 @@ main (int   argc,
 
   /* The same for a round that pushes one change: libsoup sends a POST on a
    * new connection unless the message is flagged idempotent. */
-  records = make_visits (3, 0, 1);
+  records = make_visits (3, 0, 1, NULL);
   save_in_batches (device, records);
   g_clear_pointer (&records, g_ptr_array_unref);
   forwarder_reset (&fwd);
@@ -707,8 +717,10 @@ main (int   argc,
     g_cond_init (&cond);
     for (guint i = 0; i < n_devices; i++)
       {
-        devices[i] = (Device) { dir, server.base, enrol (server.data_dir, "field"), i, n_changes, start_cursor,
-                                &lock, &cond, &ready, &go };
+        char *van_id = g_strdup_printf ("e0000000-0000-4000-8000-%012x", i / 2);
+
+        devices[i] = (Device) { dir, server.base, van_id, enrol (server.data_dir, "field", van_id), i, n_changes,
+                                start_cursor, &lock, &cond, &ready, &go };
         threads[i] = g_thread_new ("device", device_main, &devices[i]);
       }
     g_mutex_lock (&lock);
@@ -731,6 +743,7 @@ main (int   argc,
           g_array_append_val (latencies, devices[i].latency_ms);
         pushed_total += devices[i].stats.applied;
         pulled_total += devices[i].stats.pulled;
+        g_free (devices[i].van_id);
         g_free (devices[i].token);
         g_free (devices[i].error);
       }
