@@ -897,6 +897,8 @@ pm_server_admin_main (int                    argc,
     return fail_usage (commands[found].usage);
   if (g_str_equal (command, "subject-access") && json_path == NULL && pdf_path == NULL)
     return fail_usage (commands[found].usage);
+  if (on && (strlen (on) != 10 || (date_check = parse_since (on)) == NULL))
+    return fail_usage ("--on must be YYYY-MM-DD");
   if (g_str_equal (command, "correct") && correctable_field (field) == NULL)
     return fail_usage ("--field must be one of the person's text or date fields, e.g. family_name, street, phone");
   if (g_str_equal (command, "audit"))

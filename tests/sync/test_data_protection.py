@@ -155,7 +155,9 @@ class WithdrawConsentTest(ServerCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("already withdrawn on 2026-11-10", r.stdout)
         for args, code in ((["withdraw-consent", str(uuid.uuid4())], 1),
-                           (["withdraw-consent"], 2), (["devices", "--on", "2026-11-10"], 2)):
+                           (["withdraw-consent"], 2), (["devices", "--on", "2026-11-10"], 2),
+                           (["withdraw-consent", given["id"], "--on", "10.11.2026"], 2),
+                           (["withdraw-consent", given["id"], "--on", "2026-02-30"], 2)):
             r = run_server("--data-dir", self.data, "admin", *args)
             self.assertEqual(r.returncode, code, (args, r.stderr))
 
