@@ -241,3 +241,20 @@ pm_test_server_stop (GSubprocess *server)
   g_subprocess_wait (server, NULL, NULL);
   g_object_unref (server);
 }
+
+/**
+ * pm_test_take_json_object:
+ * @text: (transfer full) (nullable): a JSON object's text
+ *
+ * The object @text holds (asserted); %NULL for %NULL, so that a failed
+ * call's error can be checked.
+ */
+JsonObject *
+pm_test_take_json_object (char *text)
+{
+  g_autofree char *owned = text;
+  g_autoptr(JsonNode) node = owned ? json_from_string (owned, NULL) : NULL;
+
+  g_assert_true (owned == NULL || (node && JSON_NODE_HOLDS_OBJECT (node)));
+  return node ? json_object_ref (json_node_get_object (node)) : NULL;
+}

@@ -38,4 +38,6 @@ void         pm_test_server_stop  (GSubprocess *server);
 void     pm_test_settle        (guint        ms);
 void     pm_test_screenshot    (const char  *suffix);
 
+JsonObject  *pm_test_take_json_object (char        *text);
+
 G_END_DECLS

@@ -76,6 +76,41 @@ domain_of_signature (PmRecord *signature)
   return g_strcmp0 (pm_record_get_string (signature, "record_kind"), "case") == 0 ? "einwohnerwesen" : "soziales";
 }
 
+typedef enum
+{
+  SCOPE_NONE,    /* never sees a record of the kind */
+  SCOPE_WHOLE,   /* sees every record of the kind whole */
+  SCOPE_RECORD,  /* depends on the record, or sees part of it */
+} Scope;
+
+static Scope
+scope_of (GType           type,
+          const PmViewer *viewer)
+{
+  if (is_admin (viewer))
+    return SCOPE_WHOLE;
+  /* The social planning works with figures, never a single record; the
+   * staff roster only, for its key slots. */
+  if (viewer->role == PM_ROLE_PLANNING)
+    return g_type_is_a (type, PM_TYPE_STAFF) ? SCOPE_WHOLE : SCOPE_NONE;
+  if (g_type_is_a (type, PM_TYPE_COUNSELLING_RECORD))
+    return in_department (viewer, "soziales") ? SCOPE_WHOLE : SCOPE_NONE;
+  if (g_type_is_a (type, PM_TYPE_CONSENT))
+    return in_department (viewer, "soziales") ? SCOPE_WHOLE
+           : in_department (viewer, "einwohnerwesen") ? SCOPE_RECORD : SCOPE_NONE;
+  if (g_type_is_a (type, PM_TYPE_SIGNATURE))
+    return SCOPE_RECORD;
+  if (g_type_is_a (type, PM_TYPE_AUDIT_ENTRY))
+    return SCOPE_NONE;
+  if (g_type_is_a (type, PM_TYPE_CASH_CLOSURE))
+    return pm_access_sees_case_details (viewer) ? SCOPE_WHOLE : SCOPE_NONE;
+  if (g_type_is_a (type, PM_TYPE_CASE))
+    return pm_access_sees_case_details (viewer) ? SCOPE_WHOLE : SCOPE_RECORD;
+  if (g_type_is_a (type, PM_TYPE_CITIZEN))
+    return in_department (viewer, "soziales") ? SCOPE_WHOLE : SCOPE_RECORD;
+  return SCOPE_WHOLE;
+}
+
 /**
  * pm_access_filter:
  *
@@ -88,28 +123,41 @@ pm_access_filter (PmRecord       *record,
 {
   g_return_val_if_fail (PM_IS_RECORD (record), FALSE);
 
-  /* The social planning works with figures, never a single record; the
-   * staff roster only, for its key slots. */
-  if (viewer->role == PM_ROLE_PLANNING)
-    return PM_IS_STAFF (record);
-  if (PM_IS_COUNSELLING_RECORD (record))
-    return in_department (viewer, "soziales");
+  switch (scope_of (G_OBJECT_TYPE (record), viewer))
+    {
+    case SCOPE_NONE:
+      return FALSE;
+    case SCOPE_WHOLE:
+      return TRUE;
+    case SCOPE_RECORD:
+    default:
+      break;
+    }
+  /* The registration office sees a consent to disclose a PIN letter. */
   if (PM_IS_CONSENT (record))
-    return in_department (viewer, "soziales") ||
-           (g_strcmp0 (pm_record_get_string (record, "purpose"), "pin_disclosure") == 0 &&
-            in_department (viewer, "einwohnerwesen"));
+    return g_strcmp0 (pm_record_get_string (record, "purpose"), "pin_disclosure") == 0;
   if (PM_IS_SIGNATURE (record))
     return in_department (viewer, domain_of_signature (record));
-  if (PM_IS_AUDIT_ENTRY (record))
-    return is_admin (viewer);
-  if (PM_IS_CASH_CLOSURE (record))
-    return pm_access_sees_case_details (viewer);
-  if (PM_IS_CASE (record) && !pm_access_sees_case_details (viewer))
+  if (PM_IS_CASE (record))
     clear_all_but (record, case_summary_fields);
-  if (PM_IS_CITIZEN (record) && !in_department (viewer, "soziales"))
+  if (PM_IS_CITIZEN (record))
     /* The care grade is health data. */
     pm_record_set_string (record, "care_grade", NULL);
   return TRUE;
+}
+
+/**
+ * pm_access_keeps_whole:
+ *
+ * Whether @viewer sees every record of @type whole, whatever it holds: then
+ * pm_access_filter() neither hides nor changes any of them, and a record
+ * may be handed out as stored.
+ */
+gboolean
+pm_access_keeps_whole (GType           type,
+                       const PmViewer *viewer)
+{
+  return scope_of (type, viewer) == SCOPE_WHOLE;
 }
 
 /* A case's details (form, documents, fee, number) are Einwohnerwesen's. */

@@ -18,6 +18,8 @@ typedef struct
 
 gboolean pm_access_filter   (PmRecord       *record,
                              const PmViewer *viewer);
+gboolean pm_access_keeps_whole (GType        type,
+                                const PmViewer *viewer);
 gboolean pm_access_is_audited (PmRecord     *record);
 gboolean pm_access_sees_case_details (const PmViewer *viewer);
 gboolean pm_access_may_push  (PmRecord       *record,

@@ -2101,6 +2101,178 @@ field_share (sqlite3     *db,
   return _pm_store_van_was_given (db, van_id, kind, record_id, error);
 }
 
+/* The checks of a pull's cursor and the device's share, before any change
+ * is read: the store's epoch, and a field device's van (NULL: bound to none). */
+static gboolean
+check_pull (sqlite3    *db,
+            PullData   *pull,
+            char      **epoch,
+            char      **van_id,
+            GError    **error)
+{
+  GError *local_error = NULL;
+  gboolean rescoped = FALSE;
+  gint64 last;
+
+  *epoch = store_epoch (db, error);
+  if (*epoch == NULL)
+    return FALSE;
+  if (pull->role == PM_ROLE_FIELD)
+    {
+      *van_id = _pm_store_device_van (db, pull->device_id, &rescoped, &local_error);
+      if (local_error)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+    }
+  /* Moved to another van: the cursor counted the old van's share. */
+  if (rescoped && pull->after > 0)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND, "the device was moved to another van: pull again from 0");
+      return FALSE;
+    }
+  if (rescoped && !_pm_store_exec_texts (db, "UPDATE device_vans SET rescoped = 0 WHERE device_id = ?",
+                                         "Starting a device's new share", error, 1, pull->device_id))
+    return FALSE;
+  /* A cursor from another epoch was given out before a restore (or by
+   * another store): its sequence numbers mean other changes here. */
+  if (pull->after > 0 && pull->epoch && !g_str_equal (pull->epoch, *epoch))
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND,
+                   "the cursor belongs to an earlier state of the server's store (it was restored): pull again from 0");
+      return FALSE;
+    }
+  /* No cursor the server gave out lies past its last change: this one comes
+   * from before a restore of an older backup, or from another store. */
+  last = _pm_store_count_rows (db, "SELECT COALESCE (MAX (seq), 0) FROM sqlite_sequence WHERE name = 'changes'", NULL, error);
+  if (last >= 0 && pull->after > last)
+    g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND,
+                 "the cursor %" G_GINT64_FORMAT " lies past the server's last change %" G_GINT64_FORMAT
+                 ": pull again from 0", pull->after, last);
+  return last >= 0 && pull->after <= last;
+}
+
+static void
+append_json_string (GString    *text,
+                    const char *value)
+{
+  g_string_append_c (text, '"');
+  for (const char *c = value; *c; c++)
+    {
+      if (*c == '"' || *c == '\\')
+        g_string_append_c (text, '\\');
+      if ((guchar) *c < 0x20)
+        g_string_append_printf (text, "\\u%04x", (guint) (guchar) *c);
+      else
+        g_string_append_c (text, *c);
+    }
+  g_string_append_c (text, '"');
+}
+
+static void
+append_object (GString    *text,
+               JsonObject *object)
+{
+  g_autofree char *json = object_to_string (object);
+
+  g_string_append (text, json);
+}
+
+/* A record as stored, in the shape pm_record_to_json() gives it (the data
+ * column holds the fields, the other columns the rest): no parse, no
+ * filter, for a record the viewer sees whole. 1 if appended, 0 if the
+ * record is gone, -1 on error. @van_id: (out): a visit's van. */
+static int
+append_stored_record (GString     *text,
+                      sqlite3     *db,
+                      GType        type,
+                      const char  *id,
+                      char       **van_id,
+                      GError     **error)
+{
+  PmRecordClass *klass = g_type_class_peek (type);
+  g_autofree char *sql = g_strdup_printf ("SELECT version, created_at, updated_at, data, %s FROM %s WHERE id = ?",
+                                          g_type_is_a (type, PM_TYPE_VISIT) ? "van_id" : "NULL", klass->table);
+  sqlite3_stmt *stmt = prepare (db, sql, error);
+  const char *data;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      data = (const char *) sqlite3_column_text (stmt, 3);
+      g_string_append (text, "{\"id\":");
+      append_json_string (text, id);
+      g_string_append_printf (text, ",\"version\":%" G_GINT64_FORMAT ",\"created_at\":",
+                              (gint64) sqlite3_column_int64 (stmt, 0));
+      append_json_string (text, (const char *) sqlite3_column_text (stmt, 1));
+      g_string_append (text, ",\"updated_at\":");
+      append_json_string (text, (const char *) sqlite3_column_text (stmt, 2));
+      /* The data is an object: its members follow those. */
+      g_string_append (text, data[1] == '}' ? "}" : ",");
+      if (data[1] != '}')
+        g_string_append (text, data + 1);
+      *van_id = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+    }
+  else if (rc != SQLITE_DONE)
+    _pm_store_set_sql_error (error, db, "Reading a record");
+  _pm_store_release (stmt);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* One change as the device gets it, appended to @text after its "seq" and
+ * "kind": 1 if appended, 0 if the device does not get it, -1 on error. */
+static int
+append_change (GString     *text,
+               sqlite3     *db,
+               PullData    *pull,
+               const char  *van_id,
+               const char  *kind,
+               const char  *record_id,
+               gboolean     own,
+               GError     **error)
+{
+  GType type = pm_model_type_for (kind);
+  gsize start = text->len;
+  g_autoptr(PmRecord) record = NULL;
+  g_autofree char *visit_van = NULL;
+  int share = field_share (db, pull->role, van_id, own, kind, record_id, error);
+
+  if (share <= 0)
+    return share;
+  if (type == G_TYPE_INVALID)
+    return 0;
+  g_string_append (text, ",\"record\":");
+  /* What a device created comes back whole (its people may read it there). */
+  if (own || pm_access_keeps_whole (type, &pull->viewer))
+    share = append_stored_record (text, db, type, record_id, &visit_van, error);
+  else if ((record = _pm_store_read_record (db, type, record_id, NULL)) == NULL ||
+           !pm_access_filter (record, &pull->viewer))
+    share = 0;
+  else
+    {
+      g_autoptr(JsonObject) json = pm_record_to_json (record);
+
+      visit_van = PM_IS_VISIT (record) ? g_strdup (pm_record_get_string (record, "van_id")) : NULL;
+      append_object (text, json);
+    }
+  /* Moved to another van: the van drops it, and hears no more. */
+  if (share > 0 && van_id && !own && type == PM_TYPE_VISIT && g_strcmp0 (visit_van, van_id) != 0)
+    {
+      g_string_truncate (text, start);
+      g_string_append (text, ",\"id\":");
+      append_json_string (text, record_id);
+      g_string_append (text, ",\"deleted\":true");
+    }
+  if (share <= 0)
+    g_string_truncate (text, start);
+  return share;
+}
+
 static gpointer
 changes_job (PmStore  *self,
              sqlite3  *db,
@@ -2108,78 +2280,24 @@ changes_job (PmStore  *self,
              GError  **error)
 {
   PullData *pull = data;
-  sqlite3_stmt *stmt = prepare (db,
-                                "SELECT c.seq, c.kind, c.record_id, o.device_id, c.device_id, d.deleted_for FROM changes c"
-                                " LEFT JOIN record_origins o ON o.kind = c.kind AND o.record_id = c.record_id"
-                                " LEFT JOIN deleted_records d ON d.kind = c.kind AND d.record_id = c.record_id"
-                                " WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
-                                error);
-  g_autoptr(JsonObject) page = json_object_new ();
-  JsonArray *changes = json_array_new ();
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GString) text = g_string_new ("{\"changes\":[");
   gint64 cursor = pull->after;
-  gint64 last;
   guint scanned = 0;
+  guint sent = 0;
   g_autofree char *detail = NULL;
   g_autofree char *epoch = NULL;
   g_autofree char *van_id = NULL;
-  GError *local_error = NULL;
-  gboolean rescoped = FALSE;
   AuditData audit = { "pull", pull->device_id, pm_role_to_wire (pull->role), NULL, 0, NULL };
-  int rc;
+  int rc = SQLITE_DONE;
 
-  json_object_set_array_member (page, "changes", changes);
-  if (stmt == NULL)
+  if (!check_pull (db, pull, &epoch, &van_id, error) ||
+      (stmt = prepare (db,
+                       "SELECT c.seq, c.kind, c.record_id, o.device_id, c.device_id, d.deleted_for FROM changes c"
+                       " LEFT JOIN record_origins o ON o.kind = c.kind AND o.record_id = c.record_id"
+                       " LEFT JOIN deleted_records d ON d.kind = c.kind AND d.record_id = c.record_id"
+                       " WHERE c.seq > ? ORDER BY c.seq LIMIT ?", error)) == NULL)
     return NULL;
-  epoch = store_epoch (db, error);
-  if (pull->role == PM_ROLE_FIELD && epoch)
-    {
-      van_id = _pm_store_device_van (db, pull->device_id, &rescoped, &local_error);
-      if (local_error)
-        {
-          g_propagate_error (error, local_error);
-          g_clear_pointer (&epoch, g_free);
-        }
-    }
-  if (epoch == NULL)
-    {
-      _pm_store_release (stmt);
-      return NULL;
-    }
-  /* Moved to another van: the cursor counted the old van's share. */
-  if (rescoped && pull->after > 0)
-    {
-      _pm_store_release (stmt);
-      g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND,
-                   "the device was moved to another van: pull again from 0");
-      return NULL;
-    }
-  if (rescoped && !_pm_store_exec_texts (db, "UPDATE device_vans SET rescoped = 0 WHERE device_id = ?",
-                                         "Starting a device's new share", error, 1, pull->device_id))
-    {
-      _pm_store_release (stmt);
-      return NULL;
-    }
-  /* A cursor from another epoch was given out before a restore (or by
-   * another store): its sequence numbers mean other changes here. */
-  if (pull->after > 0 && pull->epoch && !g_str_equal (pull->epoch, epoch))
-    {
-      _pm_store_release (stmt);
-      g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND,
-                   "the cursor belongs to an earlier state of the server's store (it was restored): pull again from 0");
-      return NULL;
-    }
-  /* No cursor the server gave out lies past its last change: this one comes
-   * from before a restore of an older backup, or from another store. */
-  last = _pm_store_count_rows (db, "SELECT COALESCE (MAX (seq), 0) FROM sqlite_sequence WHERE name = 'changes'", NULL, error);
-  if (last < 0 || pull->after > last)
-    {
-      _pm_store_release (stmt);
-      if (last >= 0)
-        g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND,
-                     "the cursor %" G_GINT64_FORMAT " lies past the server's last change %" G_GINT64_FORMAT
-                     ": pull again from 0", pull->after, last);
-      return NULL;
-    }
   sqlite3_bind_int64 (stmt, 1, pull->after);
   sqlite3_bind_int64 (stmt, 2, pull->limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -2192,57 +2310,46 @@ changes_job (PmStore  *self,
       gboolean echo = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), pull->device_id) == 0;
       gboolean own = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), pull->device_id) == 0;
       g_auto(GStrv) deleted_roles = deleted_for ? g_strsplit (deleted_for, ",", -1) : NULL;
-      gboolean marker = deleted_roles != NULL;
-      JsonObject *sent = NULL;
-      JsonObject *change;
+      gsize start = text->len;
+      int appended = 1;
 
       scanned++;
       cursor = sqlite3_column_int64 (stmt, 0);
-      /* Rows outside the device's scope are passed over, never sent; what
-       * a device created comes back whole (its people may read it there).
-       * A deletion goes where the record could have gone. */
+      g_string_append_printf (text, "%s{\"seq\":%" G_GINT64_FORMAT ",\"kind\":", sent ? "," : "", cursor);
+      append_json_string (text, kind);
+      /* Rows outside the device's scope are passed over, never sent. A
+       * deletion goes where the record could have gone. */
       if (deleted_roles)
         {
-          if (!own && !g_strv_contains ((const char * const *) deleted_roles, pm_role_to_wire (pull->role)))
-            continue;
+          appended = own || g_strv_contains ((const char * const *) deleted_roles, pm_role_to_wire (pull->role));
+          g_string_append (text, ",\"id\":");
+          append_json_string (text, record_id);
+          g_string_append (text, ",\"deleted\":true");
         }
       else if (echo)
-        continue;
+        appended = 0;
       else if (g_str_equal (kind, ISSUE_KIND))
         {
-          sent = pull->with_issues ? office_issue_for (db, record_id, &pull->viewer) : NULL;
-          if (sent == NULL)
-            continue;
-        }
-      else
-        {
-          g_autoptr(PmRecord) record = NULL;
-          int share = field_share (db, pull->role, van_id, own, kind, record_id, error);
+          g_autoptr(JsonObject) issue = pull->with_issues ? office_issue_for (db, record_id, &pull->viewer) : NULL;
 
-          if (share < 0)
-            break;
-          if (share == 0)
-            continue;
-          record = _pm_store_read_record (db, pm_model_type_for (kind), record_id, NULL);
-          if (record == NULL || (!own && !pm_access_filter (record, &pull->viewer)))
-            continue;
-          /* Moved to another van: the van drops it, and hears no more. */
-          marker = van_id && !own && PM_IS_VISIT (record) &&
-                   g_strcmp0 (pm_record_get_string (record, "van_id"), van_id) != 0;
-          if (!marker)
-            sent = pm_record_to_json (record);
-        }
-      change = json_object_new ();
-      json_object_set_int_member (change, "seq", cursor);
-      json_object_set_string_member (change, "kind", kind);
-      if (marker)
-        {
-          json_object_set_string_member (change, "id", record_id);
-          json_object_set_boolean_member (change, "deleted", TRUE);
+          appended = issue != NULL;
+          if (issue)
+            {
+              g_string_append (text, ",\"record\":");
+              append_object (text, issue);
+            }
         }
       else
-        json_object_set_object_member (change, "record", sent);
-      json_array_add_object_element (changes, change);
+        appended = append_change (text, db, pull, van_id, kind, record_id, own, error);
+      if (appended < 0)
+        break;
+      if (appended == 0)
+        g_string_truncate (text, start);
+      else
+        {
+          g_string_append_c (text, '}');
+          sent++;
+        }
     }
   _pm_store_release (stmt);
   if (rc == SQLITE_ROW)
@@ -2252,39 +2359,43 @@ changes_job (PmStore  *self,
       _pm_store_set_sql_error (error, db, "Reading changes");
       return NULL;
     }
-  json_object_set_int_member (page, "cursor", cursor);
-  json_object_set_string_member (page, "epoch", epoch);
-  json_object_set_boolean_member (page, "complete", scanned < pull->limit);
+  g_string_append_printf (text, "],\"cursor\":%" G_GINT64_FORMAT ",\"epoch\":", cursor);
+  append_json_string (text, epoch);
+  g_string_append_printf (text, ",\"complete\":%s}", scanned < pull->limit ? "true" : "false");
   detail = g_strdup_printf ("after %" G_GINT64_FORMAT ", cursor %" G_GINT64_FORMAT, pull->after, cursor);
-  audit.count = json_array_get_length (changes);
+  audit.count = sent;
   audit.detail = detail;
-  return append_server_audit (db, &audit, error) ? g_steal_pointer (&page) : NULL;
+  return append_server_audit (db, &audit, error) ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }
 
 /**
- * pm_store_changes_since:
+ * pm_store_changes_since_text:
  *
  * One page of changes after @after, in commit order, for the device
- * @device_id of @role: the records it created in full, the others filtered
- * for its role: `{"changes": [{"seq", "kind", "record"}], "cursor", "epoch", "complete"}`.
+ * @device_id of @role, as the JSON text the server sends: the records it
+ * created in full, the others filtered for its role:
+ * `{"changes": [{"seq", "kind", "record"}], "cursor", "epoch", "complete"}`.
  * With @with_issues, the conflicts and refusals of other devices' pushes
  * that concern the device's office come too (kind `sync_issue`). A cursor
  * past the last change the server ever logged, or one of another
  * @epoch than the store's (given out before a restore), fails with
- * PM_ERROR_NOT_FOUND: the device must pull again from 0.
+ * PM_ERROR_NOT_FOUND: the device must pull again from 0. Records the
+ * device sees whole go out as stored, never parsed.
  */
-JsonObject *
-pm_store_changes_since (PmStore     *self,
-                        gint64       after,
-                        const char  *epoch,
-                        gboolean     with_issues,
-                        guint        limit,
-                        const char  *device_id,
-                        PmRole       role,
-                        GError     **error)
+char *
+pm_store_changes_since_text (PmStore     *self,
+                             gint64       after,
+                             const char  *epoch,
+                             gboolean     with_issues,
+                             guint        limit,
+                             const char  *device_id,
+                             PmRole       role,
+                             GError     **error)
 {
   PullData pull = { after, epoch, with_issues, CLAMP (limit, 1, 1000), pm_access_device_viewer (role), role, device_id };
 
+  g_return_val_if_fail (PM_IS_STORE (self), NULL);
+  g_return_val_if_fail (device_id != NULL, NULL);
   return _pm_store_run_sync (self, changes_job, &pull, error);
 }
 

@@ -110,7 +110,7 @@ JsonArray  *pm_store_apply_push_protocol (PmStore      *self,
                                           guint         protocol,
                                           JsonArray    *entries,
                                           GError      **error);
-JsonObject *pm_store_changes_since       (PmStore      *self,
+char       *pm_store_changes_since_text  (PmStore      *self,
                                           gint64        after,
                                           const char   *epoch,
                                           gboolean      with_issues,

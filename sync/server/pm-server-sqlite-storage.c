@@ -59,7 +59,7 @@ apply_push (PmServerStorage  *storage,
                                        error);
 }
 
-static JsonObject *
+static char *
 changes_since (PmServerStorage  *storage,
                gint64            after,
                const char       *epoch,
@@ -69,8 +69,8 @@ changes_since (PmServerStorage  *storage,
                PmRole            role,
                GError          **error)
 {
-  return pm_store_changes_since (PM_SERVER_SQLITE_STORAGE (storage)->store, after, epoch, with_issues, limit,
-                                 device_id, role, error);
+  return pm_store_changes_since_text (PM_SERVER_SQLITE_STORAGE (storage)->store, after, epoch, with_issues, limit,
+                                      device_id, role, error);
 }
 
 static PmMuvisReport *

@@ -80,12 +80,12 @@ pm_server_storage_apply_push (PmServerStorage  *self,
 /**
  * pm_server_storage_changes_since:
  *
- * One audited pull page for the device: `{"changes", "cursor", "epoch",
- * "complete"}`, with the owning office's sync issues when @with_issues; a
- * cursor the storage never gave out, or one of another @epoch, fails with
- * PM_ERROR_NOT_FOUND (a 410).
+ * One audited pull page for the device as the JSON text to send:
+ * `{"changes", "cursor", "epoch", "complete"}`, with the owning office's
+ * sync issues when @with_issues; a cursor the storage never gave out, or
+ * one of another @epoch, fails with PM_ERROR_NOT_FOUND (a 410).
  */
-JsonObject *
+char *
 pm_server_storage_changes_since (PmServerStorage  *self,
                                  gint64            after,
                                  const char       *epoch,

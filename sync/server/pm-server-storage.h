@@ -39,7 +39,7 @@ struct _PmServerStorageInterface
                                     guint             protocol,
                                     JsonArray        *entries,
                                     GError          **error);
-  JsonObject    * (*changes_since) (PmServerStorage  *self,
+  char          * (*changes_since) (PmServerStorage  *self,
                                     gint64            after,
                                     const char       *epoch,
                                     gboolean          with_issues,
@@ -69,7 +69,7 @@ JsonArray     *pm_server_storage_apply_push    (PmServerStorage  *self,
                                                 guint             protocol,
                                                 JsonArray        *entries,
                                                 GError          **error);
-JsonObject    *pm_server_storage_changes_since (PmServerStorage  *self,
+char          *pm_server_storage_changes_since (PmServerStorage  *self,
                                                 gint64            after,
                                                 const char       *epoch,
                                                 gboolean          with_issues,

@@ -40,17 +40,24 @@ struct _PmServer
 
 G_DEFINE_FINAL_TYPE (PmServer, pm_server, G_TYPE_OBJECT)
 
+/* Takes @body, a JSON text. */
+static void
+reply_text (SoupServerMessage *msg,
+            guint              status,
+            char              *body)
+{
+  gsize length = strlen (body);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, length);
+}
+
 static void
 reply_node (SoupServerMessage *msg,
             guint              status,
             JsonNode          *root)
 {
-  g_autofree char *body = json_to_string (root, FALSE);
-  gsize length = strlen (body);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&body), length);
+  reply_text (msg, status, json_to_string (root, FALSE));
 }
 
 static void
@@ -362,7 +369,7 @@ pull_cb (SoupServer        *server,
 {
   PmServer *self = user_data;
   g_autoptr(JsonObject) device = NULL;
-  g_autoptr(JsonObject) page = NULL;
+  g_autofree char *page = NULL;
   g_autoptr(GError) error = NULL;
   gint64 after;
   gint64 limit;
@@ -388,7 +395,7 @@ pull_cb (SoupServer        *server,
                           json_object_get_string_member (device, "device_id"));
       return;
     }
-  reply_object (msg, SOUP_STATUS_OK, page);
+  reply_text (msg, SOUP_STATUS_OK, g_steal_pointer (&page));
 }
 
 /* The MUVIS figures of a month: for Soziales and the social planning only,

@@ -101,7 +101,8 @@ marked_deleted (Fixture    *f,
                 const char *id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) page = pm_store_changes_since (f->store, 0, NULL, FALSE, 1000, "device-a", role, &error);
+  g_autoptr(JsonObject) page = pm_test_take_json_object (pm_store_changes_since_text (f->store, 0, NULL, FALSE, 1000,
+                                                                                      "device-a", role, &error));
   JsonArray *changes;
 
   g_assert_no_error (error);

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "pm-access.h"
 #include "pm-demo.h"
 #include "pm-error.h"
 #include "pm-store-private.h"
@@ -43,7 +44,7 @@ pull_all (Fixture *f,
   for (guint page_no = 0; page_no < 1000; page_no++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(JsonObject) page = pm_store_changes_since (from, cursor, NULL, FALSE, 50, f->device, role, &error);
+      g_autoptr(JsonObject) page = pm_test_take_json_object (pm_store_changes_since_text (from, cursor, NULL, FALSE, 50, f->device, role, &error));
 
       g_assert_no_error (error);
       cursor = json_object_get_int_member (page, "cursor");
@@ -202,7 +203,7 @@ test_pull_scope_of_office (Fixture       *f,
                            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) page = pm_store_changes_since (f->server, 0, NULL, FALSE, 1000, OFFICE, PM_ROLE_EINWOHNERWESEN, &error);
+  g_autoptr(JsonObject) page = pm_test_take_json_object (pm_store_changes_since_text (f->server, 0, NULL, FALSE, 1000, OFFICE, PM_ROLE_EINWOHNERWESEN, &error));
   JsonArray *changes = json_object_get_array_member (page, "changes");
   guint n_cases = 0;
 
@@ -245,8 +246,8 @@ page_has (Fixture    *f,
           const char *record_id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) page = pm_store_changes_since (f->server, pm_store_get_pull_cursor (f->van),
-                                                       NULL, FALSE, 1000, device_id, role, &error);
+  g_autoptr(JsonObject) page = pm_test_take_json_object (pm_store_changes_since_text (f->server, pm_store_get_pull_cursor (f->van),
+                                                       NULL, FALSE, 1000, device_id, role, &error));
   JsonArray *changes = json_object_get_array_member (page, "changes");
 
   g_assert_no_error (error);
@@ -342,6 +343,55 @@ save_on (PmStore  *store,
 
   g_assert_true (pm_store_save (store, record, &error));
   g_assert_no_error (error);
+}
+
+/* The page a device of each role pulls holds each record exactly as the
+ * role's filter leaves the server's record, whether it was sent as stored
+ * (seen whole) or rebuilt and filtered. */
+static void
+test_pull_sends_filtered_records (Fixture       *f,
+                                  gconstpointer  data)
+{
+  static const PmRole roles[] = { PM_ROLE_FIELD, PM_ROLE_DISPATCH, PM_ROLE_EINWOHNERWESEN, PM_ROLE_SOZIALES,
+                                  PM_ROLE_PLANNING };
+  g_autoptr(PmRecord) person = first_of (f->server, PM_TYPE_CITIZEN);
+
+  /* Text that JSON must escape, in a field every role sees. */
+  pm_record_set_string (person, "access_notes", "Hof \"hinten\"\\Tür\n2. Etage \u2013 Klingel \u00abM\u00fcller\u00bb\t");
+  save_on (f->server, person);
+  for (guint r = 0; r < G_N_ELEMENTS (roles); r++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *device = roles[r] == PM_ROLE_FIELD ? f->device : OFFICE;
+      g_autoptr(JsonObject) page = pm_test_take_json_object (pm_store_changes_since_text (f->server, 0, NULL, FALSE, 1000, device, roles[r], &error));
+      JsonArray *changes = json_object_get_array_member (page, "changes");
+      PmViewer viewer = pm_access_device_viewer (roles[r]);
+      guint whole = 0;
+
+      g_assert_no_error (error);
+      g_assert_true (json_object_get_boolean_member (page, "complete"));
+      g_assert_cmpuint (json_array_get_length (changes), >, 0);
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          GType type = pm_model_type_for (json_object_get_string_member (change, "kind"));
+          JsonObject *sent = json_object_get_object_member (change, "record");
+          g_autoptr(PmRecord) stored = pm_store_get (f->server, type, json_object_get_string_member (sent, "id"), NULL);
+          g_autoptr(JsonNode) expected = json_node_new (JSON_NODE_OBJECT);
+          g_autoptr(JsonNode) got = json_node_new (JSON_NODE_OBJECT);
+
+          g_assert_nonnull (stored);
+          g_assert_true (pm_access_filter (stored, &viewer));
+          json_node_take_object (expected, pm_record_to_json (stored));
+          json_node_set_object (got, sent);
+          g_assert_true (json_node_equal (got, expected));
+          whole += pm_access_keeps_whole (type, &viewer);
+        }
+      /* Both ways were taken. */
+      g_assert_cmpuint (whole, >, 0);
+      if (roles[r] != PM_ROLE_PLANNING)
+        g_assert_cmpuint (whole, <, json_array_get_length (changes));
+    }
 }
 
 /* Another van's work never reaches this van, from either side: its visits
@@ -940,17 +990,17 @@ test_device_moved_to_other_van (Fixture       *f,
   /* The same van again changes nothing. */
   g_assert_true (pm_store_set_device_van (f->server, f->device, PM_DEMO_VAN_ID, &error));
   g_assert_no_error (error);
-  page = pm_store_changes_since (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
+  page = pm_test_take_json_object (pm_store_changes_since_text (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error));
   g_assert_no_error (error);
   g_clear_pointer (&page, json_object_unref);
 
   g_assert_true (pm_store_set_device_van (f->server, f->device, other_van, &error));
   g_assert_no_error (error);
-  page = pm_store_changes_since (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
+  page = pm_test_take_json_object (pm_store_changes_since_text (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error));
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
   g_assert_null (page);
   g_clear_error (&error);
-  page = pm_store_changes_since (f->server, 0, NULL, FALSE, 1000, f->device, PM_ROLE_FIELD, &error);
+  page = pm_test_take_json_object (pm_store_changes_since_text (f->server, 0, NULL, FALSE, 1000, f->device, PM_ROLE_FIELD, &error));
   g_assert_no_error (error);
   /* The new van has no visits yet: the roster only. */
   for (guint i = 0; i < json_array_get_length (json_object_get_array_member (page, "changes")); i++)
@@ -962,7 +1012,7 @@ test_device_moved_to_other_van (Fixture       *f,
     }
   g_clear_pointer (&page, json_object_unref);
   /* Started over once: its new cursors are good. */
-  page = pm_store_changes_since (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
+  page = pm_test_take_json_object (pm_store_changes_since_text (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error));
   g_assert_no_error (error);
 }
 
@@ -1020,10 +1070,10 @@ test_restart_pull (Fixture       *f,
   gint64 cursor = pm_store_get_pull_cursor (f->van);
 
   g_assert_cmpint (cursor, >, 0);
-  page = pm_store_changes_since (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
+  page = pm_test_take_json_object (pm_store_changes_since_text (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error));
   g_assert_no_error (error);
   g_clear_pointer (&page, json_object_unref);
-  page = pm_store_changes_since (f->server, cursor + 1, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
+  page = pm_test_take_json_object (pm_store_changes_since_text (f->server, cursor + 1, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error));
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
   g_assert_null (page);
   g_clear_error (&error);
@@ -1033,17 +1083,17 @@ test_restart_pull (Fixture       *f,
    * it does not lie past the server's last change. */
   epoch = pm_store_dup_pull_epoch (f->van);
   g_assert_nonnull (epoch);
-  page = pm_store_changes_since (f->server, cursor, epoch, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
+  page = pm_test_take_json_object (pm_store_changes_since_text (f->server, cursor, epoch, FALSE, 50, f->device, PM_ROLE_FIELD, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (page, "epoch"), ==, epoch);
   g_clear_pointer (&page, json_object_unref);
   g_assert_true (pm_store_renew_store_epoch (f->server, &error));
-  page = pm_store_changes_since (f->server, cursor, epoch, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
+  page = pm_test_take_json_object (pm_store_changes_since_text (f->server, cursor, epoch, FALSE, 50, f->device, PM_ROLE_FIELD, &error));
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
   g_assert_null (page);
   g_clear_error (&error);
   /* From 0 any epoch is served: that is the pull again. */
-  page = pm_store_changes_since (f->server, 0, epoch, FALSE, 50, f->device, PM_ROLE_FIELD, &error);
+  page = pm_test_take_json_object (pm_store_changes_since_text (f->server, 0, epoch, FALSE, 50, f->device, PM_ROLE_FIELD, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (page, "epoch"), !=, epoch);
   g_clear_pointer (&page, json_object_unref);
@@ -1092,7 +1142,7 @@ test_server_audit (Fixture       *f,
   g_assert_true (pm_store_save (f->van, record, &error));
   g_assert_no_error (error);
   results = push (f);
-  page = pm_store_changes_since (f->server, 0, NULL, FALSE, 5, OFFICE, PM_ROLE_DISPATCH, &error);
+  page = pm_test_take_json_object (pm_store_changes_since_text (f->server, 0, NULL, FALSE, 5, OFFICE, PM_ROLE_DISPATCH, &error));
   g_assert_no_error (error);
   g_assert_true (pm_store_append_server_audit (f->server, "admin enrol", OFFICE, "dispatch",
                                                "pepamo-server-admin", 1, "city halle", &error));
@@ -1145,6 +1195,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/sync-store/pull-scope", test_pull_scope);
   ADD ("/sync-store/van-share", test_van_share);
+  ADD ("/sync-store/pull-sends-filtered-records", test_pull_sends_filtered_records);
   ADD ("/sync-store/device-moved-to-other-van", test_device_moved_to_other_van);
   ADD ("/sync-store/deletion-marker", test_deletion_marker);
   ADD ("/sync-store/erased-edit", test_erased_edit);
