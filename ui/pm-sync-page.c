@@ -224,7 +224,9 @@ static char *
 fields_text (JsonObject *entry,
              JsonObject *result)
 {
-  JsonObject *changes = entry ? json_object_get_object_member (entry, "changes") : NULL;
+  /* A new record's entry names no changes. */
+  JsonObject *changes = entry && json_object_has_member (entry, "changes")
+                        ? json_object_get_object_member (entry, "changes") : NULL;
   JsonArray *conflicts = result && json_object_has_member (result, "conflicts")
                          ? json_object_get_array_member (result, "conflicts") : NULL;
   g_autoptr(GString) names = g_string_new (NULL);

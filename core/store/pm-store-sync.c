@@ -678,7 +678,8 @@ _pm_store_queue_outbox (sqlite3     *db,
   g_autoptr(JsonObject) entry = json_object_new ();
   JsonObject *data = pm_record_to_json (record);
   g_autoptr(JsonObject) old = old_data ? object_from_string (old_data) : NULL;
-  JsonObject *changes = field_changes (old, data);
+  /* A new record's changes would be all its fields again: the record says it. */
+  JsonObject *changes = base_version > 0 ? field_changes (old, data) : NULL;
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *intent = intent_of (record, base_version == 0, changes);
   g_autofree char *text = NULL;
@@ -694,7 +695,8 @@ _pm_store_queue_outbox (sqlite3     *db,
   json_object_set_string_member (entry, "actor_id", actor_id);
   /* For the audit trail only: no device time ever decides a conflict. */
   json_object_set_string_member (entry, "device_time", updated_at);
-  json_object_set_object_member (entry, "changes", changes);
+  if (changes)
+    json_object_set_object_member (entry, "changes", changes);
   json_object_set_object_member (entry, "record", data);
   text = object_to_string (entry);
   return _pm_store_exec_texts (db, "INSERT INTO outbox (uuid, record_id, entry) VALUES (?, ?, ?)",
@@ -2066,8 +2068,9 @@ office_issue_for (sqlite3         *db,
   if (record == NULL || !pm_access_filter (record, viewer))
     return NULL;
   filtered = pm_record_to_json (record);
-  /* Fields the filter took out of the record go from the changes too. */
-  changes = json_object_get_object_member (entry, "changes");
+  /* Fields the filter took out of the record go from the changes too (a
+   * new record's entry has none). */
+  changes = json_object_has_member (entry, "changes") ? json_object_get_object_member (entry, "changes") : NULL;
   if (changes)
     {
       g_autoptr(GList) names = json_object_get_members (changes);
