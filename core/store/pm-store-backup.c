@@ -179,9 +179,12 @@ check_copy (const char   *temp,
             GError      **error)
 {
   sqlite3 *db = pm_crypt_open (temp, keys, PM_CRYPT_JOURNAL_DELETE, error);
+  /* A new epoch before the copy takes the store's place: no cursor given
+   * out before counts, even if the server stops right after the rename. */
   gboolean ok = db != NULL
                 && check_integrity (db, "PRAGMA integrity_check", error)
-                && _pm_store_check_schema_known (_pm_store_schema_version (db), error);
+                && _pm_store_check_schema_known (_pm_store_schema_version (db), error)
+                && _pm_store_renew_epoch (db, error);
 
   sqlite3_close (db);
   return ok;
@@ -194,8 +197,9 @@ check_copy (const char   *temp,
  * @path: the store to replace or create; nothing may have it open
  *
  * Checks every page of the backup, copies it next to @path, checks the copy
- * with PRAGMA integrity_check and only then renames it over @path: when a
- * check fails, nothing at @path has changed.
+ * with PRAGMA integrity_check, gives it a new store epoch (a server's
+ * cursors given out before are answered "pull again from 0") and only then
+ * renames it over @path: when a check fails, nothing at @path has changed.
  */
 gboolean
 pm_store_restore_backup (const char   *backup_path,

@@ -136,6 +136,8 @@ gboolean  _pm_store_log_change     (sqlite3        *db,
                                     PmRecord       *record,
                                     const char     *device_id,
                                     GError        **error);
+gboolean  _pm_store_renew_epoch    (sqlite3        *db,
+                                    GError        **error);
 gboolean  _pm_store_note_van_scope (sqlite3        *db,
                                     PmRecord       *visit,
                                     GError        **error);

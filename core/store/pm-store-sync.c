@@ -1976,13 +1976,24 @@ pm_store_apply_push (PmStore     *self,
 
 /* Pull (server end) */
 
-static gboolean
-renew_store_epoch (sqlite3  *db,
-                   GError  **error)
+/* Also on a connection outside the store's worker (a backup's copy being
+ * restored): so not through the worker's statement cache. */
+gboolean
+_pm_store_renew_epoch (sqlite3  *db,
+                       GError  **error)
 {
   g_autofree char *epoch = g_uuid_string_random ();
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
 
-  return write_meta (db, STORE_EPOCH_KEY, epoch, error);
+  ok = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('" STORE_EPOCH_KEY "', ?)", -1,
+                           &stmt, NULL) == SQLITE_OK &&
+       sqlite3_bind_text (stmt, 1, epoch, -1, SQLITE_STATIC) == SQLITE_OK &&
+       sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _pm_store_set_sql_error (error, db, "Renewing the store's epoch");
+  sqlite3_finalize (stmt);
+  return ok;
 }
 
 /* The store's epoch, made on first use: stores from before epochs have none. */
@@ -1993,35 +2004,11 @@ store_epoch (sqlite3  *db,
   GError *local_error = NULL;
   char *epoch = read_meta (db, STORE_EPOCH_KEY, &local_error);
 
-  if (epoch == NULL && local_error == NULL && renew_store_epoch (db, &local_error))
+  if (epoch == NULL && local_error == NULL && _pm_store_renew_epoch (db, &local_error))
     epoch = read_meta (db, STORE_EPOCH_KEY, &local_error);
   if (local_error)
     g_propagate_error (error, local_error);
   return epoch;
-}
-
-static gpointer
-renew_epoch_job (PmStore  *self,
-                 sqlite3  *db,
-                 gpointer  data,
-                 GError  **error)
-{
-  return renew_store_epoch (db, error) ? self : NULL;
-}
-
-/**
- * pm_store_renew_store_epoch:
- *
- * Gives the server's store a new epoch, after a restore: every cursor given
- * out before is answered "pull again from 0" from then on, whether it lies
- * past the restored store's last change or not.
- */
-gboolean
-pm_store_renew_store_epoch (PmStore  *self,
-                            GError  **error)
-{
-  g_return_val_if_fail (PM_IS_STORE (self), FALSE);
-  return _pm_store_run_sync (self, renew_epoch_job, NULL, error) != NULL;
 }
 
 typedef struct

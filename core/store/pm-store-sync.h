@@ -118,8 +118,6 @@ char       *pm_store_changes_since_text  (PmStore      *self,
                                           const char   *device_id,
                                           PmRole        role,
                                           GError      **error);
-gboolean    pm_store_renew_store_epoch   (PmStore      *self,
-                                          GError      **error);
 char       *pm_store_add_device          (PmStore      *self,
                                           PmRole        role,
                                           const char   *city,

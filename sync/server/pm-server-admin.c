@@ -932,11 +932,7 @@ pm_server_admin_main (int                    argc,
     {
       /* Writes and reads name the server's admin in the records' audit. */
       pm_store_set_actor (store, ADMIN_ACTOR, PM_ROLE_ADMIN, NULL);
-      /* Cursors given out before the restore name changes this store may
-       * not hold, or holds under other numbers: the devices pull again. */
-      if (rc == 0 && restore && !pm_store_renew_store_epoch (store, &error))
-        rc = fail (command, error);
-      else if (rc == 0)
+      if (rc == 0)
         rc = audit_admin (store, command, NULL, NULL, 0, argv[2], &error) ? 0 : fail (command, error);
       else if (g_str_equal (command, "enrol"))
         rc = enrol (store, role, city, van);
