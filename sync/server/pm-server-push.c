@@ -34,6 +34,47 @@ is_integer (JsonNode *node)
  * Returns: (transfer full): the entries, or %NULL with PM_ERROR_INVALID and
  *   a reason for the device
  */
+/* Whether @data is one JSON object and nothing after it but white space.
+ * json-glib 1.6 takes more values after the first (JavaScript statements,
+ * e.g. `{…}{…}` or `0{…}`): it answers success and leaks what follows, so
+ * a body with a tail is refused before it is parsed. Only the brackets
+ * outside strings are counted; the parser checks the rest. */
+static gboolean
+is_one_object (const char *data,
+               gsize       size)
+{
+  gsize i = 0;
+  gsize depth = 0;
+  gboolean in_string = FALSE;
+
+  while (i < size && g_ascii_isspace (data[i]))
+    i++;
+  if (i == size || data[i] != '{')
+    return FALSE;
+  for (; i < size; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        depth++;
+      else if ((c == '}' || c == ']') && --depth == 0)
+        break;
+    }
+  for (i++; i < size; i++)
+    if (!g_ascii_isspace (data[i]))
+      return FALSE;
+  return TRUE;
+}
+
 JsonArray *
 pm_server_decode_push (const char   *data,
                        gsize         size,
@@ -43,7 +84,6 @@ pm_server_decode_push (const char   *data,
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
   JsonObject *push;
   JsonNode *version;
   JsonNode *entries;
@@ -56,19 +96,19 @@ pm_server_decode_push (const char   *data,
       g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "the body is empty");
       return NULL;
     }
+  if (!is_one_object (data, size))
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "the body must be one JSON object and nothing after it");
+      return NULL;
+    }
   if (size > G_MAXSSIZE || !json_parser_load_from_data (parser, data, (gssize) size, &local_error))
     {
       g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "the body is not JSON: %s",
                    local_error ? local_error->message : "too large");
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "the body must be a JSON object");
-      return NULL;
-    }
-  push = json_node_get_object (root);
+  /* One object, checked above. */
+  push = json_node_get_object (json_parser_get_root (parser));
   version = json_object_get_member (push, "protocol");
   if (!is_integer (version))
     {

@@ -83,7 +83,11 @@ class ServerSyncTest(ServerCase):
 
     def test_malformed_push(self):
         record = visit(str(uuid.uuid4()))
-        for body in ("{not json", "", "[]", {"protocol": 1}, {"protocol": 1, "entries": {}},
+        for body in ("{not json", "", "[]", " 5", "0" + json.dumps({"protocol": 2, "entries": []}),
+                     # json-glib would take the first and leak the second.
+                     json.dumps({"protocol": 2, "entries": []}) + '{"entries": [7]}',
+                     json.dumps({"protocol": 2, "entries": []}) + " ]",
+                     {"protocol": 1}, {"protocol": 1, "entries": {}},
                      {"entries": []}, {"protocol": "1", "entries": []}, {"protocol": 2.5, "entries": []},
                      {"protocol": 1, "entries": [entry("visit", record, "schedule_visit")] * 501},
                      # One bad entry refuses the whole batch.
@@ -94,6 +98,11 @@ class ServerSyncTest(ServerCase):
         self.assertEqual(self.request("GET", "/v1/health")[0], 200)
         changes, _ = self.pull_all(self.dispatch)
         self.assertNotIn(record["id"], [c["record"]["id"] for c in changes])
+        # Brackets and quotes inside strings, and white space after the object, are fine.
+        tricky = visit(str(uuid.uuid4()), notes='Hof "hinten" links } ] {\\')
+        body = "\n " + json.dumps({"protocol": 2, "entries": [entry("visit", tricky, "schedule_visit")]}) + " \r\n"
+        status, answer = self.request("POST", "/v1/sync/push", self.dispatch, body)
+        self.assertEqual((status, answer["results"][0]["outcome"]), (200, "applied"), answer)
         self.assertEqual(self.request("GET", "/v1/sync/push", self.dispatch)[0], 405)
         self.assertEqual(self.push("not-a-token", [])[0], 401)
 
