@@ -79,6 +79,10 @@ PmRecord *_pm_store_read_record    (sqlite3        *db,
                                     GType           type,
                                     const char     *id,
                                     GError        **error);
+gint64    _pm_store_read_version   (sqlite3        *db,
+                                    GType           type,
+                                    const char     *id,
+                                    GError        **error);
 GPtrArray *_pm_store_select_records (sqlite3        *db,
                                      GType           type,
                                      const PmViewer *viewer,

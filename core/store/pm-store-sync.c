@@ -882,13 +882,9 @@ apply_remote_object (PmStore     *self,
     return FALSE;
   if (pending > 0)
     return TRUE;
-  if (pulled && json_object_has_member (data, "version"))
-    {
-      g_autoptr(PmRecord) stored = _pm_store_read_record (db, type, id, NULL);
-
-      if (stored && pm_record_get_version (stored) > json_object_get_int_member (data, "version"))
-        return TRUE;
-    }
+  if (pulled && json_object_has_member (data, "version") &&
+      _pm_store_read_version (db, type, id, NULL) > json_object_get_int_member (data, "version"))
+    return TRUE;
   if (json_object_has_member (data, "version"))
     pm_record_set_version (record, json_object_get_int_member (data, "version"));
   pm_record_set_timestamps (record,

@@ -129,13 +129,47 @@ finish_job (Job      *job,
 /* Prepared statements of the worker's connection, by their SQL: parsing
  * the same few statements for every record written cost more than writing
  * them. One worker thread serves one connection, so the cache is the
- * thread's. */
-static GPrivate statement_cache = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+ * thread's. SQL that lives as long as the process (a record class's, see
+ * record_sql()) is also found by its address: hashing and comparing the
+ * long text of a record's INSERT for every use showed in profiles. */
+typedef struct
+{
+  GHashTable *by_sql;      /* SQL text (owned) → statement (owned) */
+  GHashTable *by_address;  /* a lasting SQL string → the same statement */
+  GHashTable *statements;  /* the cached statements, as a set */
+} StatementCache;
+
+static void
+statement_cache_free (StatementCache *cache)
+{
+  g_hash_table_unref (cache->by_address);
+  g_hash_table_unref (cache->statements);
+  g_hash_table_unref (cache->by_sql);
+  g_free (cache);
+}
+
+static GPrivate statement_cache = G_PRIVATE_INIT ((GDestroyNotify) statement_cache_free);
 
 static void
 finalize_statement (gpointer stmt)
 {
   sqlite3_finalize (stmt);
+}
+
+static StatementCache *
+get_statement_cache (void)
+{
+  StatementCache *cache = g_private_get (&statement_cache);
+
+  if (cache == NULL)
+    {
+      cache = g_new0 (StatementCache, 1);
+      cache->by_sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+      cache->by_address = g_hash_table_new (NULL, NULL);
+      cache->statements = g_hash_table_new (NULL, NULL);
+      g_private_set (&statement_cache, cache);
+    }
+  return cache;
 }
 
 /**
@@ -150,15 +184,10 @@ _pm_store_prepare (sqlite3     *db,
                    const char  *sql,
                    GError     **error)
 {
-  GHashTable *cache = g_private_get (&statement_cache);
+  StatementCache *cache = get_statement_cache ();
   sqlite3_stmt *stmt;
 
-  if (cache == NULL)
-    {
-      cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
-      g_private_set (&statement_cache, cache);
-    }
-  stmt = g_hash_table_lookup (cache, sql);
+  stmt = g_hash_table_lookup (cache->by_sql, sql);
   g_assert (stmt == NULL || sqlite3_db_handle (stmt) == db);
   /* In use further up the stack (a nested read of the same table): a
    * second one, finalized on release. */
@@ -169,19 +198,39 @@ _pm_store_prepare (sqlite3     *db,
       _pm_store_set_sql_error (error, db, "Preparing a statement");
       return NULL;
     }
-  if (!g_hash_table_contains (cache, sql))
-    g_hash_table_insert (cache, g_strdup (sql), stmt);
+  if (!g_hash_table_contains (cache->by_sql, sql))
+    {
+      g_hash_table_insert (cache->by_sql, g_strdup (sql), stmt);
+      g_hash_table_add (cache->statements, stmt);
+    }
+  return stmt;
+}
+
+/* _pm_store_prepare() for @sql that lives as long as the process. */
+static sqlite3_stmt *
+prepare_lasting (sqlite3     *db,
+                 const char  *sql,
+                 GError     **error)
+{
+  StatementCache *cache = get_statement_cache ();
+  sqlite3_stmt *stmt = g_hash_table_lookup (cache->by_address, sql);
+
+  if (stmt && !sqlite3_stmt_busy (stmt))
+    return stmt;
+  stmt = _pm_store_prepare (db, sql, error);
+  if (stmt && g_hash_table_lookup (cache->by_sql, sql) == stmt)
+    g_hash_table_insert (cache->by_address, (gpointer) sql, stmt);
   return stmt;
 }
 
 void
 _pm_store_release (sqlite3_stmt *stmt)
 {
-  GHashTable *cache = g_private_get (&statement_cache);
+  StatementCache *cache = g_private_get (&statement_cache);
 
   if (stmt == NULL)
     return;
-  if (cache && g_hash_table_lookup (cache, sqlite3_sql (stmt)) == stmt)
+  if (cache && g_hash_table_contains (cache->statements, stmt))
     {
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);
@@ -656,6 +705,46 @@ build_write_sql (PmRecordClass *klass,
   return g_string_free (sql, FALSE);
 }
 
+/* The statements a record class is read and written with, built once per
+ * class and kept for the process's life (found by address in the
+ * statement cache): building them for every record written showed high
+ * in profiles. */
+typedef struct
+{
+  char *select_row;    /* a whole row by id, as record_from_row() reads it */
+  char *select_stored; /* what a write checks of the stored row */
+  char *select_stamp;  /* the same without the data, for the server's rows */
+  char *insert;
+  char *update;
+} RecordSql;
+
+static const RecordSql *
+record_sql (PmRecordClass *klass)
+{
+  static GMutex lock;
+  static GHashTable *by_type;
+  GType type = G_TYPE_FROM_CLASS (klass);
+  RecordSql *sql;
+
+  g_mutex_lock (&lock);
+  if (by_type == NULL)
+    by_type = g_hash_table_new (NULL, NULL);
+  sql = g_hash_table_lookup (by_type, GSIZE_TO_POINTER (type));
+  if (sql == NULL)
+    {
+      sql = g_new0 (RecordSql, 1);
+      sql->select_row = g_strdup_printf ("SELECT id, version, created_at, updated_at, data FROM %s WHERE id = ? ORDER BY rowid",
+                                         klass->table);
+      sql->select_stored = g_strdup_printf ("SELECT version, created_at, data FROM %s WHERE id = ?", klass->table);
+      sql->select_stamp = g_strdup_printf ("SELECT version, created_at FROM %s WHERE id = ?", klass->table);
+      sql->insert = build_write_sql (klass, FALSE);
+      sql->update = build_write_sql (klass, TRUE);
+      g_hash_table_insert (by_type, GSIZE_TO_POINTER (type), sql);
+    }
+  g_mutex_unlock (&lock);
+  return sql;
+}
+
 typedef struct
 {
   gint64  version;
@@ -701,6 +790,17 @@ check_status_change (PmRecord    *record,
   return TRUE;
 }
 
+/* The time a write is stamped with, read once and only where needed. */
+static const char *
+write_time (char **now)
+{
+  if (*now == NULL)
+    *now = pm_clock_timestamp ();
+  return *now;
+}
+
+/* @fresh: the record is known not to be stored (an audit entry this store
+ * just made, with a new id), so the stored row is not looked up */
 static gboolean
 write_record (PmStore     *self,
               sqlite3     *db,
@@ -708,14 +808,14 @@ write_record (PmStore     *self,
               const char  *actor_id,
               PmRole       role,
               PmWriteMode  mode,
+              gboolean     fresh,
               Stamp       *stamp,
               GError     **error)
 {
   PmRecordClass *klass = PM_RECORD_GET_CLASS (record);
-  g_autofree char *select = g_strdup_printf ("SELECT version, created_at, data FROM %s WHERE id = ?", klass->table);
-  g_autofree char *sql = NULL;
+  const RecordSql *sql = record_sql (klass);
   g_autofree char *data = NULL;
-  g_autofree char *now = pm_clock_timestamp ();
+  g_autofree char *now = NULL;
   g_autofree char *old_status = NULL;
   g_autofree char *old_data = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -727,25 +827,35 @@ write_record (PmStore     *self,
   if (mode != PM_WRITE_REMOTE && !pm_record_validate (record, error))
     return FALSE;
 
-  if ((stmt = _pm_store_prepare (db, select, NULL)) == NULL)
-    goto sql_error;
-  sqlite3_bind_text (stmt, 1, pm_record_get_id (record), -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (!fresh)
     {
-      exists = TRUE;
-      stored_version = sqlite3_column_int64 (stmt, 0);
-      stamp->created_at = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      old_status = stored_status (stmt);
-      old_data = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      /* The server's rows are taken as they come: their stored data is
+       * not compared with anything. */
+      stmt = prepare_lasting (db, mode == PM_WRITE_REMOTE ? sql->select_stamp : sql->select_stored, NULL);
+      if (stmt == NULL)
+        goto sql_error;
+      sqlite3_bind_text (stmt, 1, pm_record_get_id (record), -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          exists = TRUE;
+          stored_version = sqlite3_column_int64 (stmt, 0);
+          stamp->created_at = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          if (mode != PM_WRITE_REMOTE)
+            {
+              old_status = stored_status (stmt);
+              old_data = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+            }
+        }
+      g_clear_pointer (&stmt, _pm_store_release);
     }
-  g_clear_pointer (&stmt, _pm_store_release);
 
   if (mode == PM_WRITE_REMOTE)
     {
       /* The server decided; its version stands. */
       stamp->version = pm_record_get_version (record);
       if (stamp->created_at == NULL)
-        stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record) : now);
+        stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record)
+                                                                        : write_time (&now));
     }
   else if (exists)
     {
@@ -769,16 +879,16 @@ write_record (PmStore     *self,
   else
     {
       stamp->version = MAX (pm_record_get_version (record), 1);
-      stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record) : now);
+      stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record)
+                                                                      : write_time (&now));
     }
   if (mode != PM_WRITE_REMOTE && !_pm_store_check_referral_consents (db, record, old_data, error))
     return FALSE;
   stamp->updated_at = g_strdup (mode == PM_WRITE_REMOTE && pm_record_get_updated_at (record)
-                                ? pm_record_get_updated_at (record) : now);
+                                ? pm_record_get_updated_at (record) : write_time (&now));
 
   data = record_data (record);
-  sql = build_write_sql (klass, exists);
-  if ((stmt = _pm_store_prepare (db, sql, NULL)) == NULL)
+  if ((stmt = prepare_lasting (db, exists ? sql->update : sql->insert, NULL)) == NULL)
     goto sql_error;
   sqlite3_bind_int64 (stmt, 1, stamp->version);
   sqlite3_bind_text (stmt, 2, stamp->created_at, -1, SQLITE_STATIC);
@@ -818,7 +928,7 @@ _pm_store_write_record (PmStore     *self,
                         GError     **error)
 {
   Stamp stamp = { 0 };
-  gboolean ok = write_record (self, db, record, actor_id, role, mode, &stamp, error);
+  gboolean ok = write_record (self, db, record, actor_id, role, mode, FALSE, &stamp, error);
 
   if (ok && version)
     *version = stamp.version;
@@ -871,7 +981,7 @@ _pm_store_insert_audit (PmStore     *self,
                 "at", now,
                 "device", self->device_id,
                 NULL);
-  ok = write_record (self, db, PM_RECORD (entry), actor_id, PM_ROLE_INVALID, PM_WRITE_LOCAL, &stamp, error);
+  ok = write_record (self, db, PM_RECORD (entry), actor_id, PM_ROLE_INVALID, PM_WRITE_LOCAL, TRUE, &stamp, error);
   stamp_clear (&stamp);
   return ok;
 }
@@ -913,7 +1023,7 @@ save_job (PmStore  *self,
         return NULL;
       if (assigned)
         g_ptr_array_add (save->receipts, record);
-      if (!write_record (self, db, record, save->actor_id, save->role, PM_WRITE_LOCAL, &stamp, error))
+      if (!write_record (self, db, record, save->actor_id, save->role, PM_WRITE_LOCAL, FALSE, &stamp, error))
         {
           stamp_clear (&stamp);
           return NULL;
@@ -1099,28 +1209,18 @@ query_data_free (QueryData *query)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QueryData, query_data_free)
 
-/* Rows the viewer may not see are left out; the rest come filtered. */
+/* The rows @stmt (bound, released here) yields; those the viewer may not
+ * see are left out, the rest come filtered. */
 static GPtrArray *
-select_records (sqlite3         *db,
-                GType            type,
-                const char      *where,
-                const char      *order,
-                const char      *arg,
-                const PmViewer  *viewer,
-                GError         **error)
+collect_records (sqlite3         *db,
+                 GType            type,
+                 sqlite3_stmt    *stmt,
+                 const PmViewer  *viewer,
+                 GError         **error)
 {
-  PmRecordClass *klass = g_type_class_peek (type);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *sql = g_strdup_printf ("SELECT id, version, created_at, updated_at, data FROM %s%s%s ORDER BY %s",
-                                          klass->table, where ? " WHERE " : "", where ? where : "",
-                                          order ? order : "rowid");
-  sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if ((stmt = _pm_store_prepare (db, sql, error)) == NULL)
-    return NULL;
-  if (arg)
-    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       PmRecord *record = record_from_row (type, stmt, error);
@@ -1144,6 +1244,44 @@ select_records (sqlite3         *db,
   return g_steal_pointer (&records);
 }
 
+static GPtrArray *
+select_records (sqlite3         *db,
+                GType            type,
+                const char      *where,
+                const char      *order,
+                const char      *arg,
+                const PmViewer  *viewer,
+                GError         **error)
+{
+  PmRecordClass *klass = g_type_class_peek (type);
+  g_autofree char *sql = g_strdup_printf ("SELECT id, version, created_at, updated_at, data FROM %s%s%s ORDER BY %s",
+                                          klass->table, where ? " WHERE " : "", where ? where : "",
+                                          order ? order : "rowid");
+  sqlite3_stmt *stmt = NULL;
+
+  if ((stmt = _pm_store_prepare (db, sql, error)) == NULL)
+    return NULL;
+  if (arg)
+    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
+  return collect_records (db, type, stmt, viewer, error);
+}
+
+/* The record @id of @type as a list of none or one, filtered for @viewer. */
+static GPtrArray *
+select_by_id (sqlite3         *db,
+              GType            type,
+              const char      *id,
+              const PmViewer  *viewer,
+              GError         **error)
+{
+  sqlite3_stmt *stmt = prepare_lasting (db, record_sql (g_type_class_peek (type))->select_row, error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  return collect_records (db, type, stmt, viewer, error);
+}
+
 /* For the store's other files: rows of @type the viewer may see, filtered. */
 GPtrArray *
 _pm_store_select_records (sqlite3         *db,
@@ -1161,7 +1299,7 @@ _pm_store_read_record (sqlite3     *db,
                        const char  *id,
                        GError     **error)
 {
-  g_autoptr(GPtrArray) found = select_records (db, type, "id = ?", NULL, id, NULL, error);
+  g_autoptr(GPtrArray) found = select_by_id (db, type, id, NULL, error);
 
   if (found == NULL)
     return NULL;
@@ -1173,6 +1311,32 @@ _pm_store_read_record (sqlite3     *db,
   return g_object_ref (g_ptr_array_index (found, 0));
 }
 
+/* For the store's other files: the stored version of record @id, 0 when
+ * there is none, -1 on error. */
+gint64
+_pm_store_read_version (sqlite3     *db,
+                        GType        type,
+                        const char  *id,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = prepare_lasting (db, record_sql (g_type_class_peek (type))->select_stamp, error);
+  gint64 version = -1;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  else if (rc == SQLITE_DONE)
+    version = 0;
+  else
+    _pm_store_set_sql_error (error, db, "Reading a record's version");
+  _pm_store_release (stmt);
+  return version;
+}
+
 static gpointer
 get_job (PmStore  *self,
          sqlite3  *db,
@@ -1180,7 +1344,7 @@ get_job (PmStore  *self,
          GError  **error)
 {
   QueryData *query = data;
-  g_autoptr(GPtrArray) found = select_records (db, query->type, "id = ?", NULL, query->id, NULL, error);
+  g_autoptr(GPtrArray) found = select_by_id (db, query->type, query->id, NULL, error);
   PmRecord *record;
 
   if (found == NULL)
@@ -1403,7 +1567,7 @@ persons_of (sqlite3        *db,
 
   for (guint i = 0; ids && ids[i]; i++)
     {
-      g_autoptr(GPtrArray) found = select_records (db, PM_TYPE_CITIZEN, "id = ?", NULL, ids[i], viewer, NULL);
+      g_autoptr(GPtrArray) found = select_by_id (db, PM_TYPE_CITIZEN, ids[i], viewer, NULL);
 
       if (found == NULL || found->len == 0)
         continue;
