@@ -902,8 +902,9 @@ write_time (char **now)
   return *now;
 }
 
-/* @fresh: the record is known not to be stored (an audit entry this store
- * just made, with a new id), so the stored row is not looked up */
+/* @made_at: (nullable): when this store made the record itself, with a new
+ * id (an audit entry): it is not looked up (it cannot be stored yet), and
+ * this time stamps it */
 static gboolean
 write_record (PmStore     *self,
               sqlite3     *db,
@@ -911,14 +912,14 @@ write_record (PmStore     *self,
               const char  *actor_id,
               PmRole       role,
               PmWriteMode  mode,
-              gboolean     fresh,
+              const char  *made_at,
               Stamp       *stamp,
               GError     **error)
 {
   PmRecordClass *klass = PM_RECORD_GET_CLASS (record);
   const RecordSql *sql = record_sql (klass);
   g_autofree char *data = NULL;
-  g_autofree char *now = NULL;
+  g_autofree char *now = g_strdup (made_at);
   g_autofree char *old_status = NULL;
   g_autofree char *old_data = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -930,7 +931,7 @@ write_record (PmStore     *self,
   if (mode != PM_WRITE_REMOTE && !pm_record_validate (record, error))
     return FALSE;
 
-  if (!fresh)
+  if (made_at == NULL)
     {
       /* The server's rows are taken as they come: their stored data is
        * not compared with anything. */
@@ -1031,7 +1032,7 @@ _pm_store_write_record (PmStore     *self,
                         GError     **error)
 {
   Stamp stamp = { 0 };
-  gboolean ok = write_record (self, db, record, actor_id, role, mode, FALSE, &stamp, error);
+  gboolean ok = write_record (self, db, record, actor_id, role, mode, NULL, &stamp, error);
 
   if (ok && version)
     *version = stamp.version;
@@ -1084,7 +1085,7 @@ _pm_store_insert_audit (PmStore     *self,
                 "at", now,
                 "device", self->device_id,
                 NULL);
-  ok = write_record (self, db, PM_RECORD (entry), actor_id, PM_ROLE_INVALID, PM_WRITE_LOCAL, TRUE, &stamp, error);
+  ok = write_record (self, db, PM_RECORD (entry), actor_id, PM_ROLE_INVALID, PM_WRITE_LOCAL, now, &stamp, error);
   stamp_clear (&stamp);
   return ok;
 }
@@ -1126,7 +1127,7 @@ save_job (PmStore  *self,
         return NULL;
       if (assigned)
         g_ptr_array_add (save->receipts, record);
-      if (!write_record (self, db, record, save->actor_id, save->role, PM_WRITE_LOCAL, FALSE, &stamp, error))
+      if (!write_record (self, db, record, save->actor_id, save->role, PM_WRITE_LOCAL, NULL, &stamp, error))
         {
           stamp_clear (&stamp);
           return NULL;
