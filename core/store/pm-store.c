@@ -923,19 +923,20 @@ write_record (PmStore     *self,
   g_autofree char *old_status = NULL;
   g_autofree char *old_data = NULL;
   sqlite3_stmt *stmt = NULL;
+  gboolean remote = mode == PM_WRITE_REMOTE || mode == PM_WRITE_PULLED;
   gboolean exists = FALSE;
   gboolean ok = FALSE;
   gint64 stored_version = 0;
 
   /* The server's rows come checked, and filtered for this device. */
-  if (mode != PM_WRITE_REMOTE && !pm_record_validate (record, error))
+  if (!remote && !pm_record_validate (record, error))
     return FALSE;
 
   if (made_at == NULL)
     {
       /* The server's rows are taken as they come: their stored data is
        * not compared with anything. */
-      stmt = prepare_lasting (db, mode == PM_WRITE_REMOTE ? sql->select_stamp : sql->select_stored, NULL);
+      stmt = prepare_lasting (db, remote ? sql->select_stamp : sql->select_stored, NULL);
       if (stmt == NULL)
         goto sql_error;
       sqlite3_bind_text (stmt, 1, pm_record_get_id (record), -1, SQLITE_STATIC);
@@ -944,7 +945,7 @@ write_record (PmStore     *self,
           exists = TRUE;
           stored_version = sqlite3_column_int64 (stmt, 0);
           stamp->created_at = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-          if (mode != PM_WRITE_REMOTE)
+          if (!remote)
             {
               old_status = stored_status (stmt);
               old_data = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
@@ -953,7 +954,10 @@ write_record (PmStore     *self,
       g_clear_pointer (&stmt, _pm_store_release);
     }
 
-  if (mode == PM_WRITE_REMOTE)
+  /* Only a server restored from a backup sends a row older than ours: ours stays. */
+  if (mode == PM_WRITE_PULLED && exists && stored_version > pm_record_get_version (record))
+    return TRUE;
+  if (remote)
     {
       /* The server decided; its version stands. */
       stamp->version = pm_record_get_version (record);
@@ -986,9 +990,9 @@ write_record (PmStore     *self,
       stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record)
                                                                       : write_time (&now));
     }
-  if (mode != PM_WRITE_REMOTE && !_pm_store_check_referral_consents (db, record, old_data, error))
+  if (!remote && !_pm_store_check_referral_consents (db, record, old_data, error))
     return FALSE;
-  stamp->updated_at = g_strdup (mode == PM_WRITE_REMOTE && pm_record_get_updated_at (record)
+  stamp->updated_at = g_strdup (remote && pm_record_get_updated_at (record)
                                 ? pm_record_get_updated_at (record) : write_time (&now));
 
   data = record_data (record);
@@ -1010,7 +1014,7 @@ sql_error:
   if (!ok)
     _pm_store_set_sql_error (error, db, "Saving a record");
   _pm_store_release (stmt);
-  if (!ok || PM_IS_AUDIT_ENTRY (record) || mode == PM_WRITE_REMOTE)
+  if (!ok || PM_IS_AUDIT_ENTRY (record) || remote)
     return ok;
   if (!_pm_store_insert_audit (self, db, actor_id, exists ? "update" : "create", record, error) ||
       !_pm_store_log_change (db, record, mode == PM_WRITE_PUSHED ? self->pushing_device : NULL, error))
@@ -1413,32 +1417,6 @@ _pm_store_read_record (sqlite3     *db,
       return NULL;
     }
   return g_object_ref (g_ptr_array_index (found, 0));
-}
-
-/* For the store's other files: the stored version of record @id, 0 when
- * there is none, -1 on error. */
-gint64
-_pm_store_read_version (sqlite3     *db,
-                        GType        type,
-                        const char  *id,
-                        GError     **error)
-{
-  sqlite3_stmt *stmt = prepare_lasting (db, record_sql (g_type_class_peek (type))->select_stamp, error);
-  gint64 version = -1;
-  int rc;
-
-  if (stmt == NULL)
-    return -1;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    version = sqlite3_column_int64 (stmt, 0);
-  else if (rc == SQLITE_DONE)
-    version = 0;
-  else
-    _pm_store_set_sql_error (error, db, "Reading a record's version");
-  _pm_store_release (stmt);
-  return version;
 }
 
 static gpointer
