@@ -446,53 +446,144 @@ push (PmSyncClient  *self,
   return rounds >= 0;
 }
 
+/* One page of the server's changes, checked, and (once it is being applied
+ * on its own thread) that thread with its outcome. */
+typedef struct
+{
+  PmStore    *store;
+  JsonObject *answer;
+  JsonArray  *changes;
+  gint64      cursor;
+  const char *epoch;     /* the answer's */
+  gboolean    complete;
+  GThread    *thread;
+  gboolean    applied;
+  GError     *error;
+} PullPage;
+
+static void
+pull_page_free (PullPage *page)
+{
+  /* A page is never dropped while its transaction may still run. */
+  if (page->thread)
+    g_thread_join (page->thread);
+  g_clear_pointer (&page->answer, json_object_unref);
+  g_clear_error (&page->error);
+  g_free (page);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PullPage, pull_page_free)
+
+static PullPage *
+fetch_pull_page (PmSyncClient  *self,
+                 PmStore       *store,
+                 gint64         cursor,
+                 const char    *epoch,
+                 GError       **error)
+{
+  g_autofree char *escaped = epoch ? g_uri_escape_string (epoch, NULL, FALSE) : NULL;
+  /* The epoch lets a restored server tell a cursor it never gave out;
+   * issues=1 takes the office's share of other devices' sync issues. */
+  g_autofree char *path = g_strdup_printf ("/v1/sync/pull?after=%" G_GINT64_FORMAT "&limit=%d&issues=1%s%s",
+                                           cursor, BATCH_SIZE, escaped ? "&epoch=" : "",
+                                           escaped ? escaped : "");
+  g_autoptr(PullPage) page = g_new0 (PullPage, 1);
+  JsonNode *next;
+
+  page->store = store;
+  page->answer = request (self, "GET", path, NULL, error);
+  if (page->answer == NULL)
+    return NULL;
+  page->changes = array_member (page->answer, "changes", error);
+  if (page->changes == NULL)
+    return NULL;
+  next = json_object_get_member (page->answer, "cursor");
+  if (next == NULL || json_node_get_value_type (next) != G_TYPE_INT64)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The server's answer has no cursor"));
+      return NULL;
+    }
+  page->cursor = json_node_get_int (next);
+  page->complete = json_object_get_boolean_member_with_default (page->answer, "complete", FALSE);
+  /* An incomplete page that does not move the cursor would be asked for again and again. */
+  if (!page->complete && page->cursor <= cursor)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The server's cursor did not advance"));
+      return NULL;
+    }
+  page->epoch = json_object_get_string_member_with_default (page->answer, "epoch", NULL);
+  return g_steal_pointer (&page);
+}
+
+static gpointer
+apply_pull_page (gpointer data)
+{
+  PullPage *page = data;
+
+  page->applied = pm_store_apply_pull_page (page->store, page->changes, page->cursor, page->epoch, &page->error);
+  return NULL;
+}
+
+/* Waits for the page's thread, if it has one. */
+static gboolean
+finish_pull_page (PullPage     *page,
+                  PmSyncStats  *stats,
+                  GError      **error)
+{
+  if (page->thread)
+    g_thread_join (g_steal_pointer (&page->thread));
+  if (!page->applied)
+    {
+      g_propagate_error (error, g_steal_pointer (&page->error));
+      return FALSE;
+    }
+  stats->pulled += json_array_get_length (page->changes);
+  return TRUE;
+}
+
+/* Pipelined: while the store applies page N (each page with its cursor in
+ * one transaction, in order), the request for page N+1 is already out, so
+ * the server's encoding and this device's writing overlap. A failure stops
+ * the pull with nothing after the failed page applied; page N's own failure
+ * counts before anything the request for N+1 met. */
 static gboolean
 pull (PmSyncClient  *self,
       PmStore       *store,
       PmSyncStats   *stats,
       GError       **error)
 {
-  for (guint page = 0; page < MAX_PULL_PAGES; page++)
-    {
-      gint64 cursor = pm_store_get_pull_cursor (store);
-      g_autofree char *epoch = pm_store_dup_pull_epoch (store);
-      g_autofree char *escaped = epoch ? g_uri_escape_string (epoch, NULL, FALSE) : NULL;
-      /* The epoch lets a restored server tell a cursor it never gave out;
-       * issues=1 takes the office's share of other devices' sync issues. */
-      g_autofree char *path = g_strdup_printf ("/v1/sync/pull?after=%" G_GINT64_FORMAT "&limit=%d&issues=1%s%s",
-                                               cursor, BATCH_SIZE, escaped ? "&epoch=" : "",
-                                               escaped ? escaped : "");
-      g_autoptr(JsonObject) answer = request (self, "GET", path, NULL, error);
-      JsonArray *changes;
-      JsonNode *next;
-      gboolean complete;
+  gint64 cursor = pm_store_get_pull_cursor (store);
+  g_autofree char *stored_epoch = pm_store_dup_pull_epoch (store);
+  const char *epoch = stored_epoch;
+  g_autoptr(PullPage) applying = NULL;
 
-      if (answer == NULL)
+  for (guint n = 0; n < MAX_PULL_PAGES; n++)
+    {
+      g_autoptr(GError) fetch_error = NULL;
+      g_autoptr(PullPage) page = fetch_pull_page (self, store, cursor, epoch, &fetch_error);
+
+      if (applying && !finish_pull_page (applying, stats, error))
         return FALSE;
-      changes = array_member (answer, "changes", error);
-      if (changes == NULL)
-        return FALSE;
-      next = json_object_get_member (answer, "cursor");
-      if (next == NULL || json_node_get_value_type (next) != G_TYPE_INT64)
+      if (page == NULL)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The server's answer has no cursor"));
+          g_propagate_error (error, g_steal_pointer (&fetch_error));
           return FALSE;
         }
-      complete = json_object_get_boolean_member_with_default (answer, "complete", FALSE);
-      /* An incomplete page that does not move the cursor would be asked for again and again. */
-      if (!complete && json_node_get_int (next) <= cursor)
+      /* The last page has nothing to overlap with. */
+      if (page->complete)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("The server's cursor did not advance"));
-          return FALSE;
+          apply_pull_page (page);
+          return finish_pull_page (page, stats, error);
         }
-      if (!pm_store_apply_pull_page (store, changes, json_node_get_int (next),
-                                     json_object_get_string_member_with_default (answer, "epoch", NULL), error))
-        return FALSE;
-      stats->pulled += json_array_get_length (changes);
-      if (complete)
-        return TRUE;
+      page->thread = g_thread_new ("pm-sync-pull", apply_pull_page, page);
+      cursor = page->cursor;
+      epoch = page->epoch;
+      g_clear_pointer (&applying, pull_page_free);
+      applying = g_steal_pointer (&page);
     }
+  if (applying && !finish_pull_page (applying, stats, error))
+    return FALSE;
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                _("The pull did not complete within %d pages"), MAX_PULL_PAGES);
   return FALSE;

@@ -850,12 +850,16 @@ pm_record_update_from_json (PmRecord    *self,
   const char *name;
   JsonNode *node;
 
+  PmRecordClass *klass;
+  guint next = 0;
+
   g_return_val_if_fail (PM_IS_RECORD (self), FALSE);
+  klass = PM_RECORD_GET_CLASS (self);
 
   json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &name, &node))
     {
-      const PmFieldSpec *spec;
+      const PmFieldSpec *spec = NULL;
 
       if (g_str_equal (name, "id") || g_str_equal (name, "created_at") ||
           g_str_equal (name, "updated_at"))
@@ -883,7 +887,19 @@ pm_record_update_from_json (PmRecord    *self,
           continue;
         }
 
-      spec = lookup_field (self, name, NULL);
+      /* Members mostly come in the order of the fields (pm_record_to_json
+       * writes them so): the search starts after the field found last, which
+       * spares comparing each name with most of the others. */
+      for (guint n = 0; n < klass->n_fields && spec == NULL; n++)
+        {
+          guint i = (next + n) % klass->n_fields;
+
+          if (g_str_equal (klass->fields[i].name, name))
+            {
+              spec = &klass->fields[i];
+              next = i + 1;
+            }
+        }
       if (spec == NULL || (spec->flags & PM_FIELD_TRANSIENT))
         {
           g_set_error (error, PM_ERROR, PM_ERROR_INVALID, _("Unknown field “%s”"), name);

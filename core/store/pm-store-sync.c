@@ -430,7 +430,7 @@ restart_pull_job (PmStore  *self,
                   gpointer  data,
                   GError  **error)
 {
-  gint64 unsent = _pm_store_count_rows (db, "SELECT COUNT(*) FROM outbox", NULL, error);
+  gint64 unsent = _pm_store_count_rows (db, "SELECT EXISTS (SELECT 1 FROM outbox)", NULL, error);
 
   if (unsent < 0)
     return NULL;
@@ -849,19 +849,22 @@ pm_store_outbox_peek_text (PmStore   *self,
 
 /* @pulled: from a pull page, where a row older than ours can only come
  * from a server restored from a backup; ours stays then. The answer to a
- * push (@pulled FALSE) is the server's decision and replaces ours. */
+ * push (@pulled FALSE) is the server's decision and replaces ours.
+ * @unsent: whether the outbox may hold entries (a pull page looks once,
+ * and during a bootstrap it holds none) */
 static gboolean
 apply_remote_object (PmStore     *self,
                      sqlite3     *db,
                      const char  *kind,
                      JsonObject  *data,
                      gboolean     pulled,
+                     gboolean     unsent,
                      GError     **error)
 {
   GType type = kind ? pm_model_type_for (kind) : G_TYPE_INVALID;
   g_autoptr(PmRecord) record = NULL;
   const char *id;
-  gint64 pending;
+  gint64 pending = 0;
 
   if (type == G_TYPE_INVALID || data == NULL)
     {
@@ -880,24 +883,20 @@ apply_remote_object (PmStore     *self,
     }
   /* Our own unsent edits stay on top: the user never sees older data than
    * what they wrote; the server's answer to the push settles the row. */
-  pending = _pm_store_count_rows (db, "SELECT COUNT(*) FROM outbox WHERE record_id = ?", id, error);
+  if (unsent)
+    pending = _pm_store_count_rows (db, "SELECT COUNT(*) FROM outbox WHERE record_id = ?", id, error);
   if (pending < 0)
     return FALSE;
   if (pending > 0)
     return TRUE;
-  if (pulled && json_object_has_member (data, "version"))
-    {
-      g_autoptr(PmRecord) stored = _pm_store_read_record (db, type, id, NULL);
-
-      if (stored && pm_record_get_version (stored) > json_object_get_int_member (data, "version"))
-        return TRUE;
-    }
   if (json_object_has_member (data, "version"))
     pm_record_set_version (record, json_object_get_int_member (data, "version"));
   pm_record_set_timestamps (record,
                             json_object_get_string_member_with_default (data, "created_at", NULL),
                             json_object_get_string_member_with_default (data, "updated_at", NULL));
-  return _pm_store_write_record (self, db, record, NULL, PM_ROLE_INVALID, PM_WRITE_REMOTE, NULL, error);
+  return _pm_store_write_record (self, db, record, NULL, PM_ROLE_INVALID,
+                                 pulled && json_object_has_member (data, "version") ? PM_WRITE_PULLED : PM_WRITE_REMOTE,
+                                 NULL, error);
 }
 
 /* A deletion marker from the server: the record goes, unless this device
@@ -1040,7 +1039,7 @@ settle_job (PmStore  *self,
         continue;
       if (json_object_has_member (result, "server_record") &&
           !apply_remote_object (self, db, json_object_get_string_member_with_default (result, "kind", NULL),
-                                json_object_get_object_member (result, "server_record"), FALSE, error))
+                                json_object_get_object_member (result, "server_record"), FALSE, TRUE, error))
         return NULL;
     }
   return self;
@@ -1141,6 +1140,11 @@ apply_page_job (PmStore  *self,
 {
   PageData *page = data;
   g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, page->cursor);
+  /* Applying a page queues nothing: looked at once, not once per row. */
+  gint64 unsent = _pm_store_count_rows (db, "SELECT EXISTS (SELECT 1 FROM outbox)", NULL, error);
+
+  if (unsent < 0)
+    return NULL;
 
   for (guint i = 0; i < json_array_get_length (page->changes); i++)
     {
@@ -1163,7 +1167,7 @@ apply_page_job (PmStore  *self,
       if (g_strcmp0 (json_object_get_string_member_with_default (change, "kind", NULL), ISSUE_KIND) == 0
           ? !keep_office_issue (db, json_node_get_object (record), error)
           : !apply_remote_object (self, db, json_object_get_string_member_with_default (change, "kind", NULL),
-                                  json_node_get_object (record), TRUE, error))
+                                  json_node_get_object (record), TRUE, unsent > 0, error))
         return NULL;
     }
   if (!write_meta (db, CURSOR_KEY, cursor, error))

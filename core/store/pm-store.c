@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "pm-access.h"
 #include "pm-audit-entry.h"
@@ -129,13 +130,47 @@ finish_job (Job      *job,
 /* Prepared statements of the worker's connection, by their SQL: parsing
  * the same few statements for every record written cost more than writing
  * them. One worker thread serves one connection, so the cache is the
- * thread's. */
-static GPrivate statement_cache = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+ * thread's. SQL that lives as long as the process (a record class's, see
+ * record_sql()) is also found by its address: hashing and comparing the
+ * long text of a record's INSERT for every use showed in profiles. */
+typedef struct
+{
+  GHashTable *by_sql;      /* SQL text (owned) → statement (owned) */
+  GHashTable *by_address;  /* a lasting SQL string → the same statement */
+  GHashTable *statements;  /* the cached statements, as a set */
+} StatementCache;
+
+static void
+statement_cache_free (StatementCache *cache)
+{
+  g_hash_table_unref (cache->by_address);
+  g_hash_table_unref (cache->statements);
+  g_hash_table_unref (cache->by_sql);
+  g_free (cache);
+}
+
+static GPrivate statement_cache = G_PRIVATE_INIT ((GDestroyNotify) statement_cache_free);
 
 static void
 finalize_statement (gpointer stmt)
 {
   sqlite3_finalize (stmt);
+}
+
+static StatementCache *
+get_statement_cache (void)
+{
+  StatementCache *cache = g_private_get (&statement_cache);
+
+  if (cache == NULL)
+    {
+      cache = g_new0 (StatementCache, 1);
+      cache->by_sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+      cache->by_address = g_hash_table_new (NULL, NULL);
+      cache->statements = g_hash_table_new (NULL, NULL);
+      g_private_set (&statement_cache, cache);
+    }
+  return cache;
 }
 
 /**
@@ -150,15 +185,10 @@ _pm_store_prepare (sqlite3     *db,
                    const char  *sql,
                    GError     **error)
 {
-  GHashTable *cache = g_private_get (&statement_cache);
+  StatementCache *cache = get_statement_cache ();
   sqlite3_stmt *stmt;
 
-  if (cache == NULL)
-    {
-      cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
-      g_private_set (&statement_cache, cache);
-    }
-  stmt = g_hash_table_lookup (cache, sql);
+  stmt = g_hash_table_lookup (cache->by_sql, sql);
   g_assert (stmt == NULL || sqlite3_db_handle (stmt) == db);
   /* In use further up the stack (a nested read of the same table): a
    * second one, finalized on release. */
@@ -169,19 +199,39 @@ _pm_store_prepare (sqlite3     *db,
       _pm_store_set_sql_error (error, db, "Preparing a statement");
       return NULL;
     }
-  if (!g_hash_table_contains (cache, sql))
-    g_hash_table_insert (cache, g_strdup (sql), stmt);
+  if (!g_hash_table_contains (cache->by_sql, sql))
+    {
+      g_hash_table_insert (cache->by_sql, g_strdup (sql), stmt);
+      g_hash_table_add (cache->statements, stmt);
+    }
+  return stmt;
+}
+
+/* _pm_store_prepare() for @sql that lives as long as the process. */
+static sqlite3_stmt *
+prepare_lasting (sqlite3     *db,
+                 const char  *sql,
+                 GError     **error)
+{
+  StatementCache *cache = get_statement_cache ();
+  sqlite3_stmt *stmt = g_hash_table_lookup (cache->by_address, sql);
+
+  if (stmt && !sqlite3_stmt_busy (stmt))
+    return stmt;
+  stmt = _pm_store_prepare (db, sql, error);
+  if (stmt && g_hash_table_lookup (cache->by_sql, sql) == stmt)
+    g_hash_table_insert (cache->by_address, (gpointer) sql, stmt);
   return stmt;
 }
 
 void
 _pm_store_release (sqlite3_stmt *stmt)
 {
-  GHashTable *cache = g_private_get (&statement_cache);
+  StatementCache *cache = g_private_get (&statement_cache);
 
   if (stmt == NULL)
     return;
-  if (cache && g_hash_table_lookup (cache, sqlite3_sql (stmt)) == stmt)
+  if (cache && g_hash_table_contains (cache->statements, stmt))
     {
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);
@@ -584,19 +634,121 @@ record_from_row (GType          type,
   return g_steal_pointer (&record);
 }
 
+/* A string as json-glib 1.6's generator writes it, byte for byte (0x1f
+ * goes unescaped there, and so here). */
+static void
+append_json_string (GString    *out,
+                    const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p; p++)
+    {
+      if (*p == '\\' || *p == '"')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      else if ((*p > 0 && *p < 0x1f) || *p == 0x7f)
+        switch (*p)
+          {
+          case '\b':
+            g_string_append (out, "\\b");
+            break;
+          case '\f':
+            g_string_append (out, "\\f");
+            break;
+          case '\n':
+            g_string_append (out, "\\n");
+            break;
+          case '\r':
+            g_string_append (out, "\\r");
+            break;
+          case '\t':
+            g_string_append (out, "\\t");
+            break;
+          default:
+            g_string_append_printf (out, "\\u00%02x", (guint) *p);
+            break;
+          }
+      else
+        g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* The data blob: the record's fields (the columns hold id, version and
+ * timestamps) as the text json_to_string() gives for pm_record_to_json()
+ * without those four, written straight from the fields: going through a
+ * JsonObject and the generator cost a quarter of every write. */
 static char *
 record_data (PmRecord *record)
 {
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  JsonObject *object = pm_record_to_json (record);
+  PmRecordClass *klass = PM_RECORD_GET_CLASS (record);
+  GString *out = g_string_sized_new (1024);
+  gboolean first = TRUE;
 
-  /* The columns hold these; the data blob holds only the fields. */
-  json_object_remove_member (object, "id");
-  json_object_remove_member (object, "version");
-  json_object_remove_member (object, "created_at");
-  json_object_remove_member (object, "updated_at");
-  json_node_take_object (node, object);
-  return json_to_string (node, FALSE);
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < klass->n_fields; i++)
+    {
+      const PmFieldSpec *spec = &klass->fields[i];
+      gpointer slot = G_STRUCT_MEMBER_P (record, spec->offset);
+      const char *text = *(const char **) slot;
+      g_autoptr(JsonNode) json = NULL;
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if ((spec->flags & PM_FIELD_TRANSIENT) ||
+          ((spec->type == PM_FIELD_STRING || spec->type == PM_FIELD_DATE || spec->type == PM_FIELD_JSON ||
+            spec->type == PM_FIELD_STRV) && text == NULL))
+        continue;
+      /* Text that is not JSON is left out, as pm_record_to_json() does. */
+      if (spec->type == PM_FIELD_JSON && (json = json_from_string (text, NULL)) == NULL)
+        continue;
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      append_json_string (out, spec->name);
+      g_string_append_c (out, ':');
+      switch (spec->type)
+        {
+        case PM_FIELD_STRING:
+        case PM_FIELD_DATE:
+          append_json_string (out, text);
+          break;
+        case PM_FIELD_JSON:
+          {
+            g_autofree char *normal = json_to_string (json, FALSE);
+
+            g_string_append (out, normal);
+          }
+          break;
+        case PM_FIELD_INT:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, *(gint64 *) slot);
+          break;
+        case PM_FIELD_DOUBLE:
+          /* json-glib keeps a double a double by a ".0" where the text has no point. */
+          g_string_append (out, g_ascii_dtostr (number, sizeof number, *(double *) slot));
+          if (strchr (number, '.') == NULL)
+            g_string_append (out, ".0");
+          break;
+        case PM_FIELD_BOOLEAN:
+          g_string_append (out, *(gboolean *) slot ? "true" : "false");
+          break;
+        case PM_FIELD_STRV:
+          g_string_append_c (out, '[');
+          for (char **v = *(char ***) slot; *v; v++)
+            {
+              if (v != *(char ***) slot)
+                g_string_append_c (out, ',');
+              append_json_string (out, *v);
+            }
+          g_string_append_c (out, ']');
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
 }
 
 static void
@@ -656,6 +808,46 @@ build_write_sql (PmRecordClass *klass,
   return g_string_free (sql, FALSE);
 }
 
+/* The statements a record class is read and written with, built once per
+ * class and kept for the process's life (found by address in the
+ * statement cache): building them for every record written showed high
+ * in profiles. */
+typedef struct
+{
+  char *select_row;    /* a whole row by id, as record_from_row() reads it */
+  char *select_stored; /* what a write checks of the stored row */
+  char *select_stamp;  /* the same without the data, for the server's rows */
+  char *insert;
+  char *update;
+} RecordSql;
+
+static const RecordSql *
+record_sql (PmRecordClass *klass)
+{
+  static GMutex lock;
+  static GHashTable *by_type;
+  GType type = G_TYPE_FROM_CLASS (klass);
+  RecordSql *sql;
+
+  g_mutex_lock (&lock);
+  if (by_type == NULL)
+    by_type = g_hash_table_new (NULL, NULL);
+  sql = g_hash_table_lookup (by_type, GSIZE_TO_POINTER (type));
+  if (sql == NULL)
+    {
+      sql = g_new0 (RecordSql, 1);
+      sql->select_row = g_strdup_printf ("SELECT id, version, created_at, updated_at, data FROM %s WHERE id = ? ORDER BY rowid",
+                                         klass->table);
+      sql->select_stored = g_strdup_printf ("SELECT version, created_at, data FROM %s WHERE id = ?", klass->table);
+      sql->select_stamp = g_strdup_printf ("SELECT version, created_at FROM %s WHERE id = ?", klass->table);
+      sql->insert = build_write_sql (klass, FALSE);
+      sql->update = build_write_sql (klass, TRUE);
+      g_hash_table_insert (by_type, GSIZE_TO_POINTER (type), sql);
+    }
+  g_mutex_unlock (&lock);
+  return sql;
+}
+
 typedef struct
 {
   gint64  version;
@@ -701,6 +893,18 @@ check_status_change (PmRecord    *record,
   return TRUE;
 }
 
+/* The time a write is stamped with, read once and only where needed. */
+static const char *
+write_time (char **now)
+{
+  if (*now == NULL)
+    *now = pm_clock_timestamp ();
+  return *now;
+}
+
+/* @made_at: (nullable): when this store made the record itself, with a new
+ * id (an audit entry): it is not looked up (it cannot be stored yet), and
+ * this time stamps it */
 static gboolean
 write_record (PmStore     *self,
               sqlite3     *db,
@@ -708,44 +912,58 @@ write_record (PmStore     *self,
               const char  *actor_id,
               PmRole       role,
               PmWriteMode  mode,
+              const char  *made_at,
               Stamp       *stamp,
               GError     **error)
 {
   PmRecordClass *klass = PM_RECORD_GET_CLASS (record);
-  g_autofree char *select = g_strdup_printf ("SELECT version, created_at, data FROM %s WHERE id = ?", klass->table);
-  g_autofree char *sql = NULL;
+  const RecordSql *sql = record_sql (klass);
   g_autofree char *data = NULL;
-  g_autofree char *now = pm_clock_timestamp ();
+  g_autofree char *now = g_strdup (made_at);
   g_autofree char *old_status = NULL;
   g_autofree char *old_data = NULL;
   sqlite3_stmt *stmt = NULL;
+  gboolean remote = mode == PM_WRITE_REMOTE || mode == PM_WRITE_PULLED;
   gboolean exists = FALSE;
   gboolean ok = FALSE;
   gint64 stored_version = 0;
 
   /* The server's rows come checked, and filtered for this device. */
-  if (mode != PM_WRITE_REMOTE && !pm_record_validate (record, error))
+  if (!remote && !pm_record_validate (record, error))
     return FALSE;
 
-  if ((stmt = _pm_store_prepare (db, select, NULL)) == NULL)
-    goto sql_error;
-  sqlite3_bind_text (stmt, 1, pm_record_get_id (record), -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (made_at == NULL)
     {
-      exists = TRUE;
-      stored_version = sqlite3_column_int64 (stmt, 0);
-      stamp->created_at = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      old_status = stored_status (stmt);
-      old_data = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      /* The server's rows are taken as they come: their stored data is
+       * not compared with anything. */
+      stmt = prepare_lasting (db, remote ? sql->select_stamp : sql->select_stored, NULL);
+      if (stmt == NULL)
+        goto sql_error;
+      sqlite3_bind_text (stmt, 1, pm_record_get_id (record), -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          exists = TRUE;
+          stored_version = sqlite3_column_int64 (stmt, 0);
+          stamp->created_at = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          if (!remote)
+            {
+              old_status = stored_status (stmt);
+              old_data = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+            }
+        }
+      g_clear_pointer (&stmt, _pm_store_release);
     }
-  g_clear_pointer (&stmt, _pm_store_release);
 
-  if (mode == PM_WRITE_REMOTE)
+  /* Only a server restored from a backup sends a row older than ours: ours stays. */
+  if (mode == PM_WRITE_PULLED && exists && stored_version > pm_record_get_version (record))
+    return TRUE;
+  if (remote)
     {
       /* The server decided; its version stands. */
       stamp->version = pm_record_get_version (record);
       if (stamp->created_at == NULL)
-        stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record) : now);
+        stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record)
+                                                                        : write_time (&now));
     }
   else if (exists)
     {
@@ -769,16 +987,16 @@ write_record (PmStore     *self,
   else
     {
       stamp->version = MAX (pm_record_get_version (record), 1);
-      stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record) : now);
+      stamp->created_at = g_strdup (pm_record_get_created_at (record) ? pm_record_get_created_at (record)
+                                                                      : write_time (&now));
     }
-  if (mode != PM_WRITE_REMOTE && !_pm_store_check_referral_consents (db, record, old_data, error))
+  if (!remote && !_pm_store_check_referral_consents (db, record, old_data, error))
     return FALSE;
-  stamp->updated_at = g_strdup (mode == PM_WRITE_REMOTE && pm_record_get_updated_at (record)
-                                ? pm_record_get_updated_at (record) : now);
+  stamp->updated_at = g_strdup (remote && pm_record_get_updated_at (record)
+                                ? pm_record_get_updated_at (record) : write_time (&now));
 
   data = record_data (record);
-  sql = build_write_sql (klass, exists);
-  if ((stmt = _pm_store_prepare (db, sql, NULL)) == NULL)
+  if ((stmt = prepare_lasting (db, exists ? sql->update : sql->insert, NULL)) == NULL)
     goto sql_error;
   sqlite3_bind_int64 (stmt, 1, stamp->version);
   sqlite3_bind_text (stmt, 2, stamp->created_at, -1, SQLITE_STATIC);
@@ -796,7 +1014,7 @@ sql_error:
   if (!ok)
     _pm_store_set_sql_error (error, db, "Saving a record");
   _pm_store_release (stmt);
-  if (!ok || PM_IS_AUDIT_ENTRY (record) || mode == PM_WRITE_REMOTE)
+  if (!ok || PM_IS_AUDIT_ENTRY (record) || remote)
     return ok;
   if (!_pm_store_insert_audit (self, db, actor_id, exists ? "update" : "create", record, error) ||
       !_pm_store_log_change (db, record, mode == PM_WRITE_PUSHED ? self->pushing_device : NULL, error))
@@ -818,7 +1036,7 @@ _pm_store_write_record (PmStore     *self,
                         GError     **error)
 {
   Stamp stamp = { 0 };
-  gboolean ok = write_record (self, db, record, actor_id, role, mode, &stamp, error);
+  gboolean ok = write_record (self, db, record, actor_id, role, mode, NULL, &stamp, error);
 
   if (ok && version)
     *version = stamp.version;
@@ -871,7 +1089,7 @@ _pm_store_insert_audit (PmStore     *self,
                 "at", now,
                 "device", self->device_id,
                 NULL);
-  ok = write_record (self, db, PM_RECORD (entry), actor_id, PM_ROLE_INVALID, PM_WRITE_LOCAL, &stamp, error);
+  ok = write_record (self, db, PM_RECORD (entry), actor_id, PM_ROLE_INVALID, PM_WRITE_LOCAL, now, &stamp, error);
   stamp_clear (&stamp);
   return ok;
 }
@@ -913,7 +1131,7 @@ save_job (PmStore  *self,
         return NULL;
       if (assigned)
         g_ptr_array_add (save->receipts, record);
-      if (!write_record (self, db, record, save->actor_id, save->role, PM_WRITE_LOCAL, &stamp, error))
+      if (!write_record (self, db, record, save->actor_id, save->role, PM_WRITE_LOCAL, NULL, &stamp, error))
         {
           stamp_clear (&stamp);
           return NULL;
@@ -1099,28 +1317,18 @@ query_data_free (QueryData *query)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QueryData, query_data_free)
 
-/* Rows the viewer may not see are left out; the rest come filtered. */
+/* The rows @stmt (bound, released here) yields; those the viewer may not
+ * see are left out, the rest come filtered. */
 static GPtrArray *
-select_records (sqlite3         *db,
-                GType            type,
-                const char      *where,
-                const char      *order,
-                const char      *arg,
-                const PmViewer  *viewer,
-                GError         **error)
+collect_records (sqlite3         *db,
+                 GType            type,
+                 sqlite3_stmt    *stmt,
+                 const PmViewer  *viewer,
+                 GError         **error)
 {
-  PmRecordClass *klass = g_type_class_peek (type);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *sql = g_strdup_printf ("SELECT id, version, created_at, updated_at, data FROM %s%s%s ORDER BY %s",
-                                          klass->table, where ? " WHERE " : "", where ? where : "",
-                                          order ? order : "rowid");
-  sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if ((stmt = _pm_store_prepare (db, sql, error)) == NULL)
-    return NULL;
-  if (arg)
-    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       PmRecord *record = record_from_row (type, stmt, error);
@@ -1144,6 +1352,44 @@ select_records (sqlite3         *db,
   return g_steal_pointer (&records);
 }
 
+static GPtrArray *
+select_records (sqlite3         *db,
+                GType            type,
+                const char      *where,
+                const char      *order,
+                const char      *arg,
+                const PmViewer  *viewer,
+                GError         **error)
+{
+  PmRecordClass *klass = g_type_class_peek (type);
+  g_autofree char *sql = g_strdup_printf ("SELECT id, version, created_at, updated_at, data FROM %s%s%s ORDER BY %s",
+                                          klass->table, where ? " WHERE " : "", where ? where : "",
+                                          order ? order : "rowid");
+  sqlite3_stmt *stmt = NULL;
+
+  if ((stmt = _pm_store_prepare (db, sql, error)) == NULL)
+    return NULL;
+  if (arg)
+    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
+  return collect_records (db, type, stmt, viewer, error);
+}
+
+/* The record @id of @type as a list of none or one, filtered for @viewer. */
+static GPtrArray *
+select_by_id (sqlite3         *db,
+              GType            type,
+              const char      *id,
+              const PmViewer  *viewer,
+              GError         **error)
+{
+  sqlite3_stmt *stmt = prepare_lasting (db, record_sql (g_type_class_peek (type))->select_row, error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  return collect_records (db, type, stmt, viewer, error);
+}
+
 /* For the store's other files: rows of @type the viewer may see, filtered. */
 GPtrArray *
 _pm_store_select_records (sqlite3         *db,
@@ -1161,7 +1407,7 @@ _pm_store_read_record (sqlite3     *db,
                        const char  *id,
                        GError     **error)
 {
-  g_autoptr(GPtrArray) found = select_records (db, type, "id = ?", NULL, id, NULL, error);
+  g_autoptr(GPtrArray) found = select_by_id (db, type, id, NULL, error);
 
   if (found == NULL)
     return NULL;
@@ -1180,7 +1426,7 @@ get_job (PmStore  *self,
          GError  **error)
 {
   QueryData *query = data;
-  g_autoptr(GPtrArray) found = select_records (db, query->type, "id = ?", NULL, query->id, NULL, error);
+  g_autoptr(GPtrArray) found = select_by_id (db, query->type, query->id, NULL, error);
   PmRecord *record;
 
   if (found == NULL)
@@ -1403,7 +1649,7 @@ persons_of (sqlite3        *db,
 
   for (guint i = 0; ids && ids[i]; i++)
     {
-      g_autoptr(GPtrArray) found = select_records (db, PM_TYPE_CITIZEN, "id = ?", NULL, ids[i], viewer, NULL);
+      g_autoptr(GPtrArray) found = select_by_id (db, PM_TYPE_CITIZEN, ids[i], viewer, NULL);
 
       if (found == NULL || found->len == 0)
         continue;

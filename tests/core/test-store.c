@@ -68,6 +68,70 @@ test_round_trip (Fixture       *f,
   g_assert_true (pm_record_get_boolean (loaded, "has_lift"));
 }
 
+/* The data column holds the fields as json-glib writes them (the store
+ * writes that text itself, for speed): byte for byte, with every ASCII
+ * control character, quotes, backslashes, UTF-8, doubles with and without
+ * a point, with an exponent, a JSON field in odd spacing, empty and full
+ * lists. Visits too: they carry lists and a boolean. */
+static void
+test_data_as_json_glib_writes_it (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(PmRecord) citizen = make_citizen ();
+  g_autoptr(PmRecord) visit = NULL;
+  g_autoptr(GString) odd = g_string_new ("Stra\u00dfe \u20ac \U0001f600 \"quoted\" back\\slash ");
+  g_autoptr(GPtrArray) records = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "pepamo.db", NULL);
+  const char *empty[] = { NULL };
+  sqlite3 *db;
+
+  for (char c = 1; c < 0x7f; c++)
+    g_string_append_c (odd, c);
+  g_string_append_c (odd, 0x7f);
+  pm_record_set_string (citizen, "access_notes", odd->str);
+  pm_record_set_string (citizen, "representation", " { \"type\" : \"betreuer\", \"ids\" : [ 1, 2.50, \"\\u00e4\" ] } ");
+  pm_record_set_double (citizen, "lat", 51.4797);
+  pm_record_set_double (citizen, "lon", 1e-7);
+  visit = pm_test_record_from_json (PM_TYPE_VISIT,
+    "{\"citizen_ids\":[\"11111111-2222-4333-8444-555555555555\"],\"location_type\":\"home\","
+    "\"street\":\"Leipziger Stra\u00dfe\",\"house_number\":\"12\",\"postcode\":\"06108\","
+    "\"stadtteil\":\"altstadt\",\"lat\":51,\"lon\":-0.0,\"services\":[\"PB\",\"PA\"],"
+    "\"duration_min\":40,\"priority\":1,\"source\":\"phone\",\"status\":\"requested\","
+    "\"rescheduled\":true}");
+  pm_record_set_strv (visit, "windows", empty);
+  pm_record_set_string (visit, "notes", odd->str);
+  g_ptr_array_add (records, citizen);
+  g_ptr_array_add (records, visit);
+  g_assert_true (pm_store_save_all (f->store, records, &error));
+  g_assert_no_error (error);
+  pm_store_close (f->store);
+  g_clear_object (&f->store);
+
+  db = pm_test_open_raw (path);
+  for (guint i = 0; i < records->len; i++)
+    {
+      PmRecord *record = g_ptr_array_index (records, i);
+      g_autofree char *sql = g_strdup_printf ("SELECT data FROM %s WHERE id = ?",
+                                              PM_RECORD_GET_CLASS (record)->table);
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), pm_record_to_json (record));
+      g_autofree char *expected = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      for (guint k = 0; k < 4; k++)
+        json_object_remove_member (json_node_get_object (node),
+                                   (const char *[]) { "id", "version", "created_at", "updated_at" }[k]);
+      json_object_unref (json_node_get_object (node));
+      expected = json_to_string (node, FALSE);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      sqlite3_bind_text (stmt, 1, pm_record_get_id (record), -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, expected);
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (db);
+}
+
 static void
 test_versions_and_conflicts (Fixture       *f,
                              gconstpointer  data)
@@ -389,6 +453,7 @@ main (int    argc,
   ADD ("/store/reopen-keeps-data", test_reopen_keeps_data);
   ADD ("/store/tampered-file", test_tampered_file);
   ADD ("/store/receipts-without-gaps", test_receipts_without_gaps);
+  ADD ("/store/data-as-json-glib-writes-it", test_data_as_json_glib_writes_it);
 #undef ADD
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import http.client
 import http.server
 import json
 import os
@@ -79,11 +80,12 @@ class RoundTripTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         return r.stdout.strip().splitlines()[-1]
 
-    def device(self, name, role, staff, department):
+    def device(self, name, role, staff, department, url=None):
+        url = url or self.url
         store = os.path.join(self.dir, name)
         self.cli(store, "init", "--staff", staff, "--department", department)
-        r = self.cli(store, "enrol", "--server", self.url, "--token", self.device_token(role))
-        self.assertRegex(r.stdout, rf"^Enrolled as {role} device \S+ at {self.url}\n$")
+        r = self.cli(store, "enrol", "--server", url, "--token", self.device_token(role))
+        self.assertRegex(r.stdout, rf"^Enrolled as {role} device \S+ at {url}\n$")
         return store
 
     def export(self, store):
@@ -237,11 +239,16 @@ class RoundTripTest(unittest.TestCase):
         self.cli(store, "import", path)
         return [v["id"] for v in visits]
 
-    def test_killed_at_named_points(self):
+    def more_than_one_pull_page(self):
+        """Dispatch's demo week and 450 more visits for the demo's van, at dispatch."""
         dispatch = self.device("dispatch", "dispatch", "Dora Disponentin", "dispatch")
         self.cli(dispatch, "demo", "--date", DEMO_DATE)
         # More than one pull page (500 changes) for the van.
         self.import_visits(dispatch, 450)
+        return dispatch
+
+    def test_killed_at_named_points(self):
+        dispatch = self.more_than_one_pull_page()
 
         # 1. Killed after the server answered a push, before the answer was
         # stored: the next sync sends the same entries, which the server
@@ -271,10 +278,11 @@ class RoundTripTest(unittest.TestCase):
         self.cli(field, "sync")
         self.assertEqual(self.versions(field), share)
 
-        # 3. Killed right after a page and its cursor were committed: the
+        # 3. Killed right after a page and its cursor were committed (the
+        # second page's apply begins only once the first one's has): the
         # next sync goes on from that cursor and ends equal.
         van = self.device("van-2", "field", "Fritz Feld", "soziales")
-        self.sync_killed_at(van, "pm_store_get_pull_cursor", skip=1)
+        self.sync_killed_at(van, "pm_store_apply_pull_page", skip=1)
         status = self.status(van)
         self.assertRegex(status, r"Pull cursor: [1-9]\d*\n")
         self.assertNotEqual(self.versions(van), share)
@@ -282,6 +290,62 @@ class RoundTripTest(unittest.TestCase):
         self.assertRegex(r.stdout, r"pulled [1-9]\d* changes")
         self.assertEqual(self.versions(van), share)
         self.assertIn("Sync issues: 0\n", self.status(van))
+    def pull_through_proxy(self, fault):
+        """A field device whose second pull request is out while its first
+        page is applied (the pull is pipelined), through a proxy that passes
+        each pull answer to FAULT; returns the device, that failed sync's
+        stderr and the proxy (with the pages as the server sent them)."""
+        dispatch = self.more_than_one_pull_page()
+        self.cli(dispatch, "sync")
+        proxy = PullFaultProxy.start(self.url, fault)
+        self.addCleanup(proxy.stop)
+        field = self.device("field", "field", "Frieda Feld", "soziales", url=proxy.url)
+        r = self.cli(field, "sync", code=1)
+        return field, r.stderr, proxy
+
+    def at_server(self):
+        server = self.device("server-view", "field", "Vera Sicht", "soziales")
+        self.cli(server, "sync")
+        return self.versions(server)
+
+    def test_failed_second_page_keeps_the_first(self):
+        def refuse_second(pull, status, body):
+            if pull == 2:
+                return 400, {"error": "Bad Request", "reason": "refused by the test proxy"}
+            return status, body
+
+        field, stderr, proxy = self.pull_through_proxy(refuse_second)
+        self.assertIn("refused by the test proxy", stderr)
+        first = proxy.pages[0]
+        self.assertFalse(first["complete"])
+        self.assertIn(f"Pull cursor: {first['cursor']}\n", self.status(field))
+        sent = {kind: {c["record"]["id"]: c["record"]["version"] for c in first["changes"] if c.get("kind") == wire}
+                for kind, wire in (("vans", "van"), ("citizens", "citizen"), ("visits", "visit"))}
+        self.assertGreater(sum(len(records) for records in sent.values()), 0)
+        self.assertEqual(self.versions(field), sent)
+
+        proxy.fault = None
+        self.cli(field, "sync")
+        self.assertEqual(self.versions(field), self.at_server())
+
+    def test_failed_first_page_applies_nothing_after(self):
+        def break_first(pull, status, body):
+            if pull == 1:
+                body["changes"].append({"kind": "no_such_kind", "record": {"id": str(uuid.uuid4())}})
+            return status, body
+
+        field, stderr, proxy = self.pull_through_proxy(break_first)
+        self.assertIn("unknown kind no_such_kind", stderr)
+        # The second page was asked for while the first was being applied,
+        # and was dropped with it.
+        self.assertEqual(len(proxy.pages), 2)
+        self.assertIn("Pull cursor: 0\n", self.status(field))
+        self.assertEqual(self.versions(field), {"vans": {}, "citizens": {}, "visits": {}})
+
+        proxy.fault = None
+        self.cli(field, "sync")
+        self.assertEqual(self.versions(field), self.at_server())
+
     def import_citizen(self, store, family_name):
         person = {"id": str(uuid.uuid4()), "family_name": family_name, "given_names": "Klaus",
                   "birth_date": "1949-05-04", "street": "Leipziger Straße", "house_number": "12",
@@ -585,6 +649,55 @@ class RoundTripTest(unittest.TestCase):
         self.cli(store, "enrol", "--server", url, "--token", token, "--ca", cert)
         # The store remembers the CA for later syncs.
         self.cli(store, "sync")
+
+
+class PullFaultProxy(http.server.BaseHTTPRequestHandler):
+    """Forwards every request to the real server; each pull answer (a JSON
+    object) is kept in `pages` and passed through `fault(n, status, body)`,
+    n counting the pulls from 1, which returns what to answer instead."""
+
+    @classmethod
+    def start(cls, upstream, fault):
+        handler = type("Proxy", (cls,), {"upstream": upstream, "pages": [], "fault": fault})
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        handler.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+
+        def stop():
+            httpd.shutdown()
+            httpd.server_close()
+            thread.join(timeout=10)
+        handler.stop = staticmethod(stop)
+        return handler
+
+    def forward(self):
+        length = int(self.headers.get("Content-Length", 0))
+        body = self.rfile.read(length) if length else None
+        host, port = self.upstream[len("http://"):].split(":")
+        headers = {k: v for k, v in self.headers.items() if k.lower() in ("authorization", "accept", "content-type")}
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        connection.request(self.command, self.path, body=body, headers=headers)
+        response = connection.getresponse()
+        status, data = response.status, response.read()
+        connection.close()
+        cls = type(self)
+        if self.path.startswith("/v1/sync/pull") and status == 200:
+            page = json.loads(data)
+            cls.pages.append(json.loads(data))
+            if cls.fault:
+                status, page = cls.fault(len(cls.pages), status, page)
+            data = json.dumps(page).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = forward
+
+    def log_message(self, *args):
+        pass
 
 
 class FlakyServer(http.server.BaseHTTPRequestHandler):
