@@ -692,13 +692,14 @@ record_data (PmRecord *record)
     {
       const PmFieldSpec *spec = &klass->fields[i];
       gpointer slot = G_STRUCT_MEMBER_P (record, spec->offset);
-      const char *text = *(const char **) slot;
+      gboolean pointer = spec->type == PM_FIELD_STRING || spec->type == PM_FIELD_DATE ||
+                         spec->type == PM_FIELD_JSON || spec->type == PM_FIELD_STRV;
+      /* Only a pointer's slot holds one (an int's may be aligned for 4 bytes). */
+      const char *text = pointer ? *(const char **) slot : NULL;
       g_autoptr(JsonNode) json = NULL;
       char number[G_ASCII_DTOSTR_BUF_SIZE];
 
-      if ((spec->flags & PM_FIELD_TRANSIENT) ||
-          ((spec->type == PM_FIELD_STRING || spec->type == PM_FIELD_DATE || spec->type == PM_FIELD_JSON ||
-            spec->type == PM_FIELD_STRV) && text == NULL))
+      if ((spec->flags & PM_FIELD_TRANSIENT) || (pointer && text == NULL))
         continue;
       /* Text that is not JSON is left out, as pm_record_to_json() does. */
       if (spec->type == PM_FIELD_JSON && (json = json_from_string (text, NULL)) == NULL)
@@ -725,9 +726,11 @@ record_data (PmRecord *record)
           g_string_append_printf (out, "%" G_GINT64_FORMAT, *(gint64 *) slot);
           break;
         case PM_FIELD_DOUBLE:
-          /* json-glib keeps a double a double by a ".0" where the text has no point. */
+          /* A double stays a double by a ".0" where the text has neither a
+           * point nor an exponent (json-glib 1.6 adds it to "1e+21" too,
+           * which no parser reads). */
           g_string_append (out, g_ascii_dtostr (number, sizeof number, *(double *) slot));
-          if (strchr (number, '.') == NULL)
+          if (strpbrk (number, ".eE") == NULL)
             g_string_append (out, ".0");
           break;
         case PM_FIELD_BOOLEAN:
