@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "pm-error.h"
+#include "pm-server-json.h"
 #include "pm-server-push.h"
 #include "pm-store-sync.h"
 
@@ -34,47 +35,6 @@ is_integer (JsonNode *node)
  * Returns: (transfer full): the entries, or %NULL with PM_ERROR_INVALID and
  *   a reason for the device
  */
-/* Whether @data is one JSON object and nothing after it but white space.
- * json-glib 1.6 takes more values after the first (JavaScript statements,
- * e.g. `{…}{…}` or `0{…}`): it answers success and leaks what follows, so
- * a body with a tail is refused before it is parsed. Only the brackets
- * outside strings are counted; the parser checks the rest. */
-static gboolean
-is_one_object (const char *data,
-               gsize       size)
-{
-  gsize i = 0;
-  gsize depth = 0;
-  gboolean in_string = FALSE;
-
-  while (i < size && g_ascii_isspace (data[i]))
-    i++;
-  if (i == size || data[i] != '{')
-    return FALSE;
-  for (; i < size; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        depth++;
-      else if ((c == '}' || c == ']') && --depth == 0)
-        break;
-    }
-  for (i++; i < size; i++)
-    if (!g_ascii_isspace (data[i]))
-      return FALSE;
-  return TRUE;
-}
-
 JsonArray *
 pm_server_decode_push (const char   *data,
                        gsize         size,
@@ -82,8 +42,7 @@ pm_server_decode_push (const char   *data,
                        const char  **code,
                        GError      **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *push;
   JsonNode *version;
   JsonNode *entries;
@@ -96,19 +55,15 @@ pm_server_decode_push (const char   *data,
       g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "the body is empty");
       return NULL;
     }
-  if (!is_one_object (data, size))
+  root = pm_server_json_parse (data, size, error);
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "the body must be one JSON object and nothing after it");
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "the body must be a JSON object");
       return NULL;
     }
-  if (size > G_MAXSSIZE || !json_parser_load_from_data (parser, data, (gssize) size, &local_error))
-    {
-      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "the body is not JSON: %s",
-                   local_error ? local_error->message : "too large");
-      return NULL;
-    }
-  /* One object, checked above. */
-  push = json_node_get_object (json_parser_get_root (parser));
+  push = json_node_get_object (root);
   version = json_object_get_member (push, "protocol");
   if (!is_integer (version))
     {
