@@ -324,6 +324,83 @@ test_uuid_reused (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "code"), ==, "uuid_reused");
 }
 
+typedef struct
+{
+  const char *uuid;
+  const char *hash;
+} StoredHash;
+
+/* On the store's thread: the entry hash kept for @data's UUID set to
+ * @data's hash (or, with none, read into it). */
+static gpointer
+stored_hash_job (PmStore  *self,
+                 sqlite3  *db,
+                 gpointer  data,
+                 GError  **error)
+{
+  StoredHash *stored = data;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, stored->hash ? "UPDATE push_results SET entry_hash = ?2 WHERE uuid = ?1"
+                                       : "SELECT entry_hash FROM push_results WHERE uuid = ?1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, stored->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, stored->hash, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    stored->hash = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else
+    g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_finalize (stmt);
+  return self;
+}
+
+/* Answers kept by a server from before the entry hash changed (SHA-256 of
+ * the entry's text) still tell a repeated entry from a changed one. */
+static void
+test_uuid_reused_with_legacy_hash (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(PmRecord) record = new_counselling_from_server (f);
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *legacy = NULL;
+  g_autofree char *kept = NULL;
+  JsonObject *entry;
+  StoredHash stored = { NULL, NULL };
+
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_save (f->van, record, &error));
+  entries = pm_store_outbox_peek (f->van, 10, &error);
+  entry = json_array_get_object_element (entries, 0);
+  stored.uuid = json_object_get_string_member (entry, "uuid");
+  results = pm_store_apply_push (f->server, f->device, PM_ROLE_FIELD, entries, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome (results, 0), ==, "applied");
+  g_clear_pointer (&results, json_array_unref);
+  g_assert_nonnull (_pm_store_run_sync (f->server, stored_hash_job, &stored, &error));
+  kept = (char *) stored.hash;
+  g_assert_true (g_str_has_prefix (kept, "b2:"));
+
+  node = json_node_init_object (json_node_alloc (), entry);
+  text = json_to_string (node, FALSE);
+  legacy = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  stored.hash = legacy;
+  g_assert_nonnull (_pm_store_run_sync (f->server, stored_hash_job, &stored, &error));
+
+  results = pm_store_apply_push (f->server, f->device, PM_ROLE_FIELD, entries, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome (results, 0), ==, "duplicate");
+  g_clear_pointer (&results, json_array_unref);
+  json_object_set_string_member (json_object_get_object_member (entry, "record"), "results", "anders");
+  results = pm_store_apply_push (f->server, f->device, PM_ROLE_FIELD, entries, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome (results, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "code"), ==, "uuid_reused");
+}
+
 /* A copy of @template under a new id, as written by @store's actor. */
 static PmRecord *
 new_copy (PmRecord *template)
@@ -1225,6 +1302,7 @@ main (int   argc,
   ADD ("/sync-store/pull-scope-of-office", test_pull_scope_of_office);
   ADD ("/sync-store/push-exactly-once", test_push_exactly_once);
   ADD ("/sync-store/uuid-reused", test_uuid_reused);
+  ADD ("/sync-store/uuid-reused-with-legacy-hash", test_uuid_reused_with_legacy_hash);
   ADD ("/sync-store/push-outside-scope", test_push_outside_scope);
   ADD ("/sync-store/conflict", test_conflict);
   ADD ("/sync-store/merge-fields", test_merge_fields);
