@@ -105,11 +105,13 @@ static const char * const migrations[] = {
    * belongs to (rescoped: moved to another van, so its cursor no longer
    * means anything); van_scope: every visit a van was ever given and the
    * people on them, so a visit moved away is withdrawn from the van and a
-   * person comes along with their visit. */
+   * person comes along with their visit; and the records each device
+   * created, found by device for its van's pull. */
   "CREATE TABLE device_vans (device_id TEXT PRIMARY KEY NOT NULL, van_id TEXT NOT NULL,"
   "  rescoped INTEGER NOT NULL DEFAULT 0);"
   "CREATE TABLE van_scope (van_id TEXT NOT NULL, kind TEXT NOT NULL, record_id TEXT NOT NULL,"
-  "  PRIMARY KEY (van_id, kind, record_id)) WITHOUT ROWID;",
+  "  PRIMARY KEY (van_id, kind, record_id)) WITHOUT ROWID;"
+  "CREATE INDEX record_origins_by_device ON record_origins (device_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PM_STORE_SCHEMA_VERSION);
