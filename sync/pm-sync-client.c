@@ -36,7 +36,7 @@ struct _PmSyncClient
   char        *server_url;
   char        *authorization;
   SoupSession *session;
-  gint64       clock_skew;   /* seconds the device's clock is ahead of the server's */
+  gint         clock_skew;   /* seconds the device's clock is ahead of the server's; atomic */
 };
 
 G_DEFINE_FINAL_TYPE (PmSyncClient, pm_sync_client, G_TYPE_OBJECT)
@@ -189,8 +189,10 @@ note_clock_skew (PmSyncClient *self,
   g_autoptr(GDateTime) server = date ? soup_date_time_new_from_http_string (date) : NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
+  /* Any thread that sends (a sync, a report's fetch) may note it. */
   if (server)
-    self->clock_skew = g_date_time_difference (now, server) / G_TIME_SPAN_SECOND;
+    g_atomic_int_set (&self->clock_skew,
+                      (gint) CLAMP (g_date_time_difference (now, server) / G_TIME_SPAN_SECOND, G_MININT, G_MAXINT));
 }
 
 /**
@@ -203,7 +205,7 @@ gint64
 pm_sync_client_get_clock_skew (PmSyncClient *self)
 {
   g_return_val_if_fail (PM_IS_SYNC_CLIENT (self), 0);
-  return self->clock_skew;
+  return g_atomic_int_get (&self->clock_skew);
 }
 
 /* A busy server may say when to come back (Retry-After, in seconds); a
