@@ -22,6 +22,10 @@
 #include "pm-sync-client.h"
 
 #define BATCH_SIZE 500
+/* Audit entries a push carries (the server takes up to 2000), and how many
+ * such batches a sync sends at most besides the outbox's. */
+#define AUDIT_BATCH_SIZE 1000
+#define MAX_AUDIT_ROUNDS 10
 #define MAX_PULL_PAGES 100000
 #define MAX_RETRIES 3
 #define FIRST_BACKOFF_MS 200
@@ -402,49 +406,72 @@ answers_match (GStrv      uuids,
   return TRUE;
 }
 
+/* One push: the outbox's next entries and the audit entries not yet at
+ * the server. Returns FALSE with @error on failure, and sets @done when
+ * there was nothing left to send. */
+static gboolean
+push_round (PmSyncClient  *self,
+            PmStore       *store,
+            PmSyncStats   *stats,
+            gboolean      *done,
+            GError       **error)
+{
+  g_auto(GStrv) uuids = NULL;
+  g_autofree char *entries = pm_store_outbox_peek_text (store, BATCH_SIZE, &uuids, error);
+  g_autofree char *audit = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  gint64 audit_count = 0;
+  gint64 audit_last = 0;
+  JsonArray *results;
+
+  if (entries == NULL ||
+      (audit = pm_store_audit_peek_text (store, AUDIT_BATCH_SIZE, &audit_count, &audit_last, error)) == NULL)
+    return FALSE;
+  *done = uuids[0] == NULL && audit_count == 0;
+  if (*done)
+    return TRUE;
+  /* The entries as the outbox holds them: parsing and writing them again
+   * cost more than the server's work on them. */
+  body = g_strdup_printf ("{\"protocol\":%d,\"entries\":%s%s%s}", PM_SYNC_PROTOCOL, entries,
+                          audit_count ? ",\"audit\":" : "", audit_count ? audit : "");
+  answer = request (self, "POST", "/v1/sync/push", body, error);
+  if (answer == NULL)
+    return FALSE;
+  results = array_member (answer, "results", error);
+  if (results == NULL)
+    return FALSE;
+  if (!answers_match (uuids, results) ||
+      json_object_get_int_member_with_default (answer, "audit_stored", 0) != audit_count)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The server's answer to the push does not match the entries sent"));
+      return FALSE;
+    }
+  if (!pm_store_outbox_settle (store, results, error) ||
+      (audit_count && !pm_store_audit_confirm (store, audit_last, error)))
+    return FALSE;
+  stats->pushed += g_strv_length (uuids);
+  count_outcomes (results, stats);
+  return TRUE;
+}
+
 static gboolean
 push (PmSyncClient  *self,
       PmStore       *store,
       PmSyncStats   *stats,
       GError       **error)
 {
-  /* Bounded: what was queued when the push began, in batches; writes made
+  /* Bounded: what was queued when the push began, in batches (the audit
+   * entries go along, a round more for every batch of them); writes made
    * meanwhile go with the next sync. */
   gint64 queued = pm_store_outbox_count (store, error);
-  gint64 rounds = queued < 0 ? -1 : (queued + BATCH_SIZE - 1) / BATCH_SIZE;
+  gint64 rounds = queued < 0 ? -1 : (queued + BATCH_SIZE - 1) / BATCH_SIZE + MAX_AUDIT_ROUNDS;
+  gboolean done = FALSE;
 
-  for (gint64 round = 0; round < rounds; round++)
-    {
-      g_auto(GStrv) uuids = NULL;
-      g_autofree char *entries = pm_store_outbox_peek_text (store, BATCH_SIZE, &uuids, error);
-      g_autofree char *body = NULL;
-      g_autoptr(JsonObject) answer = NULL;
-      JsonArray *results;
-
-      if (entries == NULL)
-        return FALSE;
-      if (uuids[0] == NULL)
-        break;
-      /* The entries as the outbox holds them: parsing and writing them
-       * again cost more than the server's work on them. */
-      body = g_strdup_printf ("{\"protocol\":%d,\"entries\":%s}", PM_SYNC_PROTOCOL, entries);
-      answer = request (self, "POST", "/v1/sync/push", body, error);
-      if (answer == NULL)
-        return FALSE;
-      results = array_member (answer, "results", error);
-      if (results == NULL)
-        return FALSE;
-      if (!answers_match (uuids, results))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("The server's answer to the push does not match the entries sent"));
-          return FALSE;
-        }
-      if (!pm_store_outbox_settle (store, results, error))
-        return FALSE;
-      stats->pushed += g_strv_length (uuids);
-      count_outcomes (results, stats);
-    }
+  for (gint64 round = 0; round < rounds && !done; round++)
+    if (!push_round (self, store, stats, &done, error))
+      return FALSE;
   return rounds >= 0;
 }
 

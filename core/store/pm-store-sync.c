@@ -21,6 +21,10 @@
 
 #define ENROLMENT_KEY "sync.server_url"
 #define CURSOR_KEY "sync.cursor"
+/* The last audit entry (by rowid) the server confirmed; entries written
+ * before enrolment are not sent, like the writes of that time. */
+#define AUDIT_SENT_KEY "sync.audit_sent"
+#define MAX_PUSH_AUDIT 2000
 /* The server store's identity, renewed by a restore, and (on a device) the
  * one its cursor belongs to: a cursor is only served by the store state that
  * gave it out. */
@@ -45,6 +49,46 @@ object_from_string (const char *text)
   g_autoptr(JsonNode) node = json_from_string (text, NULL);
 
   return node && JSON_NODE_HOLDS_OBJECT (node) ? json_object_ref (json_node_get_object (node)) : NULL;
+}
+
+static void
+append_json_string (GString    *text,
+                    const char *value)
+{
+  g_string_append_c (text, '"');
+  for (const char *c = value; *c; c++)
+    {
+      if (*c == '"' || *c == '\\')
+        g_string_append_c (text, '\\');
+      if ((guchar) *c < 0x20)
+        g_string_append_printf (text, "\\u%04x", (guint) (guchar) *c);
+      else
+        g_string_append_c (text, *c);
+    }
+  g_string_append_c (text, '"');
+}
+
+/* A record's row as pm_record_to_json() gives the record: version,
+ * created_at, updated_at and data from the columns from @first on (the
+ * data column holds the fields as an object, whose members follow). */
+static void
+append_record_columns (GString       *text,
+                       sqlite3_stmt  *stmt,
+                       int            first,
+                       const char    *id)
+{
+  const char *data = (const char *) sqlite3_column_text (stmt, first + 3);
+
+  g_string_append (text, "{\"id\":");
+  append_json_string (text, id);
+  g_string_append_printf (text, ",\"version\":%" G_GINT64_FORMAT ",\"created_at\":",
+                          (gint64) sqlite3_column_int64 (stmt, first));
+  append_json_string (text, (const char *) sqlite3_column_text (stmt, first + 1));
+  g_string_append (text, ",\"updated_at\":");
+  append_json_string (text, (const char *) sqlite3_column_text (stmt, first + 2));
+  g_string_append (text, data[1] == '}' ? "}" : ",");
+  if (data[1] != '}')
+    g_string_append (text, data + 1);
 }
 
 static gboolean
@@ -338,6 +382,23 @@ typedef struct
   const char *role;
 } EnrolData;
 
+/* The audit entries up to the last one now are sent or need not be. */
+static gboolean
+advance_audit_sent (sqlite3  *db,
+                    gint64    sent,
+                    GError  **error)
+{
+  gint64 last = _pm_store_count_rows (db, "SELECT COALESCE (MAX (rowid), 0) FROM audit", NULL, error);
+  g_autofree char *text = NULL;
+
+  if (last < 0)
+    return FALSE;
+  if (last <= sent)
+    return TRUE;
+  text = g_strdup_printf ("%" G_GINT64_FORMAT, last);
+  return write_meta (db, AUDIT_SENT_KEY, text, error);
+}
+
 static gpointer
 enrol_job (PmStore  *self,
            sqlite3  *db,
@@ -349,7 +410,8 @@ enrol_job (PmStore  *self,
   if (!write_meta (db, ENROLMENT_KEY, enrol->url, error) ||
       !write_meta (db, "sync.token", enrol->token, error) ||
       !write_meta (db, "sync.role", enrol->role, error) ||
-      !write_meta (db, CURSOR_KEY, "0", error))
+      !write_meta (db, CURSOR_KEY, "0", error) ||
+      !advance_audit_sent (db, 0, error))
     return NULL;
   _pm_store_set_enrolled (self, TRUE);
   return self;
@@ -701,6 +763,201 @@ _pm_store_queue_outbox (sqlite3     *db,
   text = object_to_string (entry);
   return _pm_store_exec_texts (db, "INSERT INTO outbox (uuid, record_id, entry) VALUES (?, ?, ?)",
                                "Queueing an outbox entry", error, 3, uuid, pm_record_get_id (record), text);
+}
+
+/* Audit entries (device end): append-only, they go with the push beside
+ * the outbox's entries, by rowid, with no answer of their own. Who read,
+ * exported or deleted what; a write is audited by the server when it
+ * applies the push, so its entry here is not sent again. */
+
+static gint64
+audit_sent (sqlite3  *db,
+            GError  **error)
+{
+  GError *local_error = NULL;
+  g_autofree char *sent = read_meta (db, AUDIT_SENT_KEY, &local_error);
+
+  if (local_error)
+    {
+      g_propagate_error (error, local_error);
+      return -1;
+    }
+  return sent ? g_ascii_strtoll (sent, NULL, 10) : 0;
+}
+
+typedef struct
+{
+  guint    limit;
+  gint64   last;
+  gint64   count;
+} AuditPeek;
+
+
+static gpointer
+audit_peek_job (PmStore  *self,
+                sqlite3  *db,
+                gpointer  data,
+                GError  **error)
+{
+  AuditPeek *peek = data;
+  gint64 sent = audit_sent (db, error);
+  sqlite3_stmt *stmt = sent < 0 ? NULL
+    : prepare (db, "SELECT rowid, version, created_at, updated_at, data, id FROM audit WHERE rowid > ?"
+               " AND json_extract (data, '$.action') NOT IN ('create', 'update') ORDER BY rowid LIMIT ?", error);
+  g_autoptr(GString) text = g_string_new ("[");
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, sent);
+  sqlite3_bind_int64 (stmt, 2, peek->limit);
+  peek->last = sent;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (peek->count++ > 0)
+        g_string_append_c (text, ',');
+      append_record_columns (text, stmt, 1, (const char *) sqlite3_column_text (stmt, 5));
+      peek->last = sqlite3_column_int64 (stmt, 0);
+    }
+  _pm_store_release (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _pm_store_set_sql_error (error, db, "Reading the audit entries to send");
+      return NULL;
+    }
+  /* Only writes' entries since the last confirmation: none to send, and
+   * the next peek starts after them. */
+  if (peek->count == 0 && !advance_audit_sent (db, sent, error))
+    return NULL;
+  g_string_append_c (text, ']');
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/**
+ * pm_store_audit_peek_text:
+ * @count: (out): how many entries the text holds
+ * @last: (out): the last one's place, for pm_store_audit_confirm()
+ *
+ * The device's audit entries the server has not confirmed yet, oldest
+ * first, at most @limit, as the JSON array a push carries (`"audit"`).
+ */
+char *
+pm_store_audit_peek_text (PmStore  *self,
+                          guint     limit,
+                          gint64   *count,
+                          gint64   *last,
+                          GError  **error)
+{
+  AuditPeek peek = { MIN (limit, MAX_PUSH_AUDIT), 0, 0 };
+  char *text;
+
+  g_return_val_if_fail (PM_IS_STORE (self), NULL);
+  text = _pm_store_run_sync (self, audit_peek_job, &peek, error);
+  *count = peek.count;
+  *last = peek.last;
+  return text;
+}
+
+static gpointer
+audit_confirm_job (PmStore  *self,
+                   sqlite3  *db,
+                   gpointer  data,
+                   GError  **error)
+{
+  g_autofree char *last = g_strdup_printf ("%" G_GINT64_FORMAT, *(gint64 *) data);
+
+  return write_meta (db, AUDIT_SENT_KEY, last, error) ? self : NULL;
+}
+
+/**
+ * pm_store_audit_confirm:
+ * @last: the place pm_store_audit_peek_text() gave for what the server stored
+ *
+ * The server holds the audit entries up to @last: they are not sent again.
+ */
+gboolean
+pm_store_audit_confirm (PmStore  *self,
+                        gint64    last,
+                        GError  **error)
+{
+  g_return_val_if_fail (PM_IS_STORE (self), FALSE);
+  return _pm_store_run_sync (self, audit_confirm_job, &last, error) != NULL;
+}
+
+/* Audit entries (server end) */
+
+typedef struct
+{
+  const char *device_id;
+  JsonArray  *audit;
+  gint64      stored;
+} AuditAppend;
+
+static gpointer
+device_audit_job (PmStore  *self,
+                  sqlite3  *db,
+                  gpointer  data,
+                  GError  **error)
+{
+  AuditAppend *append = data;
+  guint n = json_array_get_length (append->audit);
+
+  if (n > MAX_PUSH_AUDIT)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "a push carries at most %d audit entries", MAX_PUSH_AUDIT);
+      return NULL;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (append->audit, i);
+      g_autoptr(GError) invalid = NULL;
+      /* Its id makes it kept once however often it comes. */
+      gboolean named = JSON_NODE_HOLDS_OBJECT (node) &&
+                       json_object_get_string_member_with_default (json_node_get_object (node), "id", NULL) != NULL;
+      g_autoptr(PmRecord) entry = named
+        ? pm_record_new_from_json (PM_TYPE_AUDIT_ENTRY, json_node_get_object (node), &invalid) : NULL;
+      gint64 known;
+
+      /* The device that sent it is the one the entry names. */
+      if (entry)
+        pm_record_set_string (entry, "device", append->device_id);
+      if (entry == NULL || !pm_record_validate (entry, &invalid))
+        {
+          g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "audit entry %u: %s", i,
+                       invalid ? invalid->message : "must be an audit entry with an id");
+          return NULL;
+        }
+      known = _pm_store_count_rows (db, "SELECT COUNT(*) FROM audit WHERE id = ?", pm_record_get_id (entry), error);
+      if (known < 0)
+        return NULL;
+      /* Sent again (its confirmation was lost): kept once. */
+      if (known > 0)
+        continue;
+      if (!_pm_store_write_record (self, db, entry, NULL, PM_ROLE_INVALID, PM_WRITE_REMOTE, NULL, error))
+        return NULL;
+      append->stored++;
+    }
+  return self;
+}
+
+/**
+ * pm_store_append_device_audit:
+ *
+ * Keeps the audit entries a device pushed (server end), each once, as the
+ * device @device_id's; a batch with an entry that is no audit entry is
+ * refused whole (PM_ERROR_INVALID). Returns how many were new, -1 on error.
+ */
+gint64
+pm_store_append_device_audit (PmStore     *self,
+                              const char  *device_id,
+                              JsonArray   *audit,
+                              GError     **error)
+{
+  AuditAppend append = { device_id, audit, 0 };
+
+  g_return_val_if_fail (PM_IS_STORE (self), -1);
+  g_return_val_if_fail (device_id != NULL && audit != NULL, -1);
+  return _pm_store_run_sync (self, device_audit_job, &append, error) ? append.stored : -1;
 }
 
 static gpointer
@@ -2245,23 +2502,6 @@ check_pull (sqlite3    *db,
 }
 
 static void
-append_json_string (GString    *text,
-                    const char *value)
-{
-  g_string_append_c (text, '"');
-  for (const char *c = value; *c; c++)
-    {
-      if (*c == '"' || *c == '\\')
-        g_string_append_c (text, '\\');
-      if ((guchar) *c < 0x20)
-        g_string_append_printf (text, "\\u%04x", (guint) (guchar) *c);
-      else
-        g_string_append_c (text, *c);
-    }
-  g_string_append_c (text, '"');
-}
-
-static void
 append_object (GString    *text,
                JsonObject *object)
 {
@@ -2286,7 +2526,6 @@ append_stored_record (GString     *text,
   g_autofree char *sql = g_strdup_printf ("SELECT version, created_at, updated_at, data, %s FROM %s WHERE id = ?",
                                           g_type_is_a (type, PM_TYPE_VISIT) ? "van_id" : "NULL", klass->table);
   sqlite3_stmt *stmt = prepare (db, sql, error);
-  const char *data;
   int rc;
 
   if (stmt == NULL)
@@ -2295,18 +2534,7 @@ append_stored_record (GString     *text,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      data = (const char *) sqlite3_column_text (stmt, 3);
-      g_string_append (text, "{\"id\":");
-      append_json_string (text, id);
-      g_string_append_printf (text, ",\"version\":%" G_GINT64_FORMAT ",\"created_at\":",
-                              (gint64) sqlite3_column_int64 (stmt, 0));
-      append_json_string (text, (const char *) sqlite3_column_text (stmt, 1));
-      g_string_append (text, ",\"updated_at\":");
-      append_json_string (text, (const char *) sqlite3_column_text (stmt, 2));
-      /* The data is an object: its members follow those. */
-      g_string_append (text, data[1] == '}' ? "}" : ",");
-      if (data[1] != '}')
-        g_string_append (text, data + 1);
+      append_record_columns (text, stmt, 0, id);
       *van_id = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
     }
   else if (rc != SQLITE_DONE)

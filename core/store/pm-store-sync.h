@@ -132,6 +132,18 @@ gboolean    pm_store_revoke_device       (PmStore      *self,
                                           GError      **error);
 JsonArray  *pm_store_list_devices        (PmStore      *self,
                                           GError      **error);
+char       *pm_store_audit_peek_text     (PmStore      *self,
+                                          guint         limit,
+                                          gint64       *count,
+                                          gint64       *last,
+                                          GError      **error);
+gboolean    pm_store_audit_confirm       (PmStore      *self,
+                                          gint64        last,
+                                          GError      **error);
+gint64      pm_store_append_device_audit (PmStore      *self,
+                                          const char   *device_id,
+                                          JsonArray    *audit,
+                                          GError      **error);
 gboolean    pm_store_set_device_van      (PmStore      *self,
                                           const char   *device_id,
                                           const char   *van_id,

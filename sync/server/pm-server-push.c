@@ -25,12 +25,14 @@ is_integer (JsonNode *node)
  * pm_server_decode_push:
  * @data: (array length=size): the body as received
  * @protocol: (out): the push protocol it was sent in
+ * @audit: (out) (transfer full) (nullable): the device's audit entries
+ *   that came along, %NULL for none
  * @code: (out): where the body is refused for its protocol, a stable name
  *   for the case (`protocol_too_old`, `protocol_too_new`), else %NULL
  *
- * The push body's frame: `{"protocol": N, "entries": [...]}`. The entries
- * are the store's to check (count, fields, record), since it answers per
- * entry.
+ * The push body's frame: `{"protocol": N, "entries": [...], "audit": [...]}`
+ * (`audit` optional). The entries and audit entries are the store's to
+ * check (count, fields, record), since it answers per entry.
  *
  * Returns: (transfer full): the entries, or %NULL with PM_ERROR_INVALID and
  *   a reason for the device
@@ -39,6 +41,7 @@ JsonArray *
 pm_server_decode_push (const char   *data,
                        gsize         size,
                        guint        *protocol,
+                       JsonArray   **audit,
                        const char  **code,
                        GError      **error)
 {
@@ -46,9 +49,11 @@ pm_server_decode_push (const char   *data,
   JsonObject *push;
   JsonNode *version;
   JsonNode *entries;
+  JsonNode *audit_node;
   gint64 number;
 
   *code = NULL;
+  *audit = NULL;
   /* json-glib refuses NULL data with a critical, and an empty body is NULL. */
   if (data == NULL || size == 0)
     {
@@ -90,6 +95,14 @@ pm_server_decode_push (const char   *data,
       g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "\"entries\" must be an array");
       return NULL;
     }
+  audit_node = json_object_get_member (push, "audit");
+  if (audit_node && !JSON_NODE_HOLDS_ARRAY (audit_node))
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "\"audit\" must be an array");
+      return NULL;
+    }
   *protocol = (guint) number;
+  if (audit_node && json_array_get_length (json_node_get_array (audit_node)) > 0)
+    *audit = json_array_ref (json_node_get_array (audit_node));
   return json_array_ref (json_node_get_array (entries));
 }

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 JsonArray *pm_server_decode_push (const char   *data,
                                   gsize         size,
                                   guint        *protocol,
+                                  JsonArray   **audit,
                                   const char  **code,
                                   GError      **error);
 

@@ -59,6 +59,15 @@ apply_push (PmServerStorage  *storage,
                                        error);
 }
 
+static gint64
+keep_device_audit (PmServerStorage  *storage,
+                   const char       *device_id,
+                   JsonArray        *audit,
+                   GError          **error)
+{
+  return pm_store_append_device_audit (PM_SERVER_SQLITE_STORAGE (storage)->store, device_id, audit, error);
+}
+
 static char *
 changes_since (PmServerStorage  *storage,
                gint64            after,
@@ -87,6 +96,7 @@ storage_iface_init (PmServerStorageInterface *iface)
   iface->find_device = find_device;
   iface->append_audit = append_audit;
   iface->apply_push = apply_push;
+  iface->keep_device_audit = keep_device_audit;
   iface->changes_since = changes_since;
   iface->muvis_report = muvis_report;
 }

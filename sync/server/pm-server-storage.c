@@ -78,6 +78,24 @@ pm_server_storage_apply_push (PmServerStorage  *self,
 }
 
 /**
+ * pm_server_storage_keep_device_audit:
+ *
+ * Keeps the audit entries a device pushed, each once; a batch with one
+ * that is no audit entry fails with PM_ERROR_INVALID and keeps nothing.
+ * Returns how many were new, -1 on error.
+ */
+gint64
+pm_server_storage_keep_device_audit (PmServerStorage  *self,
+                                     const char       *device_id,
+                                     JsonArray        *audit,
+                                     GError          **error)
+{
+  g_return_val_if_fail (PM_IS_SERVER_STORAGE (self), -1);
+  g_return_val_if_fail (device_id != NULL && audit != NULL, -1);
+  return PM_SERVER_STORAGE_GET_IFACE (self)->keep_device_audit (self, device_id, audit, error);
+}
+
+/**
  * pm_server_storage_changes_since:
  *
  * One audited pull page for the device as the JSON text to send:

@@ -39,6 +39,10 @@ struct _PmServerStorageInterface
                                     guint             protocol,
                                     JsonArray        *entries,
                                     GError          **error);
+  gint64          (*keep_device_audit) (PmServerStorage  *self,
+                                        const char       *device_id,
+                                        JsonArray        *audit,
+                                        GError          **error);
   char          * (*changes_since) (PmServerStorage  *self,
                                     gint64            after,
                                     const char       *epoch,
@@ -69,6 +73,10 @@ JsonArray     *pm_server_storage_apply_push    (PmServerStorage  *self,
                                                 guint             protocol,
                                                 JsonArray        *entries,
                                                 GError          **error);
+gint64         pm_server_storage_keep_device_audit (PmServerStorage  *self,
+                                                    const char       *device_id,
+                                                    JsonArray        *audit,
+                                                    GError          **error);
 char          *pm_server_storage_changes_since (PmServerStorage  *self,
                                                 gint64            after,
                                                 const char       *epoch,

@@ -291,15 +291,16 @@ device_cb (SoupServer        *server,
 /* The body's frame, decoded by pm_server_decode_push(); a 400 with its
  * reason (and code) when it is wrong. */
 static JsonArray *
-parse_push_body (SoupServerMessage *msg,
-                 guint             *protocol)
+parse_push_body (SoupServerMessage  *msg,
+                 guint              *protocol,
+                 JsonArray         **audit)
 {
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(GError) error = NULL;
   const char *code = NULL;
   gsize size = 0;
   const char *data = g_bytes_get_data (body, &size);
-  JsonArray *entries = pm_server_decode_push (data, size, protocol, &code, &error);
+  JsonArray *entries = pm_server_decode_push (data, size, protocol, audit, &code, &error);
 
   if (entries == NULL)
     reply_error_code (msg, SOUP_STATUS_BAD_REQUEST, code, error->message);
@@ -316,17 +317,25 @@ push_cb (SoupServer        *server,
   PmServer *self = user_data;
   g_autoptr(JsonObject) device = NULL;
   g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) audit = NULL;
   g_autoptr(JsonArray) results = NULL;
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
   guint protocol = 0;
+  gint64 audit_kept = 0;
 
   if (!check_request (msg, path, "/v1/sync/push", SOUP_METHOD_POST) || (device = authenticate (self, msg)) == NULL ||
-      (entries = parse_push_body (msg, &protocol)) == NULL)
+      (entries = parse_push_body (msg, &protocol, &audit)) == NULL)
     return;
-  results = pm_server_storage_apply_push (self->storage, json_object_get_string_member (device, "device_id"),
-                                          pm_role_from_wire (json_object_get_string_member (device, "role")),
-                                          protocol, entries, &error);
+  /* The audit entries first: a batch refused for one of them is refused
+   * before any entry is applied. */
+  if (audit)
+    audit_kept = pm_server_storage_keep_device_audit (self->storage, json_object_get_string_member (device, "device_id"),
+                                                      audit, &error);
+  if (audit_kept >= 0)
+    results = pm_server_storage_apply_push (self->storage, json_object_get_string_member (device, "device_id"),
+                                            pm_role_from_wire (json_object_get_string_member (device, "role")),
+                                            protocol, entries, &error);
   if (results == NULL)
     {
       if (g_error_matches (error, PM_ERROR, PM_ERROR_INVALID))
@@ -338,6 +347,8 @@ push_cb (SoupServer        *server,
     }
   answer = json_object_new ();
   json_object_set_array_member (answer, "results", g_steal_pointer (&results));
+  if (audit)
+    json_object_set_int_member (answer, "audit_stored", json_array_get_length (audit));
   reply_object (msg, SOUP_STATUS_OK, answer);
 }
 

@@ -401,6 +401,74 @@ test_uuid_reused_with_legacy_hash (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "code"), ==, "uuid_reused");
 }
 
+/* Who opened what on the van reaches the server with a push, once, as
+ * the pushing device's; the entries of writes stay (the server audits the
+ * push it applies). What is no audit entry is refused whole. */
+static void
+test_audit_entries_reach_the_server (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(PmRecord) record = new_counselling_from_server (f);
+  g_autoptr(PmRecord) opened = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  g_autoptr(JsonNode) sent = NULL;
+  g_autoptr(JsonNode) bad = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *rest = NULL;
+  JsonObject *entry;
+  gint64 count = 0;
+  gint64 last = 0;
+  guint found = 0;
+
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_save (f->van, record, &error));
+  opened = pm_store_get (f->van, PM_TYPE_COUNSELLING_RECORD, pm_record_get_id (record), &error);
+  g_assert_no_error (error);
+  text = pm_store_audit_peek_text (f->van, 100, &count, &last, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 1);
+  sent = json_from_string (text, NULL);
+  entry = json_array_get_object_element (json_node_get_array (sent), 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "action"), ==, "read");
+  g_assert_cmpstr (json_object_get_string_member (entry, "record_id"), ==, pm_record_get_id (record));
+
+  g_assert_cmpint (pm_store_append_device_audit (f->server, f->device, json_node_get_array (sent), &error), ==, 1);
+  g_assert_no_error (error);
+  /* Sent again, its confirmation lost: kept once. */
+  g_assert_cmpint (pm_store_append_device_audit (f->server, f->device, json_node_get_array (sent), &error), ==, 0);
+  kept = pm_store_list (f->server, PM_TYPE_AUDIT_ENTRY, &error);
+  for (guint i = 0; i < kept->len; i++)
+    if (g_str_equal (pm_record_get_id (g_ptr_array_index (kept, i)), json_object_get_string_member (entry, "id")))
+      {
+        found++;
+        g_assert_cmpstr (pm_record_get_string (g_ptr_array_index (kept, i), "device"), ==, f->device);
+        g_assert_cmpstr (pm_record_get_string (g_ptr_array_index (kept, i), "actor_id"), ==, PM_TEST_STAFF_ID);
+      }
+  g_assert_cmpuint (found, ==, 1);
+
+  g_assert_true (pm_store_audit_confirm (f->van, last, &error));
+  rest = pm_store_audit_peek_text (f->van, 100, &count, &last, &error);
+  g_assert_cmpint (count, ==, 0);
+  g_assert_cmpstr (rest, ==, "[]");
+
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char * const texts[] = {
+        "[5]", "[{\"id\": \"0b3c5d7e-1111-4222-8333-444455556666\", \"action\": \"read\"}]",
+        "[{\"action\": \"read\", \"actor_id\": \"x\", \"record_kind\": \"case\", \"at\": \"2026-11-20T08:00:00Z\"}]",
+      };
+      gint64 before = pm_store_count (f->server, PM_TYPE_AUDIT_ENTRY, NULL);
+
+      g_clear_error (&error);
+      g_clear_pointer (&bad, json_node_unref);
+      bad = json_from_string (texts[i], NULL);
+      g_assert_cmpint (pm_store_append_device_audit (f->server, f->device, json_node_get_array (bad), &error), ==, -1);
+      g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
+      g_assert_cmpint (pm_store_count (f->server, PM_TYPE_AUDIT_ENTRY, NULL), ==, before);
+    }
+}
+
 /* A copy of @template under a new id, as written by @store's actor. */
 static PmRecord *
 new_copy (PmRecord *template)
@@ -1302,6 +1370,7 @@ main (int   argc,
   ADD ("/sync-store/pull-scope-of-office", test_pull_scope_of_office);
   ADD ("/sync-store/push-exactly-once", test_push_exactly_once);
   ADD ("/sync-store/uuid-reused", test_uuid_reused);
+  ADD ("/sync-store/audit-entries-reach-the-server", test_audit_entries_reach_the_server);
   ADD ("/sync-store/uuid-reused-with-legacy-hash", test_uuid_reused_with_legacy_hash);
   ADD ("/sync-store/push-outside-scope", test_push_outside_scope);
   ADD ("/sync-store/conflict", test_conflict);

@@ -55,10 +55,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) entries = NULL;
   g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonArray) audit = NULL;
   const char *code = NULL;
   guint protocol = 0;
 
-  entries = pm_server_decode_push ((const char *) data, size, &protocol, &code, &error);
+  entries = pm_server_decode_push ((const char *) data, size, &protocol, &audit, &code, &error);
   if (entries == NULL)
     {
       g_assert_true (g_error_matches (error, PM_ERROR, PM_ERROR_INVALID));
@@ -66,6 +67,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
   g_assert_cmpuint (protocol, >=, PM_SYNC_PROTOCOL_OLDEST);
   g_assert_cmpuint (protocol, <=, PM_SYNC_PROTOCOL);
+  if (audit && pm_store_append_device_audit (store, DEVICE, audit, &error) < 0)
+    {
+      g_assert_true (g_error_matches (error, PM_ERROR, PM_ERROR_INVALID));
+      return 0;
+    }
   results = pm_store_apply_push_protocol (store, DEVICE, roles[size % G_N_ELEMENTS (roles)], protocol,
                                           entries, &error);
   if (results == NULL)

@@ -148,6 +148,16 @@ class RoundTripTest(unittest.TestCase):
         r = self.cli(field, "sync")
         self.assertTrue(r.stdout.startswith("Pushed 0 (0 applied"), r.stdout)
 
+        # Who opened what on the van reaches the server: an export opens every case it holds.
+        self.export(field)
+        self.cli(field, "sync")
+        r = subprocess.run([SERVER, "--data-dir", self.server_data, "admin", "export"], capture_output=True, text=True,
+                           timeout=60)
+        reads = [a for a in json.loads(r.stdout)["audit"] if a["action"] == "export" and a["record_id"] == case_id
+                 and a["actor_id"] != "pepamo-server-admin"]
+        self.assertEqual(len(reads), 1, reads)
+        self.assertNotIn(reads[0]["device"], ("", None))
+
     def test_cash_closure_reaches_the_office(self):
         dispatch = self.device("dispatch", "dispatch", "Dora Disponentin", "dispatch")
         self.cli(dispatch, "demo", "--date", DEMO_DATE)

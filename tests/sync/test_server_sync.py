@@ -106,6 +106,32 @@ class ServerSyncTest(ServerCase):
         self.assertEqual(self.request("GET", "/v1/sync/push", self.dispatch)[0], 405)
         self.assertEqual(self.push("not-a-token", [])[0], 401)
 
+    def test_audit_entries_come_along(self):
+        token = self.enrol("field")
+        device = self.request("GET", "/v1/device", token)[1]["device_id"]
+        at = "2026-11-20T08:00:00Z"
+        read = {"id": str(uuid.uuid4()), "version": 1, "created_at": at, "updated_at": at,
+                "actor_id": "d0000000-0000-4000-8000-000000000001", "action": "read", "record_kind": "counselling",
+                "record_id": str(uuid.uuid4()), "at": at, "device": "a device it is not"}
+        person = citizen()
+        body = {"protocol": 2, "entries": [entry("citizen", person, "add_citizen")], "audit": [read]}
+        for outcome in ("applied", "duplicate"):
+            status, answer = self.request("POST", "/v1/sync/push", token, body)
+            self.assertEqual((status, answer["results"][0]["outcome"], answer["audit_stored"]), (200, outcome, 1), answer)
+        r = run_server("--data-dir", self.data, "admin", "export")
+        kept = [a for a in json.loads(r.stdout)["audit"] if a["id"] == read["id"]]
+        self.assertEqual([(a["action"], a["record_id"], a["device"]) for a in kept], [("read", read["record_id"], device)])
+
+        # One entry that is no audit entry refuses the push whole.
+        other = citizen()
+        for audit in ([{"action": "read"}], [dict(read, id=str(uuid.uuid4()), at=None)], {}, [7]):
+            status, answer = self.request("POST", "/v1/sync/push", token,
+                                          {"protocol": 2, "entries": [entry("citizen", other, "add_citizen")],
+                                           "audit": audit})
+            self.assertEqual(status, 400, (audit, answer))
+        r = run_server("--data-dir", self.data, "admin", "export")
+        self.assertNotIn(other["id"], {c["id"] for c in json.loads(r.stdout)["citizens"]})
+
     def test_previous_protocol(self):
         status, health = self.request("GET", "/v1/health")
         self.assertEqual((health["push_protocol"], health["oldest_push_protocol"]), (2, 1))
