@@ -423,7 +423,10 @@ open_job (PmStore  *self,
     return NULL;
   sqlite3_busy_timeout (db, 5000);
   self->db = db;
-  if (!_pm_store_exec (db, "PRAGMA synchronous = FULL;", error) ||
+  /* A page read from the file is decrypted and checked first: SQLite's
+   * 2 MB cache made a city's 50,000 visits decrypt their pages over and
+   * over (bootstrap and pushes at half the speed). Up to 32 MB, as used. */
+  if (!_pm_store_exec (db, "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768;", error) ||
       !_pm_store_migrate (db, PM_STORE_SCHEMA_VERSION, error) ||
       !_pm_store_exec (db, "BEGIN IMMEDIATE", error))
     goto fail;
