@@ -111,7 +111,13 @@ static const char * const migrations[] = {
   "  rescoped INTEGER NOT NULL DEFAULT 0);"
   "CREATE TABLE van_scope (van_id TEXT NOT NULL, kind TEXT NOT NULL, record_id TEXT NOT NULL,"
   "  PRIMARY KEY (van_id, kind, record_id)) WITHOUT ROWID;"
-  "CREATE INDEX record_origins_by_device ON record_origins (device_id);",
+  "CREATE INDEX record_origins_by_device ON record_origins (device_id);"
+  /* The visits a store holds already were given to their vans. */
+  "INSERT OR IGNORE INTO van_scope (van_id, kind, record_id)"
+  "  SELECT van_id, 'visit', id FROM visits WHERE van_id IS NOT NULL AND van_id <> '';"
+  "INSERT OR IGNORE INTO van_scope (van_id, kind, record_id)"
+  "  SELECT v.van_id, 'citizen', p.value FROM visits v, json_each (v.data, '$.citizen_ids') p"
+  "  WHERE v.van_id IS NOT NULL AND v.van_id <> '';",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PM_STORE_SCHEMA_VERSION);

@@ -382,7 +382,8 @@ typedef struct
   const char *role;
 } EnrolData;
 
-/* The audit entries up to the last one now are sent or need not be. */
+/* The audit entries up to the last one now are sent or need not be; the
+ * mark is written where it lies before that (@sent -1: there is none). */
 static gboolean
 advance_audit_sent (sqlite3  *db,
                     gint64    sent,
@@ -411,7 +412,7 @@ enrol_job (PmStore  *self,
       !write_meta (db, "sync.token", enrol->token, error) ||
       !write_meta (db, "sync.role", enrol->role, error) ||
       !write_meta (db, CURSOR_KEY, "0", error) ||
-      !advance_audit_sent (db, 0, error))
+      !advance_audit_sent (db, -1, error))
     return NULL;
   _pm_store_set_enrolled (self, TRUE);
   return self;
@@ -770,6 +771,8 @@ _pm_store_queue_outbox (sqlite3     *db,
  * exported or deleted what; a write is audited by the server when it
  * applies the push, so its entry here is not sent again. */
 
+/* The mark; a store enrolled before audit entries were sent has none, and
+ * gets it at its last entry now: its history is not sent. */
 static gint64
 audit_sent (sqlite3  *db,
             GError  **error)
@@ -782,6 +785,10 @@ audit_sent (sqlite3  *db,
       g_propagate_error (error, local_error);
       return -1;
     }
+  if (sent == NULL && !advance_audit_sent (db, -1, error))
+    return -1;
+  if (sent == NULL)
+    sent = read_meta (db, AUDIT_SENT_KEY, NULL);
   return sent ? g_ascii_strtoll (sent, NULL, 10) : 0;
 }
 
@@ -1664,8 +1671,17 @@ merge_edit (PmRecord    *stored,
   return record;
 }
 
+static int field_share (sqlite3     *db,
+                        PmRole       role,
+                        const char  *van_id,
+                        gboolean     own,
+                        const char  *kind,
+                        const char  *record_id,
+                        GError     **error);
+
 /* The server's row as the device @device_id of @role may hold it: whole for
- * the device that created it, else its role's slice; NULL when outside it. */
+ * the device that created it, else its role's slice (a van's: of its van's
+ * share); NULL when outside it. */
 static JsonObject *
 device_copy (sqlite3     *db,
              PmRecord    *record,
@@ -1690,6 +1706,13 @@ device_copy (sqlite3     *db,
   _pm_store_release (stmt);
   if (!own && !pm_access_filter (copy, &viewer))
     return NULL;
+  if (!own && role == PM_ROLE_FIELD)
+    {
+      g_autofree char *van_id = _pm_store_device_van (db, device_id, NULL, NULL);
+
+      if (field_share (db, role, van_id, own, pm_record_get_kind (record), pm_record_get_id (record), NULL) <= 0)
+        return NULL;
+    }
   pm_record_set_version (copy, pm_record_get_version (record));
   result = pm_record_to_json (copy);
   json_object_set_int_member (result, "version", pm_record_get_version (record));

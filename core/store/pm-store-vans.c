@@ -203,6 +203,8 @@ set_device_van_job (PmStore  *self,
   gint64 known = _pm_store_count_rows (db, "SELECT COUNT(*) FROM devices WHERE id = ? AND role = 'field'",
                                        binding->device_id, error);
   g_autofree char *old_van = NULL;
+  GError *local_error = NULL;
+  gboolean rescoped = FALSE;
 
   if (known < 0)
     return NULL;
@@ -211,14 +213,19 @@ set_device_van_job (PmStore  *self,
       g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND, "no field device with the id %s", binding->device_id);
       return NULL;
     }
-  old_van = _pm_store_device_van (db, binding->device_id, NULL, error);
-  if (old_van == NULL && error && *error)
-    return NULL;
-  /* A device moved to another van starts over: its cursor counted changes
-   * of the old van's share. */
+  old_van = _pm_store_device_van (db, binding->device_id, &rescoped, &local_error);
+  if (local_error)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  /* A device bound anew starts over: its cursor counted changes of another
+   * share (or of none, for one enrolled before devices had vans), and one
+   * that has not started over yet still must. */
+  rescoped = rescoped || old_van == NULL || !g_str_equal (old_van, binding->van_id);
   return _pm_store_exec_texts (db, "REPLACE INTO device_vans (device_id, van_id, rescoped) VALUES (?, ?, ?)",
                                "Binding a device to a van", error, 3, binding->device_id, binding->van_id,
-                               old_van && !g_str_equal (old_van, binding->van_id) ? "1" : "0") ? self : NULL;
+                               rescoped ? "1" : "0") ? self : NULL;
 }
 
 /**

@@ -142,6 +142,15 @@ read_escape (Reader  *reader,
   return TRUE;
 }
 
+/* A control character, which a string must escape. json-glib 1.6 writes
+ * U+001F as it is (it escapes only those below), and clients one version
+ * behind send its text: that one is taken. */
+static gboolean
+is_control (char c)
+{
+  return (guchar) c < 0x1f;
+}
+
 /* A string after its opening quote, into the reader's text (valid UTF-8,
  * no NUL: json-glib's strings are C strings). */
 static gboolean
@@ -154,7 +163,7 @@ read_string (Reader  *reader,
       const char *run = reader->at;
 
       while (reader->at < reader->end && *reader->at != '"' && *reader->at != '\\' &&
-             (guchar) *reader->at >= 0x20)
+             !is_control (*reader->at))
         reader->at++;
       g_string_append_len (reader->text, run, reader->at - run);
       if (reader->at == reader->end)
@@ -166,7 +175,7 @@ read_string (Reader  *reader,
             return fail (reader, error, "a string that is not UTF-8");
           return TRUE;
         }
-      if ((guchar) *reader->at < 0x20)
+      if (is_control (*reader->at))
         return fail (reader, error, "a control character in a string");
       reader->at++;
       if (!read_escape (reader, error))

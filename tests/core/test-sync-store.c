@@ -401,6 +401,16 @@ test_uuid_reused_with_legacy_hash (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "code"), ==, "uuid_reused");
 }
 
+static gpointer
+exec_job (PmStore  *self,
+          sqlite3  *db,
+          gpointer  data,
+          GError  **error)
+{
+  g_assert_cmpint (sqlite3_exec (db, data, NULL, NULL, NULL), ==, SQLITE_OK);
+  return self;
+}
+
 /* Who opened what on the van reaches the server with a push, once, as
  * the pushing device's; the entries of writes stay (the server audits the
  * push it applies). What is no audit entry is refused whole. */
@@ -451,6 +461,21 @@ test_audit_entries_reach_the_server (Fixture       *f,
   rest = pm_store_audit_peek_text (f->van, 100, &count, &last, &error);
   g_assert_cmpint (count, ==, 0);
   g_assert_cmpstr (rest, ==, "[]");
+
+  /* A store enrolled before audit entries were sent has no mark: its
+   * history stays, what comes after goes. */
+  g_assert_nonnull (_pm_store_run_sync (f->van, exec_job, (gpointer) "DELETE FROM meta WHERE key = 'sync.audit_sent'",
+                                        &error));
+  g_clear_object (&opened);
+  opened = pm_store_get (f->van, PM_TYPE_COUNSELLING_RECORD, pm_record_get_id (record), &error);
+  g_clear_pointer (&rest, g_free);
+  rest = pm_store_audit_peek_text (f->van, 100, &count, &last, &error);
+  g_assert_cmpint (count, ==, 0);
+  g_clear_object (&opened);
+  opened = pm_store_get (f->van, PM_TYPE_COUNSELLING_RECORD, pm_record_get_id (record), &error);
+  g_clear_pointer (&rest, g_free);
+  rest = pm_store_audit_peek_text (f->van, 100, &count, &last, &error);
+  g_assert_cmpint (count, ==, 1);
 
   for (guint i = 0; i < 3; i++)
     {
@@ -589,6 +614,8 @@ test_van_share (Fixture       *f,
       g_assert_cmpstr (outcome (results, i), ==, "rejected");
       g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i), "code"), ==,
                        "forbidden");
+      /* Nor does the answer carry the other van's row. */
+      g_assert_false (json_object_has_member (json_array_get_object_element (results, i), "server_record"));
     }
   g_assert_null (pm_store_get (f->server, PM_TYPE_VISIT, pm_record_get_id (sent_visit), NULL));
 
@@ -1142,6 +1169,9 @@ test_device_moved_to_other_van (Fixture       *f,
 
   g_assert_true (pm_store_set_device_van (f->server, f->device, other_van, &error));
   g_assert_no_error (error);
+  /* Bound to it twice before it pulled: it still starts over. */
+  g_assert_true (pm_store_set_device_van (f->server, f->device, other_van, &error));
+  g_assert_no_error (error);
   page = pm_test_take_json_object (pm_store_changes_since_text (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error));
   g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
   g_assert_null (page);
@@ -1160,6 +1190,44 @@ test_device_moved_to_other_van (Fixture       *f,
   /* Started over once: its new cursors are good. */
   page = pm_test_take_json_object (pm_store_changes_since_text (f->server, cursor, NULL, FALSE, 50, f->device, PM_ROLE_FIELD, &error));
   g_assert_no_error (error);
+}
+
+/* A van's laptop enrolled before devices had vans gets the roster and its
+ * own records only; bound to its van, it starts over and gets the van's
+ * visits, also those planned before the binding. */
+static void
+test_device_bound_to_a_van_later (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *device = NULL;
+  g_autoptr(JsonObject) page = NULL;
+  gint64 cursor;
+  guint visits = 0;
+
+  g_free (pm_store_add_device (f->server, PM_ROLE_FIELD, "halle", NULL, &device, &error));
+  g_assert_no_error (error);
+  page = pm_test_take_json_object (pm_store_changes_since_text (f->server, 0, NULL, FALSE, 1000, device, PM_ROLE_FIELD, &error));
+  g_assert_no_error (error);
+  g_assert_true (json_object_get_boolean_member (page, "complete"));
+  cursor = json_object_get_int_member (page, "cursor");
+  for (guint i = 0; i < json_array_get_length (json_object_get_array_member (page, "changes")); i++)
+    g_assert_true (g_strv_contains ((const char * const[]) { "staff", "van", NULL },
+                                    json_object_get_string_member (json_array_get_object_element (
+                                      json_object_get_array_member (page, "changes"), i), "kind")));
+  g_clear_pointer (&page, json_object_unref);
+
+  g_assert_true (pm_store_set_device_van (f->server, device, PM_DEMO_VAN_ID, &error));
+  g_assert_no_error (error);
+  page = pm_test_take_json_object (pm_store_changes_since_text (f->server, cursor, NULL, FALSE, 1000, device, PM_ROLE_FIELD, &error));
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  page = pm_test_take_json_object (pm_store_changes_since_text (f->server, 0, NULL, FALSE, 1000, device, PM_ROLE_FIELD, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (json_object_get_array_member (page, "changes")); i++)
+    visits += g_str_equal (json_object_get_string_member (json_array_get_object_element (
+                             json_object_get_array_member (page, "changes"), i), "kind"), "visit");
+  g_assert_cmpint (visits, ==, pm_store_count (f->van, PM_TYPE_VISIT, NULL));
 }
 
 /* The text a push sends is the outbox as pm_store_outbox_peek() reads it. */
@@ -1365,6 +1433,7 @@ main (int   argc,
   ADD ("/sync-store/van-share", test_van_share);
   ADD ("/sync-store/pull-sends-filtered-records", test_pull_sends_filtered_records);
   ADD ("/sync-store/device-moved-to-other-van", test_device_moved_to_other_van);
+  ADD ("/sync-store/device-bound-to-a-van-later", test_device_bound_to_a_van_later);
   ADD ("/sync-store/deletion-marker", test_deletion_marker);
   ADD ("/sync-store/erased-edit", test_erased_edit);
   ADD ("/sync-store/pull-scope-of-office", test_pull_scope_of_office);

@@ -30,6 +30,8 @@ test_reads_as_json_glib (void)
     " \"notes\": \"Hof \\\"hinten\\\" } ]\", \"priority\": 1, \"fee_waived\": false, \"care_grade\": null}}]}",
     "[1, [2, [3, {\"a\": [true, null]}]], \"x\"]",
     "{\"a\": 1, \"a\": 2}",
+    /* As json-glib 1.6 writes U+001F, unescaped. */
+    "\"a\x1f" "b\"",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)

@@ -23,7 +23,7 @@ import threading
 import time
 import unittest
 
-from pm_server import ServerClient, citizen, enrol_args, entry, run_server, start_server, stop_server
+from pm_server import DEMO_VAN, ServerClient, citizen, enrol_args, entry, run_server, start_server, stop_server
 
 with open(os.path.join(os.environ["PEPAMO_SOURCE_ROOT"], "core", "store", "pm-store.h")) as header:
     SCHEMA_VERSION = int(re.search(r"#define PM_STORE_SCHEMA_VERSION (\d+)", header.read()).group(1))
@@ -250,13 +250,13 @@ class UpgradeTest(ServerClient, unittest.TestCase):
                 self.assertGreater(len(expected["visits"]), 0)
                 server, self.port = start_server("--data-dir", data, log=self.log)
                 try:
-                    self.check_upgraded(data, expected)
+                    self.check_upgraded(data, expected, version)
                 finally:
                     stop_server(server)
                 with open(self.log.name) as log:
                     self.assertIn("Upgrading the store from schema %d to %d" % (version, SCHEMA_VERSION), log.read())
 
-    def check_upgraded(self, data, expected):
+    def check_upgraded(self, data, expected, version):
         # Devices exist from schema 4 on: enrolling works on the upgraded store.
         dispatch = self.enrol(data, "dispatch")
         soziales = self.enrol(data, "soziales")
@@ -283,6 +283,18 @@ class UpgradeTest(ServerClient, unittest.TestCase):
         pulled = {c["record"]["id"]: c["record"] for c in changes}
         self.assertEqual(pulled[person["id"]]["phone"], "0345 0123999")
         self.assertEqual(pulled[person["id"]]["family_name"], person["family_name"])
+
+        # A van's laptop gets the visits planned on its van before the upgrade, and their people
+        # (from a store that was a server's, with a change log: schema 4 on).
+        if version < 4:
+            return
+        field = self.enrol(data, "field")
+        changes, _ = self.pull_all(field)
+        planned = [v for v in exported["visits"] if v.get("van_id") == DEMO_VAN]
+        self.assertGreater(len(planned), 0)
+        self.assertEqual({c["record"]["id"] for c in changes if c["kind"] == "visit"}, {v["id"] for v in planned})
+        self.assertEqual({c["record"]["id"] for c in changes if c["kind"] == "citizen"},
+                         {i for v in planned for i in v["citizen_ids"]})
 
     def test_refuses_a_newer_schema(self):
         data = os.path.join(self.dir, "newer")
