@@ -455,6 +455,8 @@ push_round (PmSyncClient  *self,
   if (!pm_store_outbox_settle (store, results, error) ||
       (audit_count && audit_taken && !pm_store_audit_confirm (store, audit_last, error)))
     return FALSE;
+  /* Such a server's answer to the audit entries alone ends the push. */
+  *done = !audit_taken && uuids[0] == NULL;
   stats->pushed += g_strv_length (uuids);
   count_outcomes (results, stats);
   return TRUE;

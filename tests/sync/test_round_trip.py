@@ -356,6 +356,43 @@ class RoundTripTest(unittest.TestCase):
         self.cli(field, "sync")
         self.assertEqual(self.versions(field), self.at_server())
 
+    def test_audit_entries_with_a_server_from_before(self):
+        # A server from before audit entries were pushed answers without
+        # "audit_stored": the sync still succeeds, sends them once a sync,
+        # and sends them for good once the server takes them.
+        dispatch = self.device("dispatch", "dispatch", "Dora Disponentin", "dispatch")
+        self.cli(dispatch, "demo", "--date", DEMO_DATE)
+        self.cli(dispatch, "sync")
+        proxy = PullFaultProxy.start(self.url, None)
+        self.addCleanup(proxy.stop)
+        field = self.device("field", "field", "Frieda Feld", "soziales", url=proxy.url)
+        self.cli(field, "sync")
+        visit = json.loads(self.cli(field, "visits", "--date", DEMO_DATE, "--json").stdout)[0]
+        staff = next(s["id"] for s in self.export(dispatch)["staff"]
+                     if s["role"] == "field" and s["department"] == "soziales")
+        path = os.path.join(self.dir, "counselling.json")
+        with open(path, "w") as f:
+            json.dump({"counselling": [{"id": str(uuid.uuid4()), "visit_id": visit["id"],
+                                        "citizen_id": visit["citizen_ids"][0], "staff_id": staff,
+                                        "occasion": "relative", "topics": ["carer_relief"], "results": "Beraten.",
+                                        "mode": "home", "duration_min": 30, "status": "draft"}]}, f)
+        self.cli(field, "import", path)
+        self.cli(field, "sync")
+        proxy.push_fault = lambda answer: {k: v for k, v in answer.items() if k != "audit_stored"}
+        self.export(field)  # opens the counselling record: an audit entry to send
+        for _ in range(2):
+            del proxy.pushes[:]
+            self.cli(field, "sync")
+            self.assertEqual(len(proxy.pushes), 1, proxy.pushes)
+            self.assertGreater(len(proxy.pushes[0].get("audit", [])), 0)
+        proxy.push_fault = None
+        del proxy.pushes[:]
+        self.cli(field, "sync")
+        self.assertEqual(len(proxy.pushes), 1)
+        del proxy.pushes[:]
+        self.cli(field, "sync")
+        self.assertEqual(proxy.pushes, [])
+
     def import_citizen(self, store, family_name):
         person = {"id": str(uuid.uuid4()), "family_name": family_name, "given_names": "Klaus",
                   "birth_date": "1949-05-04", "street": "Leipziger Straße", "house_number": "12",
@@ -668,7 +705,8 @@ class PullFaultProxy(http.server.BaseHTTPRequestHandler):
 
     @classmethod
     def start(cls, upstream, fault):
-        handler = type("Proxy", (cls,), {"upstream": upstream, "pages": [], "fault": fault})
+        handler = type("Proxy", (cls,), {"upstream": upstream, "pages": [], "fault": fault, "pushes": [],
+                                         "push_fault": None})
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
@@ -698,6 +736,12 @@ class PullFaultProxy(http.server.BaseHTTPRequestHandler):
             if cls.fault:
                 status, page = cls.fault(len(cls.pages), status, page)
             data = json.dumps(page).encode()
+        if self.path.startswith("/v1/sync/push") and status == 200:
+            answer = json.loads(data)
+            cls.pushes.append(json.loads(body))
+            if cls.push_fault:
+                answer = cls.push_fault(answer)
+            data = json.dumps(answer).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
