@@ -139,6 +139,9 @@ gboolean  _pm_store_log_change     (sqlite3        *db,
                                     PmRecord       *record,
                                     const char     *device_id,
                                     GError        **error);
+sqlite3_stmt *_pm_store_prepare_row (sqlite3   *db,
+                                     GType      type,
+                                     GError   **error);
 gboolean  _pm_store_renew_epoch    (sqlite3        *db,
                                     GError        **error);
 gboolean  _pm_store_note_van_scope (sqlite3        *db,
@@ -152,6 +155,10 @@ int       _pm_store_van_was_given  (sqlite3        *db,
                                     const char     *van_id,
                                     const char     *kind,
                                     const char     *record_id,
+                                    GError        **error);
+int       _pm_store_visit_left_van (sqlite3        *db,
+                                    const char     *van_id,
+                                    const char     *visit_id,
                                     GError        **error);
 int       _pm_store_van_may_push   (sqlite3        *db,
                                     const char     *device_id,

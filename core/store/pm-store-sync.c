@@ -2542,13 +2542,9 @@ append_stored_record (GString     *text,
                       sqlite3     *db,
                       GType        type,
                       const char  *id,
-                      char       **van_id,
                       GError     **error)
 {
-  PmRecordClass *klass = g_type_class_peek (type);
-  g_autofree char *sql = g_strdup_printf ("SELECT version, created_at, updated_at, data, %s FROM %s WHERE id = ?",
-                                          g_type_is_a (type, PM_TYPE_VISIT) ? "van_id" : "NULL", klass->table);
-  sqlite3_stmt *stmt = prepare (db, sql, error);
+  sqlite3_stmt *stmt = _pm_store_prepare_row (db, type, error);
   int rc;
 
   if (stmt == NULL)
@@ -2556,10 +2552,7 @@ append_stored_record (GString     *text,
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    {
-      append_record_columns (text, stmt, 0, id);
-      *van_id = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-    }
+    append_record_columns (text, stmt, 1, id);
   else if (rc != SQLITE_DONE)
     _pm_store_set_sql_error (error, db, "Reading a record");
   _pm_store_release (stmt);
@@ -2581,17 +2574,30 @@ append_change (GString     *text,
   GType type = pm_model_type_for (kind);
   gsize start = text->len;
   g_autoptr(PmRecord) record = NULL;
-  g_autofree char *visit_van = NULL;
   int share = field_share (db, pull->role, van_id, own, kind, record_id, error);
 
   if (share <= 0)
     return share;
   if (type == G_TYPE_INVALID)
     return 0;
+  /* Moved to another van: the van drops it (told again with each later
+   * change, the id only). */
+  if (van_id && !own && type == PM_TYPE_VISIT)
+    {
+      int left = _pm_store_visit_left_van (db, van_id, record_id, error);
+
+      if (left != 0)
+        {
+          g_string_append (text, ",\"id\":");
+          append_json_string (text, record_id);
+          g_string_append (text, ",\"deleted\":true");
+          return left;
+        }
+    }
   g_string_append (text, ",\"record\":");
   /* What a device created comes back whole (its people may read it there). */
   if (own || pm_access_keeps_whole (type, &pull->viewer))
-    share = append_stored_record (text, db, type, record_id, &visit_van, error);
+    share = append_stored_record (text, db, type, record_id, error);
   else if ((record = _pm_store_read_record (db, type, record_id, NULL)) == NULL ||
            !pm_access_filter (record, &pull->viewer))
     share = 0;
@@ -2599,16 +2605,7 @@ append_change (GString     *text,
     {
       g_autoptr(JsonObject) json = pm_record_to_json (record);
 
-      visit_van = PM_IS_VISIT (record) ? g_strdup (pm_record_get_string (record, "van_id")) : NULL;
       append_object (text, json);
-    }
-  /* Moved to another van: the van drops it, and hears no more. */
-  if (share > 0 && van_id && !own && type == PM_TYPE_VISIT && g_strcmp0 (visit_van, van_id) != 0)
-    {
-      g_string_truncate (text, start);
-      g_string_append (text, ",\"id\":");
-      append_json_string (text, record_id);
-      g_string_append (text, ",\"deleted\":true");
     }
   if (share <= 0)
     g_string_truncate (text, start);

@@ -102,8 +102,8 @@ _pm_store_device_van (sqlite3     *db,
   return van_id;
 }
 
-/* The first column of the first row of @sql with three texts bound: 0 where
- * there is no row, -1 on error. */
+/* The first column of the first row of @sql with up to three texts bound
+ * (@c may be NULL for two): 0 where there is no row, -1 on error. */
 static int
 query_flag (sqlite3     *db,
             const char  *sql,
@@ -151,6 +151,23 @@ _pm_store_van_was_given (sqlite3     *db,
     return 0;
   return query_flag (db, "SELECT 1 FROM van_scope WHERE van_id = ? AND kind = ? AND record_id = ?",
                      "Reading a van's scope", van_id, kind, record_id, error);
+}
+
+/**
+ * _pm_store_visit_left_van:
+ *
+ * Whether the visit @visit_id, which @van_id was given, is planned on
+ * another van (or none) now: 1 if so, 0 if not or if it is gone, -1 on
+ * error.
+ */
+int
+_pm_store_visit_left_van (sqlite3     *db,
+                          const char  *van_id,
+                          const char  *visit_id,
+                          GError     **error)
+{
+  return query_flag (db, "SELECT van_id IS NOT ?1 FROM visits WHERE id = ?2", "Reading a visit's van",
+                     van_id, visit_id, NULL, error);
 }
 
 /**

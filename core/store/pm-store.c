@@ -1380,6 +1380,21 @@ select_records (sqlite3         *db,
   return collect_records (db, type, stmt, viewer, error);
 }
 
+/**
+ * _pm_store_prepare_row:
+ *
+ * The statement that reads a whole row of @type by its id (bind it as ?1):
+ * id, version, created_at, updated_at, data. Give it back with
+ * _pm_store_release().
+ */
+sqlite3_stmt *
+_pm_store_prepare_row (sqlite3   *db,
+                       GType      type,
+                       GError   **error)
+{
+  return prepare_lasting (db, record_sql (g_type_class_peek (type))->select_row, error);
+}
+
 /* The record @id of @type as a list of none or one, filtered for @viewer. */
 static GPtrArray *
 select_by_id (sqlite3         *db,
@@ -1388,7 +1403,7 @@ select_by_id (sqlite3         *db,
               const PmViewer  *viewer,
               GError         **error)
 {
-  sqlite3_stmt *stmt = prepare_lasting (db, record_sql (g_type_class_peek (type))->select_row, error);
+  sqlite3_stmt *stmt = _pm_store_prepare_row (db, type, error);
 
   if (stmt == NULL)
     return NULL;

@@ -494,7 +494,7 @@ test_audit_entries_reach_the_server (Fixture       *f,
     }
 }
 
-/* A copy of @template under a new id, as written by @store's actor. */
+/* A copy of @template under a new id and version 0: a new record. */
 static PmRecord *
 new_copy (PmRecord *template)
 {
