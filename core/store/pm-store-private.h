@@ -24,6 +24,21 @@ gpointer _pm_store_run_sync       (PmStore        *self,
                                    PmStoreJobFunc  func,
                                    gpointer        data,
                                    GError        **error);
+
+/* For the server, whose store serves many devices at once */
+typedef enum
+{
+  PM_STORE_JOB_SHARED = 1 << 0, /* may share one commit with the shared jobs queued after it */
+  PM_STORE_JOB_URGENT = 1 << 1, /* runs before the queued jobs that are not urgent */
+} PmStoreJobFlags;
+
+gpointer _pm_store_run_sync_full  (PmStore        *self,
+                                   PmStoreJobFunc  func,
+                                   gpointer        data,
+                                   PmStoreJobFlags flags,
+                                   GDestroyNotify  result_free,
+                                   GError        **error);
+int      _pm_store_queued_jobs    (PmStore        *self);
 void     _pm_store_run_async      (PmStore            *self,
                                    PmStoreJobFunc      func,
                                    gpointer            data,

@@ -964,7 +964,7 @@ pm_store_append_device_audit (PmStore     *self,
 
   g_return_val_if_fail (PM_IS_STORE (self), -1);
   g_return_val_if_fail (device_id != NULL && audit != NULL, -1);
-  return _pm_store_run_sync (self, device_audit_job, &append, error) ? append.stored : -1;
+  return _pm_store_run_sync_full (self, device_audit_job, &append, PM_STORE_JOB_SHARED, NULL, error) ? append.stored : -1;
 }
 
 static gpointer
@@ -1975,83 +1975,84 @@ apply_entry (PmStore     *self,
  * before, have no "b2:" in front and are still compared as they were made. */
 #define HASH_PREFIX "b2:"
 
-/* @tag and @count: a part's kind and its size (members, elements, bytes) */
+/* The tree is written out as tagged parts and hashed in one go: an update
+ * of the hash per part cost more than the hashing itself.
+ * @tag and @count: a part's kind and its size (members, elements, bytes) */
 static void
-hash_count (crypto_generichash_state *state,
-            char                      tag,
-            guint64                   count)
+encode_count (GString *out,
+              char     tag,
+              guint64  count)
 {
   guint64 little = GUINT64_TO_LE (count);
 
-  crypto_generichash_update (state, (const unsigned char *) &tag, 1);
-  crypto_generichash_update (state, (const unsigned char *) &little, sizeof little);
+  g_string_append_c (out, tag);
+  g_string_append_len (out, (const char *) &little, sizeof little);
 }
 
 static void
-hash_bytes (crypto_generichash_state *state,
-            char                      tag,
-            const void               *bytes,
-            gsize                     size)
+encode_bytes (GString    *out,
+              char        tag,
+              const void *bytes,
+              gsize       size)
 {
-  hash_count (state, tag, size);
-  crypto_generichash_update (state, bytes, size);
+  encode_count (out, tag, size);
+  g_string_append_len (out, bytes, size);
 }
 
 static void
-hash_node (crypto_generichash_state *state,
-           JsonNode                 *node)
+encode_node (GString  *out,
+             JsonNode *node)
 {
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *object = json_node_get_object (node);
       g_autoptr(GList) names = json_object_get_members (object);
 
-      hash_count (state, '{', g_list_length (names));
+      encode_count (out, '{', g_list_length (names));
       for (GList *l = names; l; l = l->next)
         {
-          hash_bytes (state, 'k', l->data, strlen (l->data));
-          hash_node (state, json_object_get_member (object, l->data));
+          encode_bytes (out, 'k', l->data, strlen (l->data));
+          encode_node (out, json_object_get_member (object, l->data));
         }
     }
   else if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *array = json_node_get_array (node);
 
-      hash_count (state, '[', json_array_get_length (array));
+      encode_count (out, '[', json_array_get_length (array));
       for (guint i = 0; i < json_array_get_length (array); i++)
-        hash_node (state, json_array_get_element (array, i));
+        encode_node (out, json_array_get_element (array, i));
     }
   else if (JSON_NODE_HOLDS_NULL (node))
-    hash_count (state, 'n', 0);
+    encode_count (out, 'n', 0);
   else if (json_node_get_value_type (node) == G_TYPE_STRING)
-    hash_bytes (state, 's', json_node_get_string (node), strlen (json_node_get_string (node)));
+    encode_bytes (out, 's', json_node_get_string (node), strlen (json_node_get_string (node)));
   else if (json_node_get_value_type (node) == G_TYPE_INT64)
     {
       gint64 value = GINT64_TO_LE (json_node_get_int (node));
 
-      hash_bytes (state, 'i', &value, sizeof value);
+      encode_bytes (out, 'i', &value, sizeof value);
     }
   else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
     {
       double value = json_node_get_double (node);
 
-      hash_bytes (state, 'd', &value, sizeof value);
+      encode_bytes (out, 'd', &value, sizeof value);
     }
   else
-    hash_count (state, 'b', json_node_get_boolean (node));
+    encode_count (out, 'b', json_node_get_boolean (node));
 }
 
 static char *
 entry_hash (JsonObject *entry)
 {
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), entry);
-  crypto_generichash_state state;
+  g_autoptr(GString) parts = g_string_sized_new (2048);
   unsigned char digest[crypto_generichash_BYTES];
   char hex[crypto_generichash_BYTES * 2 + 1];
 
-  crypto_generichash_init (&state, NULL, 0, sizeof digest);
-  hash_node (&state, node);
-  crypto_generichash_final (&state, digest, sizeof digest);
+  encode_node (parts, node);
+  crypto_generichash (digest, sizeof digest, (const unsigned char *) parts->str, parts->len, NULL, 0);
   return g_strconcat (HASH_PREFIX, sodium_bin2hex (hex, sizeof hex, digest, sizeof digest), NULL);
 }
 
@@ -2078,6 +2079,7 @@ typedef struct
   PmRole      role;
   guint       protocol;
   JsonArray  *entries;
+  GPtrArray  *hashes;    /* of the entries as sent */
 } PushData;
 
 /* Protocol 1 sent an edit as the whole record, without `changes`. The
@@ -2269,20 +2271,11 @@ push_job (PmStore  *self,
   g_autoptr(JsonArray) results = json_array_new ();
   guint n = json_array_get_length (push->entries);
 
-  if (n > MAX_PUSH_ENTRIES)
-    {
-      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "a push carries at most %d entries", MAX_PUSH_ENTRIES);
-      return NULL;
-    }
-  for (guint i = 0; i < n; i++)
-    if (!check_entry (json_array_get_element (push->entries, i), i, push->protocol, error))
-      return NULL;
-
   for (guint i = 0; i < n; i++)
     {
       JsonObject *entry = json_array_get_object_element (push->entries, i);
       const char *uuid = json_object_get_string_member (entry, "uuid");
-      g_autofree char *hash = entry_hash (entry);
+      const char *hash = g_ptr_array_index (push->hashes, i);
       g_autoptr(GError) local_error = NULL;
       JsonObject *answer = earlier_answer (db, push->device_id, uuid, hash, entry, &local_error);
 
@@ -2333,11 +2326,30 @@ pm_store_apply_push_protocol (PmStore     *self,
                               JsonArray   *entries,
                               GError     **error)
 {
+  g_autoptr(GPtrArray) hashes = NULL;
   PushData push = { device_id, role, protocol, entries };
+  guint n;
 
   g_return_val_if_fail (device_id != NULL && entries != NULL, NULL);
   g_return_val_if_fail (protocol >= PM_SYNC_PROTOCOL_OLDEST && protocol <= PM_SYNC_PROTOCOL, NULL);
-  return _pm_store_run_sync (self, push_job, &push, error);
+
+  /* Checked and hashed on the caller's thread: the store's one thread is
+   * what every device's push waits for. */
+  n = json_array_get_length (entries);
+  if (n > MAX_PUSH_ENTRIES)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "a push carries at most %d entries", MAX_PUSH_ENTRIES);
+      return NULL;
+    }
+  hashes = g_ptr_array_new_full (n, g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      if (!check_entry (json_array_get_element (entries, i), i, protocol, error))
+        return NULL;
+      g_ptr_array_add (hashes, entry_hash (json_array_get_object_element (entries, i)));
+    }
+  push.hashes = hashes;
+  return _pm_store_run_sync_full (self, push_job, &push, PM_STORE_JOB_SHARED, (GDestroyNotify) json_array_unref, error);
 }
 
 /**
@@ -2761,7 +2773,7 @@ pm_store_changes_since_text (PmStore     *self,
 
   g_return_val_if_fail (PM_IS_STORE (self), NULL);
   g_return_val_if_fail (device_id != NULL, NULL);
-  return _pm_store_run_sync (self, changes_job, &pull, error);
+  return _pm_store_run_sync_full (self, changes_job, &pull, PM_STORE_JOB_URGENT | PM_STORE_JOB_SHARED, g_free, error);
 }
 
 /* Devices (server end) */
@@ -2897,7 +2909,8 @@ pm_store_find_device (PmStore     *self,
   DeviceData device = { .lookup = token };
 
   g_return_val_if_fail (token != NULL, NULL);
-  return _pm_store_run_sync (self, find_device_job, &device, error);
+  return _pm_store_run_sync_full (self, find_device_job, &device, PM_STORE_JOB_URGENT, (GDestroyNotify) json_object_unref,
+                                  error);
 }
 
 static gpointer

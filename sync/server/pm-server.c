@@ -2,10 +2,8 @@
  *
  * Every answer is JSON; errors carry a reason. The sync endpoints need a
  * storage (pm_server_set_storage(), the only way to the data) and a device
- * token; the wire shapes are in sync/PROTOCOL.md. Requests are served on the
- * main loop, storage calls included: the storage serializes its
- * transactions anyway, and serving them from worker threads measured slower
- * under fifty devices on two cores (sync/README.md).
+ * token; the wire shapes are in sync/PROTOCOL.md. Push and pull are served
+ * in threads (see serve_off_loop()), the rest on the main loop.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -36,6 +34,8 @@ struct _PmServer
   gboolean         log_requests;
   GTlsCertificate *tls_certificate;
   PmServerStorage *storage;
+  guint            in_flight;  /* requests served off the main loop */
+  gboolean         stopping;
 };
 
 G_DEFINE_FINAL_TYPE (PmServer, pm_server, G_TYPE_OBJECT)
@@ -53,42 +53,24 @@ reply_text (SoupServerMessage *msg,
 }
 
 static void
-reply_node (SoupServerMessage *msg,
-            guint              status,
-            JsonNode          *root)
-{
-  reply_text (msg, status, json_to_string (root, FALSE));
-}
-
-static void
 reply_json (SoupServerMessage *msg,
             guint              status,
             JsonBuilder       *builder)
 {
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
 
-  reply_node (msg, status, root);
-}
-
-static void
-reply_object (SoupServerMessage *msg,
-              guint              status,
-              JsonObject        *object)
-{
-  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), object);
-
-  reply_node (msg, status, root);
+  reply_text (msg, status, json_to_string (root, FALSE));
 }
 
 /* @code: (nullable): a stable name for the case, for clients that must act
  * on it (a 410's re-bootstrap, a revoked device's wipe) */
-static void
-reply_error_code (SoupServerMessage *msg,
-                  guint              status,
-                  const char        *code,
-                  const char        *reason)
+static char *
+error_text (guint       status,
+            const char *code,
+            const char *reason)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
@@ -101,7 +83,8 @@ reply_error_code (SoupServerMessage *msg,
   json_builder_set_member_name (builder, "reason");
   json_builder_add_string_value (builder, reason);
   json_builder_end_object (builder);
-  reply_json (msg, status, builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
 }
 
 static void
@@ -109,25 +92,7 @@ reply_error (SoupServerMessage *msg,
              guint              status,
              const char        *reason)
 {
-  reply_error_code (msg, status, NULL, reason);
-}
-
-/* The store failed: the log says what and why (English, for IT), the
- * device gets a 500 it retries, without the store's details. */
-static void G_GNUC_PRINTF (3, 4)
-reply_store_failed (SoupServerMessage *msg,
-                    const GError      *error,
-                    const char        *format,
-                    ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_warning ("%s: %s", what, error->message);
-  reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "the server's store failed");
+  reply_text (msg, status, error_text (status, NULL, reason));
 }
 
 static void
@@ -137,6 +102,65 @@ reply_not_found (SoupServerMessage *msg,
   g_autofree char *reason = g_strdup_printf ("no such endpoint: %s", path);
 
   reply_error (msg, SOUP_STATUS_NOT_FOUND, reason);
+}
+
+/* An answer made on any thread, set on its message on the main loop
+ * (libsoup's objects belong to it). */
+typedef struct
+{
+  guint     status;
+  char     *body;       /* JSON text */
+  gboolean  challenge;  /* a 401: name the scheme */
+} Answer;
+
+static void
+answer_error (Answer     *answer,
+              guint       status,
+              const char *code,
+              const char *reason)
+{
+  g_free (answer->body);
+  answer->status = status;
+  answer->body = error_text (status, code, reason);
+}
+
+/* @code: "device_revoked" tells a revoked device to delete its store; an
+ * unknown token never carries it, so a typo wipes nothing. */
+static void
+answer_unauthorized (Answer     *answer,
+                     const char *code,
+                     const char *reason)
+{
+  answer_error (answer, SOUP_STATUS_UNAUTHORIZED, code, reason);
+  answer->challenge = TRUE;
+}
+
+/* The store failed: the log says what and why (English, for IT), the
+ * device gets a 500 it retries, without the store's details. */
+static void G_GNUC_PRINTF (3, 4)
+answer_store_failed (Answer       *answer,
+                     const GError *error,
+                     const char   *format,
+                     ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_warning ("%s: %s", what, error->message);
+  answer_error (answer, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL, "the server's store failed");
+}
+
+static void
+reply_answer (SoupServerMessage *msg,
+              Answer            *answer)
+{
+  if (answer->challenge)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "WWW-Authenticate", "Bearer realm=\"pepamo\"");
+  reply_text (msg, answer->status, g_steal_pointer (&answer->body));
 }
 
 static void
@@ -194,53 +218,35 @@ check_request (SoupServerMessage *msg,
   return FALSE;
 }
 
-/* @code: "device_revoked" tells a revoked device to delete its store; an
- * unknown token never carries it, so a typo wipes nothing. */
-static void
-reply_unauthorized (SoupServerMessage *msg,
-                    const char        *code,
-                    const char        *reason)
-{
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "WWW-Authenticate", "Bearer realm=\"pepamo\"");
-  reply_error_code (msg, SOUP_STATUS_UNAUTHORIZED, code, reason);
-}
-
-/* The device behind the request's bearer token, or %NULL once an error
- * answer is set: 503 without a storage, 401 for a missing, unknown or revoked
- * token, 500 when the store fails. */
+/* The device behind @authorization (the request's header), or %NULL with
+ * @answer set: 401 for a missing, unknown or revoked token, 500 when the
+ * store fails. Any thread. */
 static JsonObject *
-authenticate (PmServer          *self,
-              SoupServerMessage *msg)
+authenticate (PmServerStorage *storage,
+              const char      *authorization,
+              const char      *path,
+              Answer          *answer)
 {
-  const char *header;
   g_autofree char *token = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) device = NULL;
 
-  if (self->storage == NULL)
-    {
-      reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
-                   "this server was started without a data dir: it has no store to sync with");
-      return NULL;
-    }
-  header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
   /* The scheme is case-insensitive (RFC 9110, section 11.1). */
-  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", strlen ("Bearer ")) != 0)
+  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", strlen ("Bearer ")) != 0)
     {
-      reply_unauthorized (msg, NULL, "no bearer token: send Authorization: Bearer TOKEN");
+      answer_unauthorized (answer, NULL, "no bearer token: send Authorization: Bearer TOKEN");
       return NULL;
     }
-  token = g_strstrip (g_strdup (header + strlen ("Bearer ")));
-  device = pm_server_storage_find_device (self->storage, token, &error);
+  token = g_strstrip (g_strdup (authorization + strlen ("Bearer ")));
+  device = pm_server_storage_find_device (storage, token, &error);
   if (device == NULL && (error == NULL || g_error_matches (error, PM_ERROR, PM_ERROR_NOT_FOUND)))
     {
-      reply_unauthorized (msg, NULL, "unknown token");
+      answer_unauthorized (answer, NULL, "unknown token");
       return NULL;
     }
   if (device == NULL)
     {
-      reply_store_failed (msg, error, "Cannot look up a device token");
+      answer_store_failed (answer, error, "Cannot look up a device token");
       return NULL;
     }
   if (json_object_get_boolean_member_with_default (device, "revoked", FALSE))
@@ -248,14 +254,36 @@ authenticate (PmServer          *self,
       const char *device_id = json_object_get_string_member (device, "device_id");
 
       g_message ("Refused revoked device %s", device_id);
-      if (!pm_server_storage_append_audit (self->storage, "refuse revoked", device_id,
-                                           json_object_get_string_member (device, "role"), NULL, 0,
-                                           g_uri_get_path (soup_server_message_get_uri (msg)), &error))
+      if (!pm_server_storage_append_audit (storage, "refuse revoked", device_id,
+                                           json_object_get_string_member (device, "role"), NULL, 0, path, &error))
         g_warning ("Cannot audit a revoked device's request: %s", error->message);
-      reply_unauthorized (msg, "device_revoked", "this device was revoked: it must delete its store");
+      answer_unauthorized (answer, "device_revoked", "this device was revoked: it must delete its store");
       return NULL;
     }
   return g_steal_pointer (&device);
+}
+
+/* authenticate() for a handler on the main loop: a 503 without a storage,
+ * and the error answer set on @msg. */
+static JsonObject *
+authenticate_here (PmServer          *self,
+                   SoupServerMessage *msg)
+{
+  Answer answer = { 0 };
+  JsonObject *device;
+
+  if (self->storage == NULL)
+    {
+      reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                   "this server was started without a data dir: it has no store to sync with");
+      return NULL;
+    }
+  device = authenticate (self->storage,
+                         soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization"),
+                         g_uri_get_path (soup_server_message_get_uri (msg)), &answer);
+  if (device == NULL)
+    reply_answer (msg, &answer);
+  return device;
 }
 
 static void
@@ -269,7 +297,7 @@ device_cb (SoupServer        *server,
   g_autoptr(JsonObject) device = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
 
-  if (!check_request (msg, path, "/v1/device", SOUP_METHOD_GET) || (device = authenticate (self, msg)) == NULL)
+  if (!check_request (msg, path, "/v1/device", SOUP_METHOD_GET) || (device = authenticate_here (self, msg)) == NULL)
     return;
   builder = json_builder_new ();
   json_builder_begin_object (builder);
@@ -288,23 +316,156 @@ device_cb (SoupServer        *server,
   reply_json (msg, SOUP_STATUS_OK, builder);
 }
 
-/* The body's frame, decoded by pm_server_decode_push(); a 400 with its
- * reason (and code) when it is wrong. */
-static JsonArray *
-parse_push_body (SoupServerMessage  *msg,
-                 guint              *protocol,
-                 JsonArray         **audit)
+/* The sync requests are served off the main loop, each in a thread of
+ * GTask's pool: the loop goes on reading the next requests (decoding a
+ * push body is a fifth of the server's work) while the store applies
+ * others, and pushes queued together share a commit (core/store). */
+
+typedef struct _Request Request;
+typedef void (*ServeFunc) (Request    *request,
+                           JsonObject *device);
+
+struct _Request
 {
-  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  PmServerStorage   *storage;
+  SoupServerMessage *msg;           /* the main loop's */
+  char              *authorization;
+  char              *path;
+  GBytes            *body;
+  GHashTable        *query;
+  ServeFunc          serve;
+  Answer             answer;
+};
+
+static void
+request_free (Request *request)
+{
+  g_object_unref (request->storage);
+  g_object_unref (request->msg);
+  g_free (request->authorization);
+  g_free (request->path);
+  g_clear_pointer (&request->body, g_bytes_unref);
+  g_clear_pointer (&request->query, g_hash_table_unref);
+  g_free (request->answer.body);
+  g_free (request);
+}
+
+static void
+serve_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  Request *request = data;
+  g_autoptr(JsonObject) device = authenticate (request->storage, request->authorization, request->path,
+                                               &request->answer);
+
+  if (device)
+    request->serve (request, device);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+served_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  PmServer *self = PM_SERVER (source);
+  Request *request = g_task_get_task_data (G_TASK (result));
+
+  reply_answer (request->msg, &request->answer);
+  soup_server_message_unpause (request->msg);
+  self->in_flight--;
+}
+
+/* @priority: in GTask's pool, a pull (G_PRIORITY_HIGH) goes before the
+ * pushes waiting for a thread: a device whose push is answered gets its
+ * pull while the others' pushes are applied, instead of after all of them. */
+static void
+serve_off_loop (PmServer          *self,
+                SoupServerMessage *msg,
+                GHashTable        *query,
+                int                priority,
+                ServeFunc          serve)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+
+  if (self->storage == NULL)
+    {
+      reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                   "this server was started without a data dir: it has no store to sync with");
+      return;
+    }
+  if (self->stopping)
+    {
+      reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "the server is stopping: try again later");
+      return;
+    }
+  request = g_new0 (Request, 1);
+  request->storage = g_object_ref (self->storage);
+  request->msg = g_object_ref (msg);
+  request->authorization = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                                   "Authorization"));
+  request->path = g_strdup (g_uri_get_path (soup_server_message_get_uri (msg)));
+  if (g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_POST) == 0)
+    request->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  request->query = query ? g_hash_table_ref (query) : NULL;
+  request->serve = serve;
+  soup_server_message_pause (msg);
+  self->in_flight++;
+  task = g_task_new (self, NULL, served_cb, NULL);
+  g_task_set_priority (task, priority);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  g_task_run_in_thread (task, serve_in_thread);
+}
+
+static void
+serve_push (Request    *request,
+            JsonObject *device)
+{
+  const char *device_id = json_object_get_string_member (device, "device_id");
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) audit = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   const char *code = NULL;
   gsize size = 0;
-  const char *data = g_bytes_get_data (body, &size);
-  JsonArray *entries = pm_server_decode_push (data, size, protocol, audit, &code, &error);
+  const char *data = g_bytes_get_data (request->body, &size);
+  guint protocol = 0;
+  gint64 audit_kept = 0;
 
+  entries = pm_server_decode_push (data, size, &protocol, &audit, &code, &error);
   if (entries == NULL)
-    reply_error_code (msg, SOUP_STATUS_BAD_REQUEST, code, error->message);
-  return entries;
+    {
+      answer_error (&request->answer, SOUP_STATUS_BAD_REQUEST, code, error->message);
+      return;
+    }
+  /* The audit entries first: a batch refused for one of them is refused
+   * before any entry is applied. */
+  if (audit)
+    audit_kept = pm_server_storage_keep_device_audit (request->storage, device_id, audit, &error);
+  if (audit_kept >= 0)
+    results = pm_server_storage_apply_push (request->storage, device_id,
+                                            pm_role_from_wire (json_object_get_string_member (device, "role")),
+                                            protocol, entries, &error);
+  if (results == NULL)
+    {
+      if (g_error_matches (error, PM_ERROR, PM_ERROR_INVALID))
+        answer_error (&request->answer, SOUP_STATUS_BAD_REQUEST, NULL, error->message);
+      else
+        answer_store_failed (&request->answer, error, "Cannot apply a push of device %s", device_id);
+      return;
+    }
+  answer = json_object_new ();
+  json_object_set_array_member (answer, "results", g_steal_pointer (&results));
+  if (audit)
+    json_object_set_int_member (answer, "audit_stored", json_array_get_length (audit));
+  root = json_node_init_object (json_node_alloc (), answer);
+  request->answer.status = SOUP_STATUS_OK;
+  request->answer.body = json_to_string (root, FALSE);
 }
 
 static void
@@ -314,61 +475,57 @@ push_cb (SoupServer        *server,
          GHashTable        *query,
          gpointer           user_data)
 {
-  PmServer *self = user_data;
-  g_autoptr(JsonObject) device = NULL;
-  g_autoptr(JsonArray) entries = NULL;
-  g_autoptr(JsonArray) audit = NULL;
-  g_autoptr(JsonArray) results = NULL;
-  g_autoptr(JsonObject) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  guint protocol = 0;
-  gint64 audit_kept = 0;
-
-  if (!check_request (msg, path, "/v1/sync/push", SOUP_METHOD_POST) || (device = authenticate (self, msg)) == NULL ||
-      (entries = parse_push_body (msg, &protocol, &audit)) == NULL)
-    return;
-  /* The audit entries first: a batch refused for one of them is refused
-   * before any entry is applied. */
-  if (audit)
-    audit_kept = pm_server_storage_keep_device_audit (self->storage, json_object_get_string_member (device, "device_id"),
-                                                      audit, &error);
-  if (audit_kept >= 0)
-    results = pm_server_storage_apply_push (self->storage, json_object_get_string_member (device, "device_id"),
-                                            pm_role_from_wire (json_object_get_string_member (device, "role")),
-                                            protocol, entries, &error);
-  if (results == NULL)
-    {
-      if (g_error_matches (error, PM_ERROR, PM_ERROR_INVALID))
-        reply_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
-      else
-        reply_store_failed (msg, error, "Cannot apply a push of device %s",
-                            json_object_get_string_member (device, "device_id"));
-      return;
-    }
-  answer = json_object_new ();
-  json_object_set_array_member (answer, "results", g_steal_pointer (&results));
-  if (audit)
-    json_object_set_int_member (answer, "audit_stored", json_array_get_length (audit));
-  reply_object (msg, SOUP_STATUS_OK, answer);
+  if (check_request (msg, path, "/v1/sync/push", SOUP_METHOD_POST))
+    serve_off_loop (user_data, msg, query, G_PRIORITY_DEFAULT, serve_push);
 }
 
 /* A query parameter that is absent (@fallback) or a whole number >= 0. */
 static gboolean
-parse_query_count (SoupServerMessage *msg,
-                   GHashTable        *query,
-                   const char        *name,
-                   gint64             fallback,
-                   gint64            *value)
+parse_query_count (Request    *request,
+                   const char *name,
+                   gint64      fallback,
+                   gint64     *value)
 {
-  const char *text = query ? g_hash_table_lookup (query, name) : NULL;
+  const char *text = request->query ? g_hash_table_lookup (request->query, name) : NULL;
   g_autofree char *reason = NULL;
 
   *value = fallback;
   if (text == NULL || g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, value, NULL))
     return TRUE;
   reason = g_strdup_printf ("%s must be a whole number, 0 or more", name);
-  reply_error (msg, SOUP_STATUS_BAD_REQUEST, reason);
+  answer_error (&request->answer, SOUP_STATUS_BAD_REQUEST, NULL, reason);
   return FALSE;
+}
+
+static void
+serve_pull (Request    *request,
+            JsonObject *device)
+{
+  GHashTable *query = request->query;
+  const char *device_id = json_object_get_string_member (device, "device_id");
+  g_autoptr(GError) error = NULL;
+  char *page;
+  gint64 after;
+  gint64 limit;
+
+  if (!parse_query_count (request, "after", 0, &after) ||
+      !parse_query_count (request, "limit", DEFAULT_PULL_LIMIT, &limit))
+    return;
+  /* A client asking for more (or less) than a page gets a page. */
+  limit = CLAMP (limit, 1, MAX_PULL_LIMIT);
+  page = pm_server_storage_changes_since (request->storage, after, query ? g_hash_table_lookup (query, "epoch") : NULL,
+                                          query && g_strcmp0 (g_hash_table_lookup (query, "issues"), "1") == 0,
+                                          (guint) limit, device_id,
+                                          pm_role_from_wire (json_object_get_string_member (device, "role")), &error);
+  if (page == NULL && g_error_matches (error, PM_ERROR, PM_ERROR_NOT_FOUND))
+    answer_error (&request->answer, SOUP_STATUS_GONE, "cursor_gone", error->message);
+  else if (page == NULL)
+    answer_store_failed (&request->answer, error, "Cannot read changes for device %s", device_id);
+  else
+    {
+      request->answer.status = SOUP_STATUS_OK;
+      request->answer.body = page;
+    }
 }
 
 static void
@@ -378,35 +535,8 @@ pull_cb (SoupServer        *server,
          GHashTable        *query,
          gpointer           user_data)
 {
-  PmServer *self = user_data;
-  g_autoptr(JsonObject) device = NULL;
-  g_autofree char *page = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 after;
-  gint64 limit;
-
-  if (!check_request (msg, path, "/v1/sync/pull", SOUP_METHOD_GET) || (device = authenticate (self, msg)) == NULL ||
-      !parse_query_count (msg, query, "after", 0, &after) ||
-      !parse_query_count (msg, query, "limit", DEFAULT_PULL_LIMIT, &limit))
-    return;
-  /* A client asking for more (or less) than a page gets a page. */
-  limit = CLAMP (limit, 1, MAX_PULL_LIMIT);
-  page = pm_server_storage_changes_since (self->storage, after, query ? g_hash_table_lookup (query, "epoch") : NULL,
-                                          query && g_strcmp0 (g_hash_table_lookup (query, "issues"), "1") == 0,
-                                          (guint) limit, json_object_get_string_member (device, "device_id"),
-                                          pm_role_from_wire (json_object_get_string_member (device, "role")), &error);
-  if (page == NULL && g_error_matches (error, PM_ERROR, PM_ERROR_NOT_FOUND))
-    {
-      reply_error_code (msg, SOUP_STATUS_GONE, "cursor_gone", error->message);
-      return;
-    }
-  if (page == NULL)
-    {
-      reply_store_failed (msg, error, "Cannot read changes for device %s",
-                          json_object_get_string_member (device, "device_id"));
-      return;
-    }
-  reply_text (msg, SOUP_STATUS_OK, g_steal_pointer (&page));
+  if (check_request (msg, path, "/v1/sync/pull", SOUP_METHOD_GET))
+    serve_off_loop (user_data, msg, query, G_PRIORITY_HIGH, serve_pull);
 }
 
 /* The MUVIS figures of a month: for Soziales and the social planning only,
@@ -427,7 +557,8 @@ report_cb (SoupServer        *server,
   const char *month;
   PmRole role;
 
-  if (!check_request (msg, path, "/v1/reports/muvis", SOUP_METHOD_GET) || (device = authenticate (self, msg)) == NULL)
+  if (!check_request (msg, path, "/v1/reports/muvis", SOUP_METHOD_GET) ||
+      (device = authenticate_here (self, msg)) == NULL)
     return;
   role = pm_role_from_wire (json_object_get_string_member (device, "role"));
   if (role != PM_ROLE_SOZIALES && role != PM_ROLE_PLANNING)
@@ -444,12 +575,15 @@ report_cb (SoupServer        *server,
   report = pm_server_storage_muvis_report (self->storage, month, &error);
   if (report == NULL)
     {
-      reply_store_failed (msg, error, "Cannot compute the MUVIS report for %s", month);
+      Answer answer = { 0 };
+
+      answer_store_failed (&answer, error, "Cannot compute the MUVIS report for %s", month);
+      reply_answer (msg, &answer);
       return;
     }
   g_message ("MUVIS report %s sent to device %s", month, json_object_get_string_member (device, "device_id"));
   root = pm_muvis_report_to_json (report);
-  reply_node (msg, SOUP_STATUS_OK, root);
+  reply_text (msg, SOUP_STATUS_OK, json_to_string (root, FALSE));
 }
 
 static void
@@ -638,9 +772,14 @@ pm_server_get_uris (PmServer *self)
   return uris;
 }
 
+/* Requests already being served get their answers first; new ones get
+ * a 503, which devices retry. */
 void
 pm_server_stop (PmServer *self)
 {
   g_return_if_fail (PM_IS_SERVER (self));
+  self->stopping = TRUE;
+  while (self->in_flight > 0)
+    g_main_context_iteration (NULL, TRUE);
   soup_server_disconnect (self->soup);
 }

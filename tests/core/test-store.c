@@ -7,6 +7,7 @@
 #include "pm-demo.h"
 #include "pm-error.h"
 #include "pm-store-private.h"
+#include "pm-store-sync.h"
 #include "pm-test-utils.h"
 
 #define ACTOR "66666666-7777-4888-9999-aaaaaaaaaaaa"
@@ -435,6 +436,263 @@ test_receipts_without_gaps (Fixture       *f,
   g_assert_null (pm_record_get_string (unpaid, "receipt_no"));
 }
 
+/* Shared commits: jobs queued while the worker is held run in one
+ * transaction; one that fails leaves the others' writes stored. */
+
+typedef struct
+{
+  PmStore   *store;
+  GMutex     lock;
+  GCond      cond;
+  gboolean   started;
+  gboolean   released;
+  guint      commits;
+  GPtrArray *ran;        /* job names in the order the worker ran them */
+} Held;
+
+typedef struct
+{
+  Held            *held;
+  const char      *name;
+  PmStoreJobFlags  flags;
+  gboolean         fail;
+  gpointer         result;
+  GError          *error;
+} SharedCall;
+
+static int
+count_commit (gpointer data)
+{
+  ((Held *) data)->commits++;
+  return 0;
+}
+
+static gpointer
+hold_job (PmStore  *store,
+          sqlite3  *db,
+          gpointer  data,
+          GError  **error)
+{
+  Held *held = data;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  sqlite3_commit_hook (db, count_commit, held);
+  g_mutex_lock (&held->lock);
+  held->started = TRUE;
+  g_cond_broadcast (&held->cond);
+  while (!held->released)
+    if (!g_cond_wait_until (&held->cond, &held->lock, deadline))
+      g_error ("the held job was not released within 20 s");
+  g_mutex_unlock (&held->lock);
+  return held;
+}
+
+static gpointer
+hold_thread (gpointer data)
+{
+  Held *held = data;
+
+  return _pm_store_run_sync (held->store, hold_job, held, NULL);
+}
+
+static gpointer
+meta_job (PmStore  *store,
+          sqlite3  *db,
+          gpointer  data,
+          GError  **error)
+{
+  SharedCall *call = data;
+
+  g_ptr_array_add (call->held->ran, (gpointer) call->name);
+  if (!_pm_store_exec_texts (db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, 'x')", "Writing meta", error, 1,
+                             call->name))
+    return NULL;
+  if (call->fail)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "job %s fails", call->name);
+      return NULL;
+    }
+  return g_strdup (call->name);
+}
+
+static gpointer
+shared_call_thread (gpointer data)
+{
+  SharedCall *call = data;
+
+  call->result = _pm_store_run_sync_full (call->held->store, meta_job, call, call->flags, g_free, &call->error);
+  return NULL;
+}
+
+static gboolean
+held_started (gpointer data)
+{
+  Held *held = data;
+  gboolean started;
+
+  g_mutex_lock (&held->lock);
+  started = held->started;
+  g_mutex_unlock (&held->lock);
+  return started;
+}
+
+typedef struct
+{
+  PmStore *store;
+  int      queued;
+} QueueWait;
+
+static gboolean
+queue_reached (gpointer data)
+{
+  QueueWait *wait = data;
+
+  return _pm_store_queued_jobs (wait->store) >= wait->queued;
+}
+
+/* Holds the worker, queues @calls one after the other, then lets it go. */
+static void
+run_held (PmStore    *store,
+          Held       *held,
+          SharedCall *calls,
+          guint       n_calls)
+{
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  GThread *holder;
+
+  held->store = store;
+  held->ran = g_ptr_array_new ();
+  g_mutex_init (&held->lock);
+  g_cond_init (&held->cond);
+  holder = g_thread_new ("hold", hold_thread, held);
+  pm_test_wait_until (held_started, held, "the held job");
+  for (guint i = 0; i < n_calls; i++)
+    {
+      QueueWait wait = { store, i + 1 };
+
+      calls[i].held = held;
+      g_ptr_array_add (threads, g_thread_new ("call", shared_call_thread, &calls[i]));
+      pm_test_wait_until (queue_reached, &wait, "a queued job");
+    }
+  g_mutex_lock (&held->lock);
+  held->released = TRUE;
+  g_cond_broadcast (&held->cond);
+  g_mutex_unlock (&held->lock);
+  g_assert_true (g_thread_join (holder) == held);
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+}
+
+static gpointer
+unhook_job (PmStore  *store,
+            sqlite3  *db,
+            gpointer  data,
+            GError  **error)
+{
+  sqlite3_commit_hook (db, NULL, NULL);
+  return store;
+}
+
+static void
+held_clear (Held *held)
+{
+  g_assert_nonnull (_pm_store_run_sync (held->store, unhook_job, NULL, NULL));
+  g_ptr_array_unref (held->ran);
+  g_mutex_clear (&held->lock);
+  g_cond_clear (&held->cond);
+}
+
+static gboolean
+meta_is_set (PmStore    *store,
+             const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = pm_store_dup_meta (store, key, &error);
+
+  g_assert_no_error (error);
+  return value != NULL;
+}
+
+static void
+test_shared_commit (Fixture       *f,
+                    gconstpointer  data)
+{
+  Held held = { 0 };
+  SharedCall calls[] = {
+    { .name = "shared-a", .flags = PM_STORE_JOB_SHARED },
+    { .name = "shared-b", .flags = PM_STORE_JOB_SHARED },
+    { .name = "shared-c", .flags = PM_STORE_JOB_SHARED },
+  };
+
+  run_held (f->store, &held, calls, G_N_ELEMENTS (calls));
+  /* One commit for the three (after the held job's own), each answered
+   * with its own result. */
+  g_assert_cmpuint (held.commits, ==, 1 + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      g_assert_no_error (calls[i].error);
+      g_assert_cmpstr (calls[i].result, ==, calls[i].name);
+      g_assert_true (meta_is_set (f->store, calls[i].name));
+      g_free (calls[i].result);
+    }
+  held_clear (&held);
+}
+
+static void
+test_shared_commit_one_fails (Fixture       *f,
+                              gconstpointer  data)
+{
+  Held held = { 0 };
+  SharedCall calls[] = {
+    { .name = "shared-a", .flags = PM_STORE_JOB_SHARED },
+    { .name = "shared-b", .flags = PM_STORE_JOB_SHARED, .fail = TRUE },
+    { .name = "shared-c", .flags = PM_STORE_JOB_SHARED },
+  };
+
+  run_held (f->store, &held, calls, G_N_ELEMENTS (calls));
+  /* The failing job's write is gone, the others' are kept, and each
+   * caller hears how its own job went. */
+  g_assert_cmpstr (calls[0].result, ==, "shared-a");
+  g_assert_null (calls[1].result);
+  g_assert_error (calls[1].error, PM_ERROR, PM_ERROR_INVALID);
+  g_assert_cmpstr (calls[2].result, ==, "shared-c");
+  g_assert_true (meta_is_set (f->store, "shared-a"));
+  g_assert_false (meta_is_set (f->store, "shared-b"));
+  g_assert_true (meta_is_set (f->store, "shared-c"));
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    g_free (calls[i].result);
+  g_clear_error (&calls[1].error);
+  held_clear (&held);
+}
+
+static void
+test_urgent_jobs_first (Fixture       *f,
+                        gconstpointer  data)
+{
+  Held held = { 0 };
+  SharedCall calls[] = {
+    { .name = "push-1", .flags = PM_STORE_JOB_SHARED },
+    { .name = "push-2", .flags = PM_STORE_JOB_SHARED },
+    { .name = "pull-1", .flags = PM_STORE_JOB_SHARED | PM_STORE_JOB_URGENT },
+    { .name = "pull-2", .flags = PM_STORE_JOB_SHARED | PM_STORE_JOB_URGENT },
+  };
+  const char *expected[] = { "pull-1", "pull-2", "push-1", "push-2" };
+
+  run_held (f->store, &held, calls, G_N_ELEMENTS (calls));
+  /* Urgent ones first, each kind in the order queued; an urgent group
+   * and the rest commit apart (after the held job's own commit). */
+  g_assert_cmpuint (held.ran->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (g_ptr_array_index (held.ran, i), ==, expected[i]);
+  g_assert_cmpuint (held.commits, ==, 1 + 2);
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      g_assert_no_error (calls[i].error);
+      g_free (calls[i].result);
+    }
+  held_clear (&held);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -454,6 +712,9 @@ main (int    argc,
   ADD ("/store/tampered-file", test_tampered_file);
   ADD ("/store/receipts-without-gaps", test_receipts_without_gaps);
   ADD ("/store/data-as-json-glib-writes-it", test_data_as_json_glib_writes_it);
+  ADD ("/store/shared-commit", test_shared_commit);
+  ADD ("/store/shared-commit-one-fails", test_shared_commit_one_fails);
+  ADD ("/store/urgent-jobs-first", test_urgent_jobs_first);
 #undef ADD
   return g_test_run ();
 }
