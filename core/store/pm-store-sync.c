@@ -743,7 +743,8 @@ _pm_store_queue_outbox (sqlite3     *db,
   g_autoptr(JsonObject) old = old_data ? object_from_string (old_data) : NULL;
   /* A new record's changes would be all its fields again: the record says it. */
   JsonObject *changes = base_version > 0 ? field_changes (old, data) : NULL;
-  g_autofree char *uuid = g_uuid_string_random ();
+  /* Time-ordered: the server keeps each device's answers by this UUID. */
+  g_autofree char *uuid = pm_clock_ordered_uuid ();
   g_autofree char *intent = intent_of (record, base_version == 0, changes);
   g_autofree char *text = NULL;
 

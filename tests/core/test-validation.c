@@ -5,6 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <string.h>
+
 #include "pm-clock.h"
 #include "pm-error.h"
 #include "pm-test-utils.h"
@@ -221,6 +223,30 @@ test_store_refuses_invalid (void)
   pm_test_remove_dir (dir);
 }
 
+/* Time-ordered ids: valid UUIDs of version 7, later ones sort after
+ * earlier ones, and none repeats. */
+static void
+test_ordered_uuid (void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *first = pm_clock_ordered_uuid ();
+  g_autofree char *later = NULL;
+
+  g_assert_true (g_uuid_string_is_valid (first));
+  g_assert_cmpint (first[14], ==, '7');
+  g_assert_nonnull (strchr ("89ab", first[19]));
+  g_usleep (2000);
+  later = pm_clock_ordered_uuid ();
+  g_assert_cmpstr (first, <, later);
+  for (guint i = 0; i < 10000; i++)
+    {
+      char *id = pm_clock_ordered_uuid ();
+
+      g_assert_true (g_uuid_string_is_valid (id));
+      g_assert_true (g_hash_table_add (seen, id));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -228,6 +254,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/validation/valid-records-pass", test_valid_records);
+  g_test_add_func ("/validation/ordered-uuid", test_ordered_uuid);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/validation/%s/%u", bad_cases[i].kind, i);

@@ -37,6 +37,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -179,6 +180,36 @@ server_start (Server *server)
    * would block it. */
   g_thread_unref (g_thread_new ("server-stdout", drain_main,
                                 g_object_ref (g_subprocess_get_stdout_pipe (server->process))));
+}
+
+/* The server process's CPU time so far (user and system, all threads),
+ * from /proc at the kernel's tick (10 ms). */
+static double
+server_cpu_ms (Server *server)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (server->process));
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (after_name = strrchr (text, ')')) == NULL)
+    g_error ("cannot read %s", path);
+  /* After the name: state is field 3, utime 14 and stime 15. */
+  fields = g_strsplit (after_name + 2, " ", 16);
+  if (g_strv_length (fields) < 14)
+    g_error ("%s: too few fields", path);
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) * 1000.0 / sysconf (_SC_CLK_TCK);
+}
+
+/* This process's CPU time so far (the devices' side). */
+static double
+own_cpu_ms (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000.0 +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0;
 }
 
 static void
@@ -586,6 +617,7 @@ main (int   argc,
   PmSyncStats stats;
   PmCryptKeys *keys;
   double seed_ms, pull_ms, ceiling_ms, queue_ms, push_ms, idle_proxy_ms, wall_ms, json_bytes;
+  double server_ms, devices_ms;
   double scaled_target;
   guint64 pushed_total = 0, pulled_total = 0;
   guint errors = 0;
@@ -649,14 +681,18 @@ main (int   argc,
   g_clear_pointer (&records, g_ptr_array_unref);
   if (pm_store_outbox_count (device, NULL) != n_push)
     g_error ("the outbox holds %" G_GINT64_FORMAT ", not %u", pm_store_outbox_count (device, NULL), n_push);
+  server_ms = server_cpu_ms (&server);
   push_ms = timed_sync (client, device, &stats);
+  server_ms = server_cpu_ms (&server) - server_ms;
   if (stats.applied != n_push || pm_store_outbox_count (device, NULL) != 0)
     g_error ("push: %u applied of %u", stats.applied, n_push);
   g_print ("2. Push of %u queued changes\n", n_push);
   g_print ("   %-44s %10.1f ms\n", "queueing them (save_all x500 with outbox)", queue_ms);
   g_print ("   %-44s %10.1f ms  target < 100 ms for 1,000 (PouchDB 193 ms)\n",
            "sync: push + pull back", push_ms);
-  g_print ("   %-44s %u pushed, %u applied, %u pulled back\n\n", "", stats.pushed, stats.applied, stats.pulled);
+  g_print ("   %-44s %u pushed, %u applied, %u pulled back\n", "", stats.pushed, stats.applied, stats.pulled);
+  g_print ("   %-44s %10.0f ms  (%.0f us per change)\n\n", "server CPU time meanwhile", server_ms,
+           server_ms * 1000.0 / n_push);
 
   /* 3. Idle round */
   for (guint i = 0; i < n_idle; i++)
@@ -727,6 +763,8 @@ main (int   argc,
     while (ready < n_devices)
       g_cond_wait (&cond, &lock);
     go = TRUE;
+    server_ms = server_cpu_ms (&server);
+    devices_ms = own_cpu_ms ();
     t0 = now_ms ();
     g_cond_broadcast (&cond);
     g_mutex_unlock (&lock);
@@ -748,6 +786,8 @@ main (int   argc,
         g_free (devices[i].error);
       }
     wall_ms = last - t0;
+    server_ms = server_cpu_ms (&server) - server_ms;
+    devices_ms = own_cpu_ms () - devices_ms;
     g_array_sort (latencies, compare_double);
     g_mutex_clear (&lock);
     g_cond_clear (&cond);
@@ -760,6 +800,9 @@ main (int   argc,
            percentile (latencies, 95), latencies->len ? g_array_index (latencies, double, latencies->len - 1) : 0);
   g_print ("   %-44s %10" G_GUINT64_FORMAT "      (%.0f per device)\n", "changes pulled", pulled_total,
            (double) pulled_total / n_devices);
+  g_print ("   %-44s %10.0f ms  (%.0f us per change)\n", "server CPU time", server_ms,
+           pushed_total ? server_ms * 1000.0 / pushed_total : 0);
+  g_print ("   %-44s %10.0f ms  (this process, %u threads)\n", "devices' CPU time", devices_ms, n_devices);
   g_print ("   %-44s %10u\n\n", "failed syncs", errors);
 
   g_object_unref (client);
