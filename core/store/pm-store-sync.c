@@ -1552,18 +1552,11 @@ try_write (PmStore     *self,
            GError     **refusal,
            GError     **error)
 {
-  if (!_pm_store_exec_texts (db, "SAVEPOINT entry", "Starting an entry", error, 0))
-    return WRITE_FAILED;
   GError *local_error = NULL;
+  int changes = sqlite3_total_changes (db);
 
   if (_pm_store_write_record (self, db, record, actor_id, role, PM_WRITE_PUSHED, version, &local_error))
-    return _pm_store_exec_texts (db, "RELEASE entry", "Ending an entry", error, 0) ? WRITE_OK : WRITE_FAILED;
-  if (!_pm_store_exec_texts (db, "ROLLBACK TO entry", "Undoing an entry", error, 0) ||
-      !_pm_store_exec_texts (db, "RELEASE entry", "Ending an entry", error, 0))
-    {
-      g_error_free (local_error);
-      return WRITE_FAILED;
-    }
+    return WRITE_OK;
   /* A full disk or a broken page is not the record's fault: the whole batch
    * fails (500) and is sent again, instead of a rejection kept for good. */
   if (!g_error_matches (local_error, PM_ERROR, PM_ERROR_INVALID) &&
@@ -1572,6 +1565,18 @@ try_write (PmStore     *self,
       !g_error_matches (local_error, PM_ERROR, PM_ERROR_CONFLICT))
     {
       g_propagate_error (error, local_error);
+      return WRITE_FAILED;
+    }
+  /* The store refuses a record before it writes a row of it, so a
+   * refusal needs no savepoint to undo (one per entry cost a tenth of a
+   * push). Should that ever change, the batch fails rather than keep half
+   * an entry. */
+  if (sqlite3_total_changes (db) != changes)
+    {
+      g_warning ("A pushed %s was refused after rows of it were written: %s", pm_record_get_kind (record),
+                 local_error->message);
+      g_set_error (error, PM_ERROR, PM_ERROR_STORE, "a refused record left rows behind");
+      g_error_free (local_error);
       return WRITE_FAILED;
     }
   g_propagate_error (refusal, local_error);
@@ -2626,11 +2631,16 @@ append_change (GString     *text,
 }
 
 #define CHANGE_COLUMNS \
-  "SELECT c.seq, c.kind, c.record_id, o.device_id, c.device_id, d.deleted_for FROM changes c" \
+  "SELECT c.seq, c.kind, c.record_id, o.device_id, d.deleted_for FROM changes c" \
   " LEFT JOIN record_origins o ON o.kind = c.kind AND o.record_id = c.record_id" \
   " LEFT JOIN deleted_records d ON d.kind = c.kind AND d.record_id = c.record_id"
+/* The device's own latest push (?4 the device) is left out: it holds that
+ * version already (and the answer to it, for a sync issue). Only a
+ * deletion goes back to it. A push of 1,000 changes used to be followed
+ * by two pages of nothing but them. */
+#define NOT_ECHO " AND (c.device_id IS NOT ?4 OR d.deleted_for IS NOT NULL)"
 /* ?1 the cursor, ?2 the page's size */
-#define ALL_CHANGES CHANGE_COLUMNS " WHERE c.seq > ?1 ORDER BY c.seq LIMIT ?2"
+#define ALL_CHANGES CHANGE_COLUMNS " WHERE c.seq > ?1" NOT_ECHO " ORDER BY c.seq LIMIT ?2"
 /* A van's share only (?3 its van, ?4 the device), found through the
  * indexes instead of passing over every other van's changes: fifty vans
  * each read the whole log, and that was most of the server's work. CROSS
@@ -2642,7 +2652,7 @@ append_change (GString     *text,
   " UNION ALL SELECT m.seq FROM record_origins r CROSS JOIN changes m ON m.kind = r.kind AND m.record_id = r.record_id" \
   "  WHERE r.device_id = ?4 AND m.seq > ?1" \
   " UNION ALL SELECT x.seq FROM deleted_records e CROSS JOIN changes x ON x.kind = e.kind AND x.record_id = e.record_id" \
-  "  WHERE x.seq > ?1)" \
+  "  WHERE x.seq > ?1)" NOT_ECHO \
   " ORDER BY c.seq LIMIT ?2"
 
 static gpointer
@@ -2669,19 +2679,14 @@ changes_job (PmStore  *self,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, pull->after);
   sqlite3_bind_int64 (stmt, 2, pull->limit);
+  sqlite3_bind_text (stmt, 4, pull->device_id, -1, SQLITE_STATIC);
   if (pull->role == PM_ROLE_FIELD)
-    {
-      sqlite3_bind_text (stmt, 3, van_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, pull->device_id, -1, SQLITE_STATIC);
-    }
+    sqlite3_bind_text (stmt, 3, van_id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *kind = (const char *) sqlite3_column_text (stmt, 1);
       const char *record_id = (const char *) sqlite3_column_text (stmt, 2);
-      const char *deleted_for = (const char *) sqlite3_column_text (stmt, 5);
-      /* The device's own latest push: it holds that version already (and
-       * the answer to it, for a sync issue). */
-      gboolean echo = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), pull->device_id) == 0;
+      const char *deleted_for = (const char *) sqlite3_column_text (stmt, 4);
       gboolean own = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), pull->device_id) == 0;
       g_auto(GStrv) deleted_roles = deleted_for ? g_strsplit (deleted_for, ",", -1) : NULL;
       gsize start = text->len;
@@ -2700,8 +2705,6 @@ changes_job (PmStore  *self,
           append_json_string (text, record_id);
           g_string_append (text, ",\"deleted\":true");
         }
-      else if (echo)
-        appended = 0;
       else if (g_str_equal (kind, ISSUE_KIND))
         {
           g_autoptr(JsonObject) issue = pull->with_issues ? office_issue_for (db, record_id, &pull->viewer) : NULL;
