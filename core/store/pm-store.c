@@ -15,7 +15,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
-#include <stdlib.h>
 
 #include "pm-access.h"
 #include "pm-audit-entry.h"
@@ -43,7 +42,6 @@ struct _PmStore
   char         *actor_department;
 
   gboolean      enrolled; /* worker only: local writes queue outbox entries */
-  int           wal_frames; /* worker only: the WAL's size at the last commit */
   const char   *pushing_device; /* worker only: whose push is being applied */
 };
 
@@ -313,38 +311,6 @@ run_shared_jobs (PmStore *self,
     }
 }
 
-/* Checkpoints wait for a moment without jobs, so that a burst of commits is
- * not held up copying the WAL back (decrypting and encrypting each page);
- * past this many frames (64 MB) a commit checkpoints even when busy. */
-#define WAL_IDLE_CHECKPOINT  1000   /* SQLite's own threshold */
-#define WAL_BUSY_CHECKPOINT  (g_getenv ("XB") ? atoi (g_getenv ("XB")) : 16384)
-
-static void
-checkpoint (PmStore *self)
-{
-  int rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-
-  /* A reader in another process may hold some frames: the next commit
-   * tells the WAL's size again. */
-  self->wal_frames = 0;
-  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-    g_warning ("Checkpoint of %s failed: %s", self->path, sqlite3_errmsg (self->db));
-}
-
-static int
-note_wal_size (gpointer     data,
-               sqlite3     *db,
-               const char  *name,
-               int          frames)
-{
-  PmStore *self = data;
-
-  self->wal_frames = frames;
-  if (frames >= WAL_BUSY_CHECKPOINT)
-    checkpoint (self);
-  return SQLITE_OK;
-}
-
 static gpointer
 worker_main (gpointer data)
 {
@@ -378,8 +344,6 @@ worker_main (gpointer data)
           result = run_job (self, job, &error);
           finish_job (job, result, error);
         }
-      if (!quit && self->db && self->wal_frames >= WAL_IDLE_CHECKPOINT && g_async_queue_length (self->jobs) == 0)
-        checkpoint (self);
     }
   return NULL;
 }
@@ -571,7 +535,6 @@ open_job (PmStore  *self,
   if (db == NULL)
     return NULL;
   sqlite3_busy_timeout (db, 5000);
-  sqlite3_wal_hook (db, note_wal_size, self);
   self->db = db;
   /* A page read from the file is decrypted and checked first: SQLite's
    * 2 MB cache made a city's 50,000 visits decrypt their pages over and

