@@ -37,10 +37,23 @@
 static char *
 object_to_string (JsonObject *object)
 {
+  /* One generator per thread: json_to_string() made and dropped an object
+   * for each of a push's answers. */
+  static GPrivate cached = G_PRIVATE_INIT (g_object_unref);
+  JsonGenerator *generator = g_private_get (&cached);
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  char *text;
 
+  if (generator == NULL)
+    {
+      generator = json_generator_new ();
+      g_private_set (&cached, generator);
+    }
   json_node_set_object (node, object);
-  return json_to_string (node, FALSE);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  json_generator_set_root (generator, NULL);
+  return text;
 }
 
 static JsonObject *
@@ -2005,6 +2018,19 @@ encode_bytes (GString    *out,
   g_string_append_len (out, bytes, size);
 }
 
+static void encode_node (GString  *out,
+                         JsonNode *node);
+
+static void
+encode_member (JsonObject  *object,
+               const char  *name,
+               JsonNode    *node,
+               gpointer     out)
+{
+  encode_bytes (out, 'k', name, strlen (name));
+  encode_node (out, node);
+}
+
 static void
 encode_node (GString  *out,
              JsonNode *node)
@@ -2012,14 +2038,11 @@ encode_node (GString  *out,
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *object = json_node_get_object (node);
-      g_autoptr(GList) names = json_object_get_members (object);
 
-      encode_count (out, '{', g_list_length (names));
-      for (GList *l = names; l; l = l->next)
-        {
-          encode_bytes (out, 'k', l->data, strlen (l->data));
-          encode_node (out, json_object_get_member (object, l->data));
-        }
+      /* In the order the members came; json_object_get_members() copied
+       * every name for it, which showed in the push's profile. */
+      encode_count (out, '{', json_object_get_size (object));
+      json_object_foreach_member (object, encode_member, out);
     }
   else if (JSON_NODE_HOLDS_ARRAY (node))
     {

@@ -7,6 +7,7 @@
  */
 
 #include <glib/gstdio.h>
+#include <sodium.h>
 
 #include "pm-access.h"
 #include "pm-demo.h"
@@ -352,6 +353,101 @@ stored_hash_job (PmStore  *self,
     g_assert_cmpint (sqlite3_changes (db), ==, 1);
   sqlite3_finalize (stmt);
   return self;
+}
+
+/* The entry hash's bytes, written out here a second way: BLAKE2b-256 over
+ * the tree as tagged parts (a tag, then a little-endian 64-bit count or
+ * length, then the bytes; members in their order). Answers kept under
+ * this hash must keep matching whatever the server's code looks like. */
+static void
+spec_part (GString    *out,
+           char        tag,
+           guint64     count,
+           const void *bytes)
+{
+  guint64 little = GUINT64_TO_LE (count);
+
+  g_string_append_c (out, tag);
+  g_string_append_len (out, (const char *) &little, sizeof little);
+  if (bytes)
+    g_string_append_len (out, bytes, count);
+}
+
+static void
+spec_node (GString  *out,
+           JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autoptr(GList) names = json_object_get_members (json_node_get_object (node));
+
+      spec_part (out, '{', g_list_length (names), NULL);
+      for (GList *l = names; l; l = l->next)
+        {
+          spec_part (out, 'k', strlen (l->data), l->data);
+          spec_node (out, json_object_get_member (json_node_get_object (node), l->data));
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      spec_part (out, '[', json_array_get_length (array), NULL);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        spec_node (out, json_array_get_element (array, i));
+    }
+  else if (JSON_NODE_HOLDS_NULL (node))
+    spec_part (out, 'n', 0, NULL);
+  else if (json_node_get_value_type (node) == G_TYPE_STRING)
+    spec_part (out, 's', strlen (json_node_get_string (node)), json_node_get_string (node));
+  else if (json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      gint64 value = GINT64_TO_LE (json_node_get_int (node));
+
+      spec_part (out, 'i', sizeof value, &value);
+    }
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    {
+      double value = json_node_get_double (node);
+
+      spec_part (out, 'd', sizeof value, &value);
+    }
+  else
+    spec_part (out, 'b', json_node_get_boolean (node), NULL);
+}
+
+static void
+test_entry_hash_format (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(PmRecord) record = new_counselling_from_server (f);
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GString) parts = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *expected = NULL;
+  unsigned char digest[crypto_generichash_BYTES];
+  char hex[crypto_generichash_BYTES * 2 + 1];
+  StoredHash stored = { NULL, NULL };
+
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_save (f->van, record, &error));
+  entries = pm_store_outbox_peek (f->van, 10, &error);
+  g_assert_no_error (error);
+  stored.uuid = json_object_get_string_member (json_array_get_object_element (entries, 0), "uuid");
+  results = pm_store_apply_push (f->server, f->device, PM_ROLE_FIELD, entries, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome (results, 0), ==, "applied");
+  g_assert_nonnull (_pm_store_run_sync (f->server, stored_hash_job, &stored, &error));
+  kept = (char *) stored.hash;
+
+  node = json_node_init_object (json_node_alloc (), json_array_get_object_element (entries, 0));
+  spec_node (parts, node);
+  crypto_generichash (digest, sizeof digest, (const unsigned char *) parts->str, parts->len, NULL, 0);
+  expected = g_strconcat ("b2:", sodium_bin2hex (hex, sizeof hex, digest, sizeof digest), NULL);
+  g_assert_cmpstr (kept, ==, expected);
 }
 
 /* Answers kept by a server from before the entry hash changed (SHA-256 of
@@ -1441,6 +1537,7 @@ main (int   argc,
   ADD ("/sync-store/uuid-reused", test_uuid_reused);
   ADD ("/sync-store/audit-entries-reach-the-server", test_audit_entries_reach_the_server);
   ADD ("/sync-store/uuid-reused-with-legacy-hash", test_uuid_reused_with_legacy_hash);
+  ADD ("/sync-store/entry-hash-format", test_entry_hash_format);
   ADD ("/sync-store/push-outside-scope", test_push_outside_scope);
   ADD ("/sync-store/conflict", test_conflict);
   ADD ("/sync-store/merge-fields", test_merge_fields);
