@@ -406,78 +406,183 @@ answers_match (GStrv      uuids,
   return TRUE;
 }
 
-/* One push: the outbox's next entries and the audit entries not yet at
- * the server. Returns FALSE with @error on failure, and sets @done when
- * there was nothing left to send. */
-static gboolean
-push_round (PmSyncClient  *self,
-            PmStore       *store,
-            PmSyncStats   *stats,
-            gboolean      *done,
-            GError       **error)
+/* One push batch: the outbox's next entries and the audit entries not yet
+ * at the server, and (once the answers are being stored on a thread of its
+ * own) that thread with its outcome. */
+typedef struct
 {
-  g_auto(GStrv) uuids = NULL;
-  g_autofree char *entries = pm_store_outbox_peek_text (store, BATCH_SIZE, &uuids, error);
-  g_autofree char *audit = NULL;
-  g_autofree char *body = NULL;
-  g_autoptr(JsonObject) answer = NULL;
-  gint64 audit_count = 0;
-  gint64 audit_last = 0;
-  gboolean audit_taken;
-  JsonArray *results;
+  PmStore    *store;
+  GStrv       uuids;
+  gint64      last;         /* the outbox's place of its last entry */
+  char       *entries;      /* as JSON text */
+  char       *audit;
+  gint64      audit_count;
+  gint64      audit_last;
+  JsonObject *answer;
+  JsonArray  *results;      /* the answer's */
+  gboolean    audit_taken;
+  GThread    *thread;
+  gboolean    settled;
+  GError     *error;
+} PushBatch;
 
-  if (entries == NULL ||
-      (audit = pm_store_audit_peek_text (store, AUDIT_BATCH_SIZE, &audit_count, &audit_last, error)) == NULL)
+static void
+push_batch_free (PushBatch *batch)
+{
+  /* A batch is never dropped while its transaction may still run. */
+  if (batch->thread)
+    g_thread_join (batch->thread);
+  g_strfreev (batch->uuids);
+  g_free (batch->entries);
+  g_free (batch->audit);
+  g_clear_pointer (&batch->answer, json_object_unref);
+  g_clear_error (&batch->error);
+  g_free (batch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PushBatch, push_batch_free)
+
+/* The entries after @after (0: from the start) and the audit entries. */
+static PushBatch *
+peek_push_batch (PmStore  *store,
+                 gint64    after,
+                 GError  **error)
+{
+  g_autoptr(PushBatch) batch = g_new0 (PushBatch, 1);
+
+  batch->store = store;
+  batch->entries = pm_store_outbox_peek_text (store, after, BATCH_SIZE, &batch->uuids, &batch->last, error);
+  if (batch->entries == NULL)
+    return NULL;
+  batch->audit = pm_store_audit_peek_text (store, AUDIT_BATCH_SIZE, &batch->audit_count, &batch->audit_last, error);
+  if (batch->audit == NULL)
+    return NULL;
+  return g_steal_pointer (&batch);
+}
+
+/* Sends @batch: the entries as the outbox holds them (parsing and writing
+ * them again cost more than the server's work on them). */
+static gboolean
+send_push_batch (PmSyncClient  *self,
+                 PushBatch     *batch,
+                 GError       **error)
+{
+  g_autofree char *body = g_strdup_printf ("{\"protocol\":%d,\"entries\":%s%s%s}", PM_SYNC_PROTOCOL, batch->entries,
+                                           batch->audit_count ? ",\"audit\":" : "",
+                                           batch->audit_count ? batch->audit : "");
+
+  batch->answer = request (self, "POST", "/v1/sync/push", body, error);
+  if (batch->answer == NULL)
     return FALSE;
-  *done = uuids[0] == NULL && audit_count == 0;
-  if (*done)
-    return TRUE;
-  /* The entries as the outbox holds them: parsing and writing them again
-   * cost more than the server's work on them. */
-  body = g_strdup_printf ("{\"protocol\":%d,\"entries\":%s%s%s}", PM_SYNC_PROTOCOL, entries,
-                          audit_count ? ",\"audit\":" : "", audit_count ? audit : "");
-  answer = request (self, "POST", "/v1/sync/push", body, error);
-  if (answer == NULL)
-    return FALSE;
-  results = array_member (answer, "results", error);
-  if (results == NULL)
+  batch->results = array_member (batch->answer, "results", error);
+  if (batch->results == NULL)
     return FALSE;
   /* A server from before audit entries were pushed says nothing of them:
    * they go again with the next push. */
-  audit_taken = json_object_has_member (answer, "audit_stored");
-  if (!answers_match (uuids, results) ||
-      (audit_taken && json_object_get_int_member (answer, "audit_stored") != audit_count))
+  batch->audit_taken = json_object_has_member (batch->answer, "audit_stored");
+  if (!answers_match (batch->uuids, batch->results) ||
+      (batch->audit_taken && json_object_get_int_member (batch->answer, "audit_stored") != batch->audit_count))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("The server's answer to the push does not match the entries sent"));
       return FALSE;
     }
-  if (!pm_store_outbox_settle (store, results, error) ||
-      (audit_count && audit_taken && !pm_store_audit_confirm (store, audit_last, error)))
-    return FALSE;
-  /* Such a server's answer to the audit entries alone ends the push. */
-  *done = !audit_taken && uuids[0] == NULL;
-  stats->pushed += g_strv_length (uuids);
-  count_outcomes (results, stats);
   return TRUE;
 }
 
+static gpointer
+settle_push_batch (gpointer data)
+{
+  PushBatch *batch = data;
+
+  batch->settled = pm_store_outbox_settle (batch->store, batch->results, &batch->error) &&
+                   (batch->audit_count == 0 || !batch->audit_taken ||
+                    pm_store_audit_confirm (batch->store, batch->audit_last, &batch->error));
+  return NULL;
+}
+
+/* Waits for the batch's thread, if it has one. */
+static gboolean
+finish_push_batch (PushBatch    *batch,
+                   PmSyncStats  *stats,
+                   GError      **error)
+{
+  if (batch->thread)
+    g_thread_join (g_steal_pointer (&batch->thread));
+  if (!batch->settled)
+    {
+      g_propagate_error (error, g_steal_pointer (&batch->error));
+      return FALSE;
+    }
+  stats->pushed += g_strv_length (batch->uuids);
+  count_outcomes (batch->results, stats);
+  return TRUE;
+}
+
+/* Pipelined like the pull: while the store keeps the answers to batch N
+ * (in one transaction), batch N+1, the entries after N's, is already out.
+ * A batch with audit entries is settled before the next one is made, which
+ * would carry them again otherwise. The last batch may still be settling
+ * on return (@settling): the pull finishes it before it applies a page.
+ *
+ * Bounded: what was queued when the push began, in batches (the audit
+ * entries go along, a round more for every batch of them); writes made
+ * meanwhile go with the next sync. */
 static gboolean
 push (PmSyncClient  *self,
       PmStore       *store,
       PmSyncStats   *stats,
+      PushBatch    **settling,
       GError       **error)
 {
-  /* Bounded: what was queued when the push began, in batches (the audit
-   * entries go along, a round more for every batch of them); writes made
-   * meanwhile go with the next sync. */
   gint64 queued = pm_store_outbox_count (store, error);
   gint64 rounds = queued < 0 ? -1 : (queued + BATCH_SIZE - 1) / BATCH_SIZE + MAX_AUDIT_ROUNDS;
-  gboolean done = FALSE;
+  g_autoptr(PushBatch) previous = NULL;
+  gint64 after = 0;
 
-  for (gint64 round = 0; round < rounds && !done; round++)
-    if (!push_round (self, store, stats, &done, error))
-      return FALSE;
+  for (gint64 round = 0; round < rounds; round++)
+    {
+      g_autoptr(PushBatch) batch = NULL;
+      g_autoptr(GError) send_error = NULL;
+      gboolean sent;
+      gboolean done;
+
+      if (previous && previous->audit_count > 0)
+        {
+          gboolean settled = finish_push_batch (previous, stats, error);
+
+          g_clear_pointer (&previous, push_batch_free);
+          if (!settled)
+            return FALSE;
+        }
+      if ((batch = peek_push_batch (store, after, error)) == NULL)
+        return FALSE;
+      if (batch->uuids[0] == NULL && batch->audit_count == 0)
+        break;
+      sent = send_push_batch (self, batch, &send_error);
+      /* Batch N's own failure counts before anything N+1 met. */
+      if (previous)
+        {
+          gboolean settled = finish_push_batch (previous, stats, error);
+
+          g_clear_pointer (&previous, push_batch_free);
+          if (!settled)
+            return FALSE;
+        }
+      if (!sent)
+        {
+          g_propagate_error (error, g_steal_pointer (&send_error));
+          return FALSE;
+        }
+      /* Such a server's answer to the audit entries alone ends the push. */
+      done = !batch->audit_taken && batch->uuids[0] == NULL;
+      after = batch->last;
+      batch->thread = g_thread_new ("pm-sync-push", settle_push_batch, batch);
+      previous = g_steal_pointer (&batch);
+      if (done)
+        break;
+    }
+  *settling = g_steal_pointer (&previous);
   return rounds >= 0;
 }
 
@@ -586,8 +691,10 @@ static gboolean
 pull (PmSyncClient  *self,
       PmStore       *store,
       PmSyncStats   *stats,
+      PushBatch     *settling,
       GError       **error)
 {
+  g_autoptr(PushBatch) pushed = settling;
   gint64 cursor = pm_store_get_pull_cursor (store);
   g_autofree char *stored_epoch = pm_store_dup_pull_epoch (store);
   const char *epoch = stored_epoch;
@@ -598,6 +705,10 @@ pull (PmSyncClient  *self,
       g_autoptr(GError) fetch_error = NULL;
       g_autoptr(PullPage) page = fetch_pull_page (self, store, cursor, epoch, &fetch_error);
 
+      /* The push's last answers are stored before a page is applied. */
+      if (pushed && !finish_push_batch (pushed, stats, error))
+        return FALSE;
+      g_clear_pointer (&pushed, push_batch_free);
       if (applying && !finish_pull_page (applying, stats, error))
         return FALSE;
       if (page == NULL)
@@ -652,11 +763,12 @@ pm_sync_client_sync (PmSyncClient  *self,
   g_return_val_if_fail (stats != NULL, FALSE);
 
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(PushBatch) settling = NULL;
 
   *stats = (PmSyncStats) { 0 };
-  if (!push (self, store, stats, error))
+  if (!push (self, store, stats, &settling, error))
     return FALSE;
-  if (pull (self, store, stats, &local_error))
+  if (pull (self, store, stats, g_steal_pointer (&settling), &local_error))
     return drop_removed_staff (store, stats, error);
   if (!g_error_matches (local_error, PM_SYNC_CLIENT_ERROR, PM_SYNC_CLIENT_ERROR_CURSOR_GONE))
     {
@@ -669,8 +781,10 @@ pm_sync_client_sync (PmSyncClient  *self,
    * are not overwritten by pulled ones. */
   g_message ("%s; pulling everything again", local_error->message);
   stats->restarted = TRUE;
-  return push (self, store, stats, error) &&
-         pm_store_restart_pull (store, error) &&
-         pull (self, store, stats, error) &&
+  if (!push (self, store, stats, &settling, error) || (settling && !finish_push_batch (settling, stats, error)))
+    return FALSE;
+  /* Only once nothing is left unsent. */
+  return pm_store_restart_pull (store, error) &&
+         pull (self, store, stats, NULL, error) &&
          drop_removed_staff (store, stats, error);
 }

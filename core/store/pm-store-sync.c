@@ -1060,8 +1060,10 @@ pm_store_outbox_peek (PmStore  *self,
 
 typedef struct
 {
+  gint64     after;
   guint      limit;
   GPtrArray *uuids;
+  gint64     last;
 } PeekTextData;
 
 static gpointer
@@ -1071,21 +1073,23 @@ outbox_peek_text_job (PmStore  *self,
                       GError  **error)
 {
   PeekTextData *peek = data;
-  sqlite3_stmt *stmt = prepare (db, "SELECT seq, uuid, entry FROM outbox ORDER BY seq LIMIT ?", error);
+  sqlite3_stmt *stmt = prepare (db, "SELECT seq, uuid, entry FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", error);
   g_autoptr(GString) text = g_string_new ("[");
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, peek->limit);
+  sqlite3_bind_int64 (stmt, 1, peek->after);
+  sqlite3_bind_int64 (stmt, 2, peek->limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *entry = (const char *) sqlite3_column_text (stmt, 2);
 
+      peek->last = sqlite3_column_int64 (stmt, 0);
       /* Stored as an object's text by _pm_store_queue_outbox(): its "seq"
        * goes in front of the other members. */
       g_string_append_printf (text, "%s{\"seq\":%" G_GINT64_FORMAT ",%s", peek->uuids->len ? "," : "",
-                              (gint64) sqlite3_column_int64 (stmt, 0), entry + 1);
+                              peek->last, entry + 1);
       g_ptr_array_add (peek->uuids, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
     }
   _pm_store_release (stmt);
@@ -1100,19 +1104,24 @@ outbox_peek_text_job (PmStore  *self,
 
 /**
  * pm_store_outbox_peek_text:
+ * @after: the place in the outbox to start after (0: its start), for the
+ *   next batch while an earlier one still waits for its answer to be stored
  * @uuids: (out): the entries' UUIDs, in order
+ * @last: (out) (optional): the last entry's place, for @after
  *
  * Like pm_store_outbox_peek(), as the JSON text of the array that a push
  * sends: the entries are sent as stored, never parsed on the way.
  */
 char *
 pm_store_outbox_peek_text (PmStore   *self,
+                           gint64     after,
                            guint      limit,
                            GStrv     *uuids,
+                           gint64    *last,
                            GError   **error)
 {
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
-  PeekTextData peek = { MIN (limit, MAX_PUSH_ENTRIES), found };
+  PeekTextData peek = { after, MIN (limit, MAX_PUSH_ENTRIES), found, after };
   char *text;
 
   g_return_val_if_fail (PM_IS_STORE (self), NULL);
@@ -1122,6 +1131,8 @@ pm_store_outbox_peek_text (PmStore   *self,
     return NULL;
   g_ptr_array_add (found, NULL);
   *uuids = (GStrv) g_ptr_array_steal (found, NULL);
+  if (last)
+    *last = peek.last;
   return text;
 }
 

@@ -56,8 +56,10 @@ JsonArray  *pm_store_outbox_peek         (PmStore      *self,
                                           guint         limit,
                                           GError      **error);
 char       *pm_store_outbox_peek_text    (PmStore      *self,
+                                          gint64        after,
                                           guint         limit,
                                           GStrv        *uuids,
+                                          gint64       *last,
                                           GError      **error);
 gboolean    pm_store_outbox_settle       (PmStore      *self,
                                           JsonArray    *results,

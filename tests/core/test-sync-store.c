@@ -1338,7 +1338,9 @@ test_outbox_peek_text (Fixture       *f,
   g_autoptr(JsonNode) sent = NULL;
   g_autoptr(JsonNode) peeked = json_node_alloc ();
   g_auto(GStrv) uuids = NULL;
-  g_autofree char *text = pm_store_outbox_peek_text (f->van, 10, &uuids, &error);
+  g_autofree char *text = pm_store_outbox_peek_text (f->van, 0, 10, &uuids, NULL, &error);
+  gint64 last = 0;
+  gint64 next = 0;
 
   g_assert_no_error (error);
   g_assert_cmpstr (text, ==, "[]");
@@ -1350,7 +1352,7 @@ test_outbox_peek_text (Fixture       *f,
   g_assert_true (pm_store_save (f->van, first, &error));
   g_assert_true (pm_store_save (f->van, second, &error));
   entries = pm_store_outbox_peek (f->van, 10, &error);
-  text = pm_store_outbox_peek_text (f->van, 10, &uuids, &error);
+  text = pm_store_outbox_peek_text (f->van, 0, 10, &uuids, NULL, &error);
   g_assert_no_error (error);
   sent = json_from_string (text, &error);
   g_assert_no_error (error);
@@ -1360,8 +1362,24 @@ test_outbox_peek_text (Fixture       *f,
   g_assert_true (json_node_equal (sent, json_node_init_array (peeked, entries)));
   g_clear_pointer (&text, g_free);
   g_clear_pointer (&uuids, g_strfreev);
-  text = pm_store_outbox_peek_text (f->van, 1, &uuids, &error);
+  text = pm_store_outbox_peek_text (f->van, 0, 1, &uuids, &last, &error);
   g_assert_cmpuint (g_strv_length (uuids), ==, 1);
+  g_assert_cmpstr (uuids[0], ==, json_object_get_string_member (json_array_get_object_element (entries, 0), "uuid"));
+
+  /* The next batch, while the first still waits for its answer to be
+   * stored: it starts after the first's last entry. */
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&uuids, g_strfreev);
+  text = pm_store_outbox_peek_text (f->van, last, 10, &uuids, &next, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (uuids), ==, 1);
+  g_assert_cmpstr (uuids[0], ==, json_object_get_string_member (json_array_get_object_element (entries, 1), "uuid"));
+  g_assert_cmpint (next, >, last);
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&uuids, g_strfreev);
+  text = pm_store_outbox_peek_text (f->van, next, 10, &uuids, &last, &error);
+  g_assert_cmpstr (text, ==, "[]");
+  g_assert_cmpint (last, ==, next);
 }
 
 /* A cursor past the server's last change is refused; the device starts its
