@@ -501,21 +501,23 @@ settle_push_batch (gpointer data)
   return NULL;
 }
 
-/* Waits for the batch's thread, if it has one. */
+/* Waits for the batch's thread, if it has one, and frees the batch. */
 static gboolean
 finish_push_batch (PushBatch    *batch,
                    PmSyncStats  *stats,
                    GError      **error)
 {
-  if (batch->thread)
-    g_thread_join (g_steal_pointer (&batch->thread));
-  if (!batch->settled)
+  g_autoptr(PushBatch) finished = batch;
+
+  if (finished->thread)
+    g_thread_join (g_steal_pointer (&finished->thread));
+  if (!finished->settled)
     {
-      g_propagate_error (error, g_steal_pointer (&batch->error));
+      g_propagate_error (error, g_steal_pointer (&finished->error));
       return FALSE;
     }
-  stats->pushed += g_strv_length (batch->uuids);
-  count_outcomes (batch->results, stats);
+  stats->pushed += g_strv_length (finished->uuids);
+  count_outcomes (finished->results, stats);
   return TRUE;
 }
 
@@ -547,28 +549,16 @@ push (PmSyncClient  *self,
       gboolean sent;
       gboolean done;
 
-      if (previous && previous->audit_count > 0)
-        {
-          gboolean settled = finish_push_batch (previous, stats, error);
-
-          g_clear_pointer (&previous, push_batch_free);
-          if (!settled)
-            return FALSE;
-        }
+      if (previous && previous->audit_count > 0 && !finish_push_batch (g_steal_pointer (&previous), stats, error))
+        return FALSE;
       if ((batch = peek_push_batch (store, after, error)) == NULL)
         return FALSE;
       if (batch->uuids[0] == NULL && batch->audit_count == 0)
         break;
       sent = send_push_batch (self, batch, &send_error);
       /* Batch N's own failure counts before anything N+1 met. */
-      if (previous)
-        {
-          gboolean settled = finish_push_batch (previous, stats, error);
-
-          g_clear_pointer (&previous, push_batch_free);
-          if (!settled)
-            return FALSE;
-        }
+      if (previous && !finish_push_batch (g_steal_pointer (&previous), stats, error))
+        return FALSE;
       if (!sent)
         {
           g_propagate_error (error, g_steal_pointer (&send_error));
@@ -706,9 +696,8 @@ pull (PmSyncClient  *self,
       g_autoptr(PullPage) page = fetch_pull_page (self, store, cursor, epoch, &fetch_error);
 
       /* The push's last answers are stored before a page is applied. */
-      if (pushed && !finish_push_batch (pushed, stats, error))
+      if (pushed && !finish_push_batch (g_steal_pointer (&pushed), stats, error))
         return FALSE;
-      g_clear_pointer (&pushed, push_batch_free);
       if (applying && !finish_pull_page (applying, stats, error))
         return FALSE;
       if (page == NULL)
@@ -781,7 +770,8 @@ pm_sync_client_sync (PmSyncClient  *self,
    * are not overwritten by pulled ones. */
   g_message ("%s; pulling everything again", local_error->message);
   stats->restarted = TRUE;
-  if (!push (self, store, stats, &settling, error) || (settling && !finish_push_batch (settling, stats, error)))
+  if (!push (self, store, stats, &settling, error) ||
+      (settling && !finish_push_batch (g_steal_pointer (&settling), stats, error)))
     return FALSE;
   /* Only once nothing is left unsent. */
   return pm_store_restart_pull (store, error) &&

@@ -923,6 +923,7 @@ device_audit_job (PmStore  *self,
   AuditAppend *append = data;
   guint n = json_array_get_length (append->audit);
 
+  append->stored = 0;   /* a shared job may run again alone */
   if (n > MAX_PUSH_AUDIT)
     {
       g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "a push carries at most %d audit entries", MAX_PUSH_AUDIT);
@@ -1564,7 +1565,7 @@ typedef enum
   WRITE_FAILED,   /* the database failed: @error */
 } WriteOutcome;
 
-/* One entry's write, undone on its own when refused, so the rest of the
+/* One entry's write; a refusal leaves nothing of it, so the rest of the
  * batch goes on. */
 static WriteOutcome
 try_write (PmStore     *self,

@@ -255,24 +255,30 @@ close_database (PmStore *self)
  * server's commits (WAL frames, fsync) were a quarter of its time. A bound
  * keeps the first job's wait short. No savepoint per job: with the
  * sub-journal in memory (temp_store) an outer savepoint made every later
- * statement walk the whole journal. When one job fails, the transaction is
- * rolled back and each job runs again in one of its own, as it would have
- * alone. */
+ * statement walk the whole journal. A job that fails having written
+ * nothing (a pull whose cursor is gone) leaves the others be; when one
+ * fails after writing, the transaction is rolled back and each job runs
+ * again in one of its own, as it would have alone. */
 #define MAX_SHARED_COMMIT 16
 
 static Job *
 next_shared_job (PmStore *self,
                  Job     *first)
 {
-  Job *job = g_async_queue_try_pop (self->jobs);
+  Job *job;
 
+  /* Under the queue's lock: an urgent job queued meanwhile must not end
+   * up behind the one put back. */
+  g_async_queue_lock (self->jobs);
+  job = g_async_queue_try_pop_unlocked (self->jobs);
   /* Urgent jobs share only with urgent ones: a pull is not held up by
    * the pushes behind it. */
   if (job && (!job->shared || job->urgent != first->urgent))
     {
-      g_async_queue_push_front (self->jobs, job);
-      return NULL;
+      g_async_queue_push_front_unlocked (self->jobs, job);
+      job = NULL;
     }
+  g_async_queue_unlock (self->jobs);
   return job;
 }
 
@@ -282,13 +288,18 @@ run_shared_jobs (PmStore *self,
 {
   Job *jobs[MAX_SHARED_COMMIT] = { first };
   gpointer results[MAX_SHARED_COMMIT] = { NULL };
+  GError *errors[MAX_SHARED_COMMIT] = { NULL };
   gboolean together = self->db != NULL && _pm_store_exec (self->db, "BEGIN IMMEDIATE", NULL);
   guint n = 0;
 
   while (together)
     {
-      results[n] = jobs[n]->func (self, self->db, jobs[n]->data, NULL);
-      together = results[n++] != NULL;
+      int changes = sqlite3_total_changes (self->db);
+
+      results[n] = jobs[n]->func (self, self->db, jobs[n]->data, &errors[n]);
+      together = results[n] != NULL ||
+                 (sqlite3_total_changes (self->db) == changes && !sqlite3_get_autocommit (self->db));
+      n++;
       if (!together || n == MAX_SHARED_COMMIT || (jobs[n] = next_shared_job (self, first)) == NULL)
         break;
     }
@@ -299,15 +310,14 @@ run_shared_jobs (PmStore *self,
 
   for (guint i = 0; i < MAX (n, 1); i++)
     {
-      GError *error = NULL;
-
       if (!together)
         {
           if (results[i] && jobs[i]->result_free)
             jobs[i]->result_free (results[i]);
-          results[i] = run_job (self, jobs[i], &error);
+          g_clear_error (&errors[i]);
+          results[i] = run_job (self, jobs[i], &errors[i]);
         }
-      finish_job (jobs[i], results[i], error);
+      finish_job (jobs[i], results[i], errors[i]);
     }
 }
 
@@ -457,7 +467,8 @@ int
 _pm_store_queued_jobs (PmStore *self)
 {
   g_return_val_if_fail (PM_IS_STORE (self), -1);
-  return g_async_queue_length (self->jobs);
+  /* Less one for each thread waiting, the worker when idle. */
+  return MAX (g_async_queue_length (self->jobs), 0);
 }
 
 void
@@ -1024,6 +1035,57 @@ write_time (char **now)
 /* @made_at: (nullable): when this store made the record itself, with a new
  * id (an audit entry): it is not looked up (it cannot be stored yet), and
  * this time stamps it */
+/* The audit entry of @action on @record by @actor_id, checked: a pushed
+ * record is refused before a row of it is written (no savepoint undoes
+ * it, see try_write() in pm-store-sync.c). */
+static PmAuditEntry *
+audit_entry_for (PmStore     *self,
+                 const char  *actor_id,
+                 const char  *action,
+                 PmRecord    *record,
+                 GError     **error)
+{
+  g_autoptr(PmAuditEntry) entry = pm_audit_entry_new ();
+  g_autofree char *now = pm_clock_timestamp ();
+
+  g_object_set (entry,
+                "actor-id", actor_id,
+                "action", action,
+                "record-kind", pm_record_get_kind (record),
+                "record-id", pm_record_get_id (record),
+                "at", now,
+                "device", self->device_id,
+                NULL);
+  return pm_record_validate (PM_RECORD (entry), error) ? g_steal_pointer (&entry) : NULL;
+}
+
+static gboolean write_record (PmStore     *self,
+                              sqlite3     *db,
+                              PmRecord    *record,
+                              const char  *actor_id,
+                              PmRole       role,
+                              PmWriteMode  mode,
+                              const char  *made_at,
+                              Stamp       *stamp,
+                              GError     **error);
+
+static gboolean
+write_audit_entry (PmStore       *self,
+                   sqlite3       *db,
+                   PmAuditEntry  *entry,
+                   GError       **error)
+{
+  PmRecord *record = PM_RECORD (entry);
+  const char *at = pm_record_get_string (record, "at");
+  Stamp stamp = { 0 };
+  gboolean ok;
+
+  ok = write_record (self, db, record, pm_record_get_string (record, "actor_id"), PM_ROLE_INVALID, PM_WRITE_LOCAL, at,
+                     &stamp, error);
+  stamp_clear (&stamp);
+  return ok;
+}
+
 static gboolean
 write_record (PmStore     *self,
               sqlite3     *db,
@@ -1041,6 +1103,7 @@ write_record (PmStore     *self,
   g_autofree char *now = g_strdup (made_at);
   g_autofree char *old_status = NULL;
   g_autofree char *old_data = NULL;
+  g_autoptr(PmAuditEntry) audit = NULL;
   sqlite3_stmt *stmt = NULL;
   gboolean remote = mode == PM_WRITE_REMOTE || mode == PM_WRITE_PULLED;
   gboolean exists = FALSE;
@@ -1111,6 +1174,9 @@ write_record (PmStore     *self,
     }
   if (!remote && !_pm_store_check_referral_consents (db, record, old_data, error))
     return FALSE;
+  if (!remote && !PM_IS_AUDIT_ENTRY (record) &&
+      (audit = audit_entry_for (self, actor_id, exists ? "update" : "create", record, error)) == NULL)
+    return FALSE;
   stamp->updated_at = g_strdup (remote && pm_record_get_updated_at (record)
                                 ? pm_record_get_updated_at (record) : write_time (&now));
 
@@ -1135,7 +1201,7 @@ sql_error:
   _pm_store_release (stmt);
   if (!ok || PM_IS_AUDIT_ENTRY (record) || remote)
     return ok;
-  if (!_pm_store_insert_audit (self, db, actor_id, exists ? "update" : "create", record, error) ||
+  if (!write_audit_entry (self, db, audit, error) ||
       !_pm_store_log_change (db, record, mode == PM_WRITE_PUSHED ? self->pushing_device : NULL, error))
     return FALSE;
   if (mode == PM_WRITE_LOCAL && self->enrolled)
@@ -1195,22 +1261,9 @@ _pm_store_insert_audit (PmStore     *self,
                         PmRecord    *record,
                         GError     **error)
 {
-  g_autoptr(PmAuditEntry) entry = pm_audit_entry_new ();
-  g_autofree char *now = pm_clock_timestamp ();
-  Stamp stamp = { 0 };
-  gboolean ok;
+  g_autoptr(PmAuditEntry) entry = audit_entry_for (self, actor_id, action, record, error);
 
-  g_object_set (entry,
-                "actor-id", actor_id,
-                "action", action,
-                "record-kind", pm_record_get_kind (record),
-                "record-id", pm_record_get_id (record),
-                "at", now,
-                "device", self->device_id,
-                NULL);
-  ok = write_record (self, db, PM_RECORD (entry), actor_id, PM_ROLE_INVALID, PM_WRITE_LOCAL, now, &stamp, error);
-  stamp_clear (&stamp);
-  return ok;
+  return entry && write_audit_entry (self, db, entry, error);
 }
 
 typedef struct

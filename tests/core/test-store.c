@@ -455,7 +455,8 @@ typedef struct
   Held            *held;
   const char      *name;
   PmStoreJobFlags  flags;
-  gboolean         fail;
+  gboolean         fail;          /* after its write */
+  gboolean         fail_at_once;  /* before writing anything */
   gpointer         result;
   GError          *error;
 } SharedCall;
@@ -504,6 +505,11 @@ meta_job (PmStore  *store,
   SharedCall *call = data;
 
   g_ptr_array_add (call->held->ran, (gpointer) call->name);
+  if (call->fail_at_once)
+    {
+      g_set_error (error, PM_ERROR, PM_ERROR_NOT_FOUND, "job %s fails at once", call->name);
+      return NULL;
+    }
   if (!_pm_store_exec_texts (db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, 'x')", "Writing meta", error, 1,
                              call->name))
     return NULL;
@@ -649,12 +655,46 @@ test_shared_commit_one_fails (Fixture       *f,
     { .name = "shared-c", .flags = PM_STORE_JOB_SHARED },
   };
 
+  const char *ran[] = { "shared-a", "shared-b", "shared-a", "shared-b", "shared-c" };
+
   run_held (f->store, &held, calls, G_N_ELEMENTS (calls));
   /* The failing job's write is gone, the others' are kept, and each
-   * caller hears how its own job went. */
+   * caller hears how its own job went: the shared transaction was rolled
+   * back and its jobs ran again, each alone. */
+  g_assert_cmpuint (held.ran->len, ==, G_N_ELEMENTS (ran));
+  for (guint i = 0; i < G_N_ELEMENTS (ran); i++)
+    g_assert_cmpstr (g_ptr_array_index (held.ran, i), ==, ran[i]);
   g_assert_cmpstr (calls[0].result, ==, "shared-a");
   g_assert_null (calls[1].result);
   g_assert_error (calls[1].error, PM_ERROR, PM_ERROR_INVALID);
+  g_assert_cmpstr (calls[2].result, ==, "shared-c");
+  g_assert_true (meta_is_set (f->store, "shared-a"));
+  g_assert_false (meta_is_set (f->store, "shared-b"));
+  g_assert_true (meta_is_set (f->store, "shared-c"));
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    g_free (calls[i].result);
+  g_clear_error (&calls[1].error);
+  held_clear (&held);
+}
+
+/* A shared job that fails having written nothing (a pull whose cursor is
+ * gone) costs the others nothing: one commit, no job run twice. */
+static void
+test_shared_commit_one_fails_at_once (Fixture       *f,
+                                      gconstpointer  data)
+{
+  Held held = { 0 };
+  SharedCall calls[] = {
+    { .name = "shared-a", .flags = PM_STORE_JOB_SHARED },
+    { .name = "shared-b", .flags = PM_STORE_JOB_SHARED, .fail_at_once = TRUE },
+    { .name = "shared-c", .flags = PM_STORE_JOB_SHARED },
+  };
+
+  run_held (f->store, &held, calls, G_N_ELEMENTS (calls));
+  g_assert_cmpuint (held.ran->len, ==, 3);
+  g_assert_cmpuint (held.commits, ==, 1 + 1);
+  g_assert_cmpstr (calls[0].result, ==, "shared-a");
+  g_assert_error (calls[1].error, PM_ERROR, PM_ERROR_NOT_FOUND);
   g_assert_cmpstr (calls[2].result, ==, "shared-c");
   g_assert_true (meta_is_set (f->store, "shared-a"));
   g_assert_false (meta_is_set (f->store, "shared-b"));
@@ -770,6 +810,7 @@ main (int    argc,
   ADD ("/store/data-as-json-glib-writes-it", test_data_as_json_glib_writes_it);
   ADD ("/store/shared-commit", test_shared_commit);
   ADD ("/store/shared-commit-one-fails", test_shared_commit_one_fails);
+  ADD ("/store/shared-commit-one-fails-at-once", test_shared_commit_one_fails_at_once);
   ADD ("/store/urgent-jobs-first", test_urgent_jobs_first);
   ADD ("/store/wal-checkpointed-while-open", test_wal_checkpointed_while_open);
 #undef ADD

@@ -450,6 +450,38 @@ test_entry_hash_format (Fixture       *f,
   g_assert_cmpstr (kept, ==, expected);
 }
 
+/* A pushed entry the store refuses is refused before any row of it is
+ * written: an entry without an acting person (whose audit entry could not
+ * be written) is rejected on its own, and the rest of the batch applies. */
+static void
+test_push_refused_before_written (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(PmRecord) first = new_counselling_from_server (f);
+  g_autoptr(PmRecord) second = new_counselling_from_server (f);
+  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 on_server = pm_store_count (f->server, PM_TYPE_COUNSELLING_RECORD, NULL);
+  g_autoptr(PmRecord) refused = NULL;
+
+  pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
+  g_assert_true (pm_store_save (f->van, first, &error));
+  g_assert_true (pm_store_save (f->van, second, &error));
+  entries = pm_store_outbox_peek (f->van, 10, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (json_array_get_object_element (entries, 0), "actor_id", " ");
+  results = pm_store_apply_push (f->server, f->device, PM_ROLE_FIELD, entries, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome (results, 0), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "code"), ==, "invalid");
+  g_assert_cmpstr (outcome (results, 1), ==, "applied");
+  g_assert_cmpint (pm_store_count (f->server, PM_TYPE_COUNSELLING_RECORD, NULL), ==, on_server + 1);
+  refused = pm_store_get (f->server, PM_TYPE_COUNSELLING_RECORD, pm_record_get_id (first), &error);
+  g_assert_null (refused);
+  g_assert_error (error, PM_ERROR, PM_ERROR_NOT_FOUND);
+}
+
 /* Answers kept by a server from before the entry hash changed (SHA-256 of
  * the entry's text) still tell a repeated entry from a changed one. */
 static void
@@ -1556,6 +1588,7 @@ main (int   argc,
   ADD ("/sync-store/audit-entries-reach-the-server", test_audit_entries_reach_the_server);
   ADD ("/sync-store/uuid-reused-with-legacy-hash", test_uuid_reused_with_legacy_hash);
   ADD ("/sync-store/entry-hash-format", test_entry_hash_format);
+  ADD ("/sync-store/push-refused-before-written", test_push_refused_before_written);
   ADD ("/sync-store/push-outside-scope", test_push_outside_scope);
   ADD ("/sync-store/conflict", test_conflict);
   ADD ("/sync-store/merge-fields", test_merge_fields);
