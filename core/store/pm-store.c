@@ -1059,32 +1059,10 @@ audit_entry_for (PmStore     *self,
   return pm_record_validate (PM_RECORD (entry), error) ? g_steal_pointer (&entry) : NULL;
 }
 
-static gboolean write_record (PmStore     *self,
-                              sqlite3     *db,
-                              PmRecord    *record,
-                              const char  *actor_id,
-                              PmRole       role,
-                              PmWriteMode  mode,
-                              const char  *made_at,
-                              Stamp       *stamp,
-                              GError     **error);
-
-static gboolean
-write_audit_entry (PmStore       *self,
-                   sqlite3       *db,
-                   PmAuditEntry  *entry,
-                   GError       **error)
-{
-  PmRecord *record = PM_RECORD (entry);
-  const char *at = pm_record_get_string (record, "at");
-  Stamp stamp = { 0 };
-  gboolean ok;
-
-  ok = write_record (self, db, record, pm_record_get_string (record, "actor_id"), PM_ROLE_INVALID, PM_WRITE_LOCAL, at,
-                     &stamp, error);
-  stamp_clear (&stamp);
-  return ok;
-}
+static gboolean write_audit_entry (PmStore       *self,
+                                   sqlite3       *db,
+                                   PmAuditEntry  *entry,
+                                   GError       **error);
 
 static gboolean
 write_record (PmStore     *self,
@@ -1208,6 +1186,23 @@ sql_error:
     return _pm_store_queue_outbox (db, record, exists ? stored_version : 0, stamp->version,
                                    stamp->created_at, stamp->updated_at, old_data, actor_id, error);
   return TRUE;
+}
+
+static gboolean
+write_audit_entry (PmStore       *self,
+                   sqlite3       *db,
+                   PmAuditEntry  *entry,
+                   GError       **error)
+{
+  PmRecord *record = PM_RECORD (entry);
+  const char *at = pm_record_get_string (record, "at");
+  Stamp stamp = { 0 };
+  gboolean ok;
+
+  ok = write_record (self, db, record, pm_record_get_string (record, "actor_id"), PM_ROLE_INVALID, PM_WRITE_LOCAL, at,
+                     &stamp, error);
+  stamp_clear (&stamp);
+  return ok;
 }
 
 gboolean

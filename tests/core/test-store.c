@@ -644,29 +644,28 @@ test_shared_commit (Fixture       *f,
   held_clear (&held);
 }
 
-static void
-test_shared_commit_one_fails (Fixture       *f,
-                              gconstpointer  data)
+/* The middle one of three shared jobs fails, after its write (@at_once:
+ * before writing anything): its write is gone, the others' are kept, and
+ * each caller hears how its own job went. Returns the commits made. */
+static guint
+run_one_failing (Fixture  *f,
+                 Held     *held,
+                 gboolean  at_once)
 {
-  Held held = { 0 };
   SharedCall calls[] = {
     { .name = "shared-a", .flags = PM_STORE_JOB_SHARED },
-    { .name = "shared-b", .flags = PM_STORE_JOB_SHARED, .fail = TRUE },
+    { .name = "shared-b", .flags = PM_STORE_JOB_SHARED, .fail = !at_once, .fail_at_once = at_once },
     { .name = "shared-c", .flags = PM_STORE_JOB_SHARED },
   };
 
-  const char *ran[] = { "shared-a", "shared-b", "shared-a", "shared-b", "shared-c" };
+  int failure = at_once ? PM_ERROR_NOT_FOUND : PM_ERROR_INVALID;
+  guint commits;
 
-  run_held (f->store, &held, calls, G_N_ELEMENTS (calls));
-  /* The failing job's write is gone, the others' are kept, and each
-   * caller hears how its own job went: the shared transaction was rolled
-   * back and its jobs ran again, each alone. */
-  g_assert_cmpuint (held.ran->len, ==, G_N_ELEMENTS (ran));
-  for (guint i = 0; i < G_N_ELEMENTS (ran); i++)
-    g_assert_cmpstr (g_ptr_array_index (held.ran, i), ==, ran[i]);
+  run_held (f->store, held, calls, G_N_ELEMENTS (calls));
+  commits = held->commits;
   g_assert_cmpstr (calls[0].result, ==, "shared-a");
   g_assert_null (calls[1].result);
-  g_assert_error (calls[1].error, PM_ERROR, PM_ERROR_INVALID);
+  g_assert_error (calls[1].error, PM_ERROR, failure);
   g_assert_cmpstr (calls[2].result, ==, "shared-c");
   g_assert_true (meta_is_set (f->store, "shared-a"));
   g_assert_false (meta_is_set (f->store, "shared-b"));
@@ -674,6 +673,22 @@ test_shared_commit_one_fails (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
     g_free (calls[i].result);
   g_clear_error (&calls[1].error);
+  return commits;
+}
+
+static void
+test_shared_commit_one_fails (Fixture       *f,
+                              gconstpointer  data)
+{
+  Held held = { 0 };
+  const char *ran[] = { "shared-a", "shared-b", "shared-a", "shared-b", "shared-c" };
+
+  run_one_failing (f, &held, FALSE);
+  /* The shared transaction was rolled back and its jobs ran again, each
+   * alone. */
+  g_assert_cmpuint (held.ran->len, ==, G_N_ELEMENTS (ran));
+  for (guint i = 0; i < G_N_ELEMENTS (ran); i++)
+    g_assert_cmpstr (g_ptr_array_index (held.ran, i), ==, ran[i]);
   held_clear (&held);
 }
 
@@ -684,24 +699,10 @@ test_shared_commit_one_fails_at_once (Fixture       *f,
                                       gconstpointer  data)
 {
   Held held = { 0 };
-  SharedCall calls[] = {
-    { .name = "shared-a", .flags = PM_STORE_JOB_SHARED },
-    { .name = "shared-b", .flags = PM_STORE_JOB_SHARED, .fail_at_once = TRUE },
-    { .name = "shared-c", .flags = PM_STORE_JOB_SHARED },
-  };
 
-  run_held (f->store, &held, calls, G_N_ELEMENTS (calls));
+  /* The held job's own commit, then the shared one. */
+  g_assert_cmpuint (run_one_failing (f, &held, TRUE), ==, 1 + 1);
   g_assert_cmpuint (held.ran->len, ==, 3);
-  g_assert_cmpuint (held.commits, ==, 1 + 1);
-  g_assert_cmpstr (calls[0].result, ==, "shared-a");
-  g_assert_error (calls[1].error, PM_ERROR, PM_ERROR_NOT_FOUND);
-  g_assert_cmpstr (calls[2].result, ==, "shared-c");
-  g_assert_true (meta_is_set (f->store, "shared-a"));
-  g_assert_false (meta_is_set (f->store, "shared-b"));
-  g_assert_true (meta_is_set (f->store, "shared-c"));
-  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
-    g_free (calls[i].result);
-  g_clear_error (&calls[1].error);
   held_clear (&held);
 }
 
