@@ -75,8 +75,8 @@ pm_clock_timestamp (void)
  * A UUID of version 7 (RFC 9562): the real time in milliseconds, then 74
  * random bits. Ids made one after the other sort together, so an index of
  * them grows at its end instead of touching a random page for each new
- * one (the server's audit entries, the outbox). Not for ids that would
- * tell outsiders when something was made. The real time, not the
+ * one (records, audit entries, the outbox). Such an id tells when it was
+ * made, as a record's created_at does anyway. The real time, not the
  * override: only the order matters.
  */
 char *

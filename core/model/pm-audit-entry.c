@@ -9,7 +9,6 @@
 
 #include "pm-audit-entry.h"
 #include "pm-checks.h"
-#include "pm-clock.h"
 
 struct _PmAuditEntry
 {
@@ -57,14 +56,9 @@ pm_audit_entry_class_init (PmAuditEntryClass *klass)
   record_class->validate = pm_audit_entry_validate;
 }
 
-/* Audit entries are only ever appended: time-ordered ids keep their
- * index growing at its end (a server writes one per applied change). */
 static void
 pm_audit_entry_init (PmAuditEntry *self)
 {
-  g_autofree char *id = pm_clock_ordered_uuid ();
-
-  pm_record_set_id (PM_RECORD (self), id);
 }
 
 PmAuditEntry *

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "pm-clock.h"
 #include "pm-error.h"
 #include "pm-record.h"
 
@@ -350,8 +351,10 @@ pm_record_init (PmRecord *self)
 {
   PmRecordPrivate *priv = pm_record_get_instance_private (self);
 
-  /* IDs are made on the device, so records can be created offline. */
-  priv->id = g_uuid_string_random ();
+  /* IDs are made on the device, so records can be created offline. Time
+   * ordered: each table's index of ids grows at its end (random ids put
+   * every insert on a random page, on the devices and the server alike). */
+  priv->id = pm_clock_ordered_uuid ();
 }
 
 const char *
