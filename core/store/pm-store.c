@@ -1045,17 +1045,10 @@ audit_entry_for (PmStore     *self,
                  PmRecord    *record,
                  GError     **error)
 {
-  g_autoptr(PmAuditEntry) entry = pm_audit_entry_new ();
   g_autofree char *now = pm_clock_timestamp ();
+  g_autoptr(PmAuditEntry) entry = pm_audit_entry_new_for (actor_id, action, pm_record_get_kind (record),
+                                                          pm_record_get_id (record), now, self->device_id);
 
-  g_object_set (entry,
-                "actor-id", actor_id,
-                "action", action,
-                "record-kind", pm_record_get_kind (record),
-                "record-id", pm_record_get_id (record),
-                "at", now,
-                "device", self->device_id,
-                NULL);
   return pm_record_validate (PM_RECORD (entry), error) ? g_steal_pointer (&entry) : NULL;
 }
 
