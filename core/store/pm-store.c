@@ -1032,9 +1032,6 @@ write_time (char **now)
   return *now;
 }
 
-/* @made_at: (nullable): when this store made the record itself, with a new
- * id (an audit entry): it is not looked up (it cannot be stored yet), and
- * this time stamps it */
 /* The audit entry of @action on @record by @actor_id, checked: a pushed
  * record is refused before a row of it is written (no savepoint undoes
  * it, see try_write() in pm-store-sync.c). */
@@ -1057,6 +1054,9 @@ static gboolean write_audit_entry (PmStore       *self,
                                    PmAuditEntry  *entry,
                                    GError       **error);
 
+/* @made_at: (nullable): when this store made the record itself, with a new
+ * id (an audit entry): it is not looked up (it cannot be stored yet), and
+ * this time stamps it */
 static gboolean
 write_record (PmStore     *self,
               sqlite3     *db,
