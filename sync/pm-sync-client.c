@@ -442,19 +442,22 @@ push_batch_free (PushBatch *batch)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PushBatch, push_batch_free)
 
-/* The entries after @after (0: from the start) and the audit entries. */
+/* The entries and the audit entries after those of @previous (NULL: from
+ * the start), which may still be settling. */
 static PushBatch *
-peek_push_batch (PmStore  *store,
-                 gint64    after,
-                 GError  **error)
+peek_push_batch (PmStore    *store,
+                 PushBatch  *previous,
+                 GError    **error)
 {
   g_autoptr(PushBatch) batch = g_new0 (PushBatch, 1);
 
   batch->store = store;
-  batch->entries = pm_store_outbox_peek_text (store, after, BATCH_SIZE, &batch->uuids, &batch->last, error);
+  batch->entries = pm_store_outbox_peek_text (store, previous ? previous->last : 0, BATCH_SIZE, &batch->uuids,
+                                              &batch->last, error);
   if (batch->entries == NULL)
     return NULL;
-  batch->audit = pm_store_audit_peek_text (store, AUDIT_BATCH_SIZE, &batch->audit_count, &batch->audit_last, error);
+  batch->audit = pm_store_audit_peek_text (store, previous ? previous->audit_last : 0, AUDIT_BATCH_SIZE,
+                                           &batch->audit_count, &batch->audit_last, error);
   if (batch->audit == NULL)
     return NULL;
   return g_steal_pointer (&batch);
@@ -522,10 +525,9 @@ finish_push_batch (PushBatch    *batch,
 }
 
 /* Pipelined like the pull: while the store keeps the answers to batch N
- * (in one transaction), batch N+1, the entries after N's, is already out.
- * A batch with audit entries is settled before the next one is made, which
- * would carry them again otherwise. The last batch may still be settling
- * on return (@settling): the pull finishes it before it applies a page.
+ * (in one transaction), batch N+1, the entries and audit entries after
+ * N's, is already out. The last batch may still be settling on return
+ * (@settling): the pull finishes it before it applies a page.
  *
  * Bounded: what was queued when the push began, in batches (the audit
  * entries go along, a round more for every batch of them); writes made
@@ -540,7 +542,6 @@ push (PmSyncClient  *self,
   gint64 queued = pm_store_outbox_count (store, error);
   gint64 rounds = queued < 0 ? -1 : (queued + BATCH_SIZE - 1) / BATCH_SIZE + MAX_AUDIT_ROUNDS;
   g_autoptr(PushBatch) previous = NULL;
-  gint64 after = 0;
 
   for (gint64 round = 0; round < rounds; round++)
     {
@@ -549,9 +550,7 @@ push (PmSyncClient  *self,
       gboolean sent;
       gboolean done;
 
-      if (previous && previous->audit_count > 0 && !finish_push_batch (g_steal_pointer (&previous), stats, error))
-        return FALSE;
-      if ((batch = peek_push_batch (store, after, error)) == NULL)
+      if ((batch = peek_push_batch (store, previous, error)) == NULL)
         return FALSE;
       if (batch->uuids[0] == NULL && batch->audit_count == 0)
         break;
@@ -566,7 +565,6 @@ push (PmSyncClient  *self,
         }
       /* Such a server's answer to the audit entries alone ends the push. */
       done = !batch->audit_taken && batch->uuids[0] == NULL;
-      after = batch->last;
       batch->thread = g_thread_new ("pm-sync-push", settle_push_batch, batch);
       previous = g_steal_pointer (&batch);
       if (done)

@@ -808,6 +808,7 @@ audit_sent (sqlite3  *db,
 
 typedef struct
 {
+  gint64   after;
   guint    limit;
   gint64   last;
   gint64   count;
@@ -822,6 +823,8 @@ audit_peek_job (PmStore  *self,
 {
   AuditPeek *peek = data;
   gint64 sent = audit_sent (db, error);
+  /* Past entries of an earlier push whose answer is still being stored. */
+  gint64 start = MAX (sent, peek->after);
   sqlite3_stmt *stmt = sent < 0 ? NULL
     : prepare (db, "SELECT rowid, version, created_at, updated_at, data, id FROM audit WHERE rowid > ?"
                " AND json_extract (data, '$.action') NOT IN ('create', 'update') ORDER BY rowid LIMIT ?", error);
@@ -830,9 +833,9 @@ audit_peek_job (PmStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, sent);
+  sqlite3_bind_int64 (stmt, 1, start);
   sqlite3_bind_int64 (stmt, 2, peek->limit);
-  peek->last = sent;
+  peek->last = start;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       if (peek->count++ > 0)
@@ -847,8 +850,9 @@ audit_peek_job (PmStore  *self,
       return NULL;
     }
   /* Only writes' entries since the last confirmation: none to send, and
-   * the next peek starts after them. */
-  if (peek->count == 0 && !advance_audit_sent (db, sent, error))
+   * the next peek starts after them (not while entries are in flight:
+   * they go again if their push fails). */
+  if (peek->count == 0 && start == sent && !advance_audit_sent (db, sent, error))
     return NULL;
   g_string_append_c (text, ']');
   return g_string_free (g_steal_pointer (&text), FALSE);
@@ -856,6 +860,8 @@ audit_peek_job (PmStore  *self,
 
 /**
  * pm_store_audit_peek_text:
+ * @after: the place to start after (0: after the last confirmed), for the
+ *   next push while an earlier one's answer is still being stored
  * @count: (out): how many entries the text holds
  * @last: (out): the last one's place, for pm_store_audit_confirm()
  *
@@ -864,12 +870,13 @@ audit_peek_job (PmStore  *self,
  */
 char *
 pm_store_audit_peek_text (PmStore  *self,
+                          gint64    after,
                           guint     limit,
                           gint64   *count,
                           gint64   *last,
                           GError  **error)
 {
-  AuditPeek peek = { MIN (limit, MAX_PUSH_AUDIT), 0, 0 };
+  AuditPeek peek = { after, MIN (limit, MAX_PUSH_AUDIT), 0, 0 };
   char *text;
 
   g_return_val_if_fail (PM_IS_STORE (self), NULL);

@@ -135,6 +135,7 @@ gboolean    pm_store_revoke_device       (PmStore      *self,
 JsonArray  *pm_store_list_devices        (PmStore      *self,
                                           GError      **error);
 char       *pm_store_audit_peek_text     (PmStore      *self,
+                                          gint64        after,
                                           guint         limit,
                                           gint64       *count,
                                           gint64       *last,

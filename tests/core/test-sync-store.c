@@ -557,13 +557,14 @@ test_audit_entries_reach_the_server (Fixture       *f,
   JsonObject *entry;
   gint64 count = 0;
   gint64 last = 0;
+  gint64 next = 0;
   guint found = 0;
 
   pm_store_set_actor (f->van, PM_TEST_STAFF_ID, PM_ROLE_FIELD, "soziales");
   g_assert_true (pm_store_save (f->van, record, &error));
   opened = pm_store_get (f->van, PM_TYPE_COUNSELLING_RECORD, pm_record_get_id (record), &error);
   g_assert_no_error (error);
-  text = pm_store_audit_peek_text (f->van, 100, &count, &last, &error);
+  text = pm_store_audit_peek_text (f->van, 0, 100, &count, &last, &error);
   g_assert_no_error (error);
   g_assert_cmpint (count, ==, 1);
   sent = json_from_string (text, NULL);
@@ -585,8 +586,16 @@ test_audit_entries_reach_the_server (Fixture       *f,
       }
   g_assert_cmpuint (found, ==, 1);
 
+  /* The next push, while this one's answer is still being stored: it
+   * starts after what is in flight. */
+  rest = pm_store_audit_peek_text (f->van, last, 100, &count, &next, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 0);
+  g_assert_cmpint (next, ==, last);
+  g_clear_pointer (&rest, g_free);
+
   g_assert_true (pm_store_audit_confirm (f->van, last, &error));
-  rest = pm_store_audit_peek_text (f->van, 100, &count, &last, &error);
+  rest = pm_store_audit_peek_text (f->van, 0, 100, &count, &last, &error);
   g_assert_cmpint (count, ==, 0);
   g_assert_cmpstr (rest, ==, "[]");
 
@@ -597,12 +606,12 @@ test_audit_entries_reach_the_server (Fixture       *f,
   g_clear_object (&opened);
   opened = pm_store_get (f->van, PM_TYPE_COUNSELLING_RECORD, pm_record_get_id (record), &error);
   g_clear_pointer (&rest, g_free);
-  rest = pm_store_audit_peek_text (f->van, 100, &count, &last, &error);
+  rest = pm_store_audit_peek_text (f->van, 0, 100, &count, &last, &error);
   g_assert_cmpint (count, ==, 0);
   g_clear_object (&opened);
   opened = pm_store_get (f->van, PM_TYPE_COUNSELLING_RECORD, pm_record_get_id (record), &error);
   g_clear_pointer (&rest, g_free);
-  rest = pm_store_audit_peek_text (f->van, 100, &count, &last, &error);
+  rest = pm_store_audit_peek_text (f->van, 0, 100, &count, &last, &error);
   g_assert_cmpint (count, ==, 1);
 
   for (guint i = 0; i < 3; i++)
