@@ -269,6 +269,18 @@ authenticate (PmServerStorage *storage,
   return g_steal_pointer (&device);
 }
 
+/* Whether the server has a store to sync with; a 503 on @msg if not. */
+static gboolean
+has_storage (PmServer          *self,
+             SoupServerMessage *msg)
+{
+  if (self->storage)
+    return TRUE;
+  reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+               "this server was started without a data dir: it has no store to sync with");
+  return FALSE;
+}
+
 /* authenticate() for a handler on the main loop: a 503 without a storage,
  * and the error answer set on @msg. */
 static JsonObject *
@@ -278,12 +290,8 @@ authenticate_here (PmServer          *self,
   Answer answer = { 0 };
   JsonObject *device;
 
-  if (self->storage == NULL)
-    {
-      reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
-                   "this server was started without a data dir: it has no store to sync with");
-      return NULL;
-    }
+  if (!has_storage (self, msg))
+    return NULL;
   device = authenticate (self->storage,
                          soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization"),
                          g_uri_get_path (soup_server_message_get_uri (msg)), &answer);
@@ -399,12 +407,8 @@ serve_off_loop (PmServer          *self,
   g_autoptr(GTask) task = NULL;
   Request *request;
 
-  if (self->storage == NULL)
-    {
-      reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
-                   "this server was started without a data dir: it has no store to sync with");
-      return;
-    }
+  if (!has_storage (self, msg))
+    return;
   if (self->stopping)
     {
       reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "the server is stopping: try again later");

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 
 typedef struct
 {
@@ -96,6 +97,18 @@ test_errors_are_json (Fixture       *f,
   g_assert_true (json_object_has_member (missing, "reason"));
   wrong_method = request (f, "POST", "/v1/health", &status);
   g_assert_cmpuint (status, ==, 405);
+  /* Started without a data dir: the sync endpoints (served on the main
+   * loop and in the request threads alike) say why they cannot serve. */
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char * const endpoints[][2] = {
+        { "GET", "/v1/device" }, { "GET", "/v1/sync/pull" }, { "POST", "/v1/sync/push" },
+      };
+      g_autoptr(JsonObject) unavailable = request (f, endpoints[i][0], endpoints[i][1], &status);
+
+      g_assert_cmpuint (status, ==, 503);
+      g_assert_nonnull (strstr (json_object_get_string_member (unavailable, "reason"), "without a data dir"));
+    }
   /* And it keeps serving. */
   still_ok = request (f, "GET", "/v1/health", &status);
   g_assert_cmpuint (status, ==, 200);
