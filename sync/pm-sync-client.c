@@ -424,14 +424,25 @@ typedef struct
   GThread    *thread;
   gboolean    settled;
   GError     *error;
+  GThread    *peeking;      /* reads the next batch while this one is out */
+  GError     *peek_error;
 } PushBatch;
 
 static void
 push_batch_free (PushBatch *batch)
 {
-  /* A batch is never dropped while its transaction may still run. */
+  /* A batch is never dropped while its transaction may still run, nor
+   * while the next one is being read. */
   if (batch->thread)
     g_thread_join (batch->thread);
+  if (batch->peeking)
+    {
+      PushBatch *next = g_thread_join (batch->peeking);
+
+      if (next)
+        push_batch_free (next);
+    }
+  g_clear_error (&batch->peek_error);
   g_strfreev (batch->uuids);
   g_free (batch->entries);
   g_free (batch->audit);
@@ -461,6 +472,26 @@ peek_push_batch (PmStore    *store,
   if (batch->audit == NULL)
     return NULL;
   return g_steal_pointer (&batch);
+}
+
+static gpointer
+peek_next_batch (gpointer data)
+{
+  PushBatch *batch = data;
+
+  return peek_push_batch (batch->store, batch, &batch->peek_error);
+}
+
+/* The batch after @batch, which was read while @batch was out. */
+static PushBatch *
+take_next_batch (PushBatch  *batch,
+                 GError    **error)
+{
+  PushBatch *next = g_thread_join (g_steal_pointer (&batch->peeking));
+
+  if (next == NULL)
+    g_propagate_error (error, g_steal_pointer (&batch->peek_error));
+  return next;
 }
 
 /* Sends @batch: the entries as the outbox holds them (parsing and writing
@@ -526,8 +557,9 @@ finish_push_batch (PushBatch    *batch,
 
 /* Pipelined like the pull: while the store keeps the answers to batch N
  * (in one transaction), batch N+1, the entries and audit entries after
- * N's, is already out. The last batch may still be settling on return
- * (@settling): the pull finishes it before it applies a page.
+ * N's, is already out; and batch N+1 is read while batch N is out. The
+ * last batch may still be settling on return (@settling): the pull
+ * finishes it before it applies a page.
  *
  * Bounded: what was queued when the push began, in batches (the audit
  * entries go along, a round more for every batch of them); writes made
@@ -550,10 +582,18 @@ push (PmSyncClient  *self,
       gboolean sent;
       gboolean done;
 
-      if ((batch = peek_push_batch (store, previous, error)) == NULL)
+      if (previous == NULL)
+        batch = peek_push_batch (store, NULL, error);
+      else if (previous->peeking)
+        batch = take_next_batch (previous, error);
+      else
+        break;   /* the last batch was short: the outbox held no more */
+      if (batch == NULL)
         return FALSE;
       if (batch->uuids[0] == NULL && batch->audit_count == 0)
         break;
+      if (g_strv_length (batch->uuids) == BATCH_SIZE || batch->audit_count == AUDIT_BATCH_SIZE)
+        batch->peeking = g_thread_new ("pm-sync-peek", peek_next_batch, batch);
       sent = send_push_batch (self, batch, &send_error);
       /* Batch N's own failure counts before anything N+1 met. */
       if (previous && !finish_push_batch (g_steal_pointer (&previous), stats, error))
@@ -675,17 +715,18 @@ finish_pull_page (PullPage     *page,
  * the server's encoding and this device's writing overlap. A failure stops
  * the pull with nothing after the failed page applied; page N's own failure
  * counts before anything the request for N+1 met. */
+/* From @cursor and @epoch, the store's as the sync began: read before the
+ * push, they cost no wait for the push's last answers being stored. */
 static gboolean
 pull (PmSyncClient  *self,
       PmStore       *store,
       PmSyncStats   *stats,
       PushBatch     *settling,
+      gint64         cursor,
+      const char    *epoch,
       GError       **error)
 {
   g_autoptr(PushBatch) pushed = settling;
-  gint64 cursor = pm_store_get_pull_cursor (store);
-  g_autofree char *stored_epoch = pm_store_dup_pull_epoch (store);
-  const char *epoch = stored_epoch;
   g_autoptr(PullPage) applying = NULL;
 
   for (guint n = 0; n < MAX_PULL_PAGES; n++)
@@ -751,11 +792,13 @@ pm_sync_client_sync (PmSyncClient  *self,
 
   g_autoptr(GError) local_error = NULL;
   g_autoptr(PushBatch) settling = NULL;
+  gint64 cursor = pm_store_get_pull_cursor (store);
+  g_autofree char *epoch = pm_store_dup_pull_epoch (store);
 
   *stats = (PmSyncStats) { 0 };
   if (!push (self, store, stats, &settling, error))
     return FALSE;
-  if (pull (self, store, stats, g_steal_pointer (&settling), &local_error))
+  if (pull (self, store, stats, g_steal_pointer (&settling), cursor, epoch, &local_error))
     return drop_removed_staff (store, stats, error);
   if (!g_error_matches (local_error, PM_SYNC_CLIENT_ERROR, PM_SYNC_CLIENT_ERROR_CURSOR_GONE))
     {
@@ -771,8 +814,8 @@ pm_sync_client_sync (PmSyncClient  *self,
   if (!push (self, store, stats, &settling, error) ||
       (settling && !finish_push_batch (g_steal_pointer (&settling), stats, error)))
     return FALSE;
-  /* Only once nothing is left unsent. */
+  /* Only once nothing is left unsent; from the start, of no epoch. */
   return pm_store_restart_pull (store, error) &&
-         pull (self, store, stats, NULL, error) &&
+         pull (self, store, stats, NULL, 0, NULL, error) &&
          drop_removed_staff (store, stats, error);
 }

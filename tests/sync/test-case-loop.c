@@ -5,7 +5,7 @@
  * it, has the document and plans the hand-over by visit; dispatch finds the
  * hand-over request; the van hands the document over; the office closes the
  * case; 15 days later (a clock the test sets) the van's store no longer
- * holds it, while the server does.
+ * holds it, while the server does. And a push of more than one batch.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -448,6 +448,68 @@ test_dispatch_sees_moved_done_visit (Fixture       *f,
   device_close (&second);
 }
 
+/* @count visits at dispatch, saved at once: queued for the push. */
+static void
+queue_visits (Device *device,
+              guint   count)
+{
+  g_autoptr(GPtrArray) visits = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < count; i++)
+    {
+      g_autofree char *id = pm_clock_ordered_uuid ();
+      g_autofree char *json =
+        g_strdup_printf ("{\"id\":\"%s\",\"citizen_ids\":[\"" CITIZEN "\"],\"location_type\":\"home\","
+                         "\"street\":\"Reilstraße\",\"house_number\":\"40\",\"postcode\":\"06114\","
+                         "\"stadtteil\":\"paulusviertel\",\"lat\":51.495,\"lon\":11.964,\"services\":[\"PA\"],"
+                         "\"status\":\"scheduled\",\"date\":\"2026-12-%02u\"}", id, 1 + i % 28);
+
+      g_ptr_array_add (visits, pm_test_record_from_json (PM_TYPE_VISIT, json));
+    }
+  g_assert_true (pm_store_save_all (device->store, visits, &error));
+  g_assert_no_error (error);
+}
+
+static guint
+n_visits (Device *device)
+{
+  g_autoptr(GPtrArray) visits = pm_store_list (device->store, PM_TYPE_VISIT, NULL);
+
+  return visits->len;
+}
+
+/* The push goes in batches of 500, the next one read while the last is
+ * out: a full batch, a full one with nothing after it, and a short one
+ * each end with everything sent once and nothing left. */
+static void
+test_push_in_batches (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const guint counts[] = { 1001, 500, 499 };
+  Device second = { 0 };
+  guint total = 0;
+
+  capture_case (f);
+  second_desk (f, &second, &f->dispatch);
+  total = n_visits (&second);
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      PmSyncStats stats;
+
+      queue_visits (&f->dispatch, counts[i]);
+      g_assert_cmpint (pm_store_outbox_count (f->dispatch.store, NULL), ==, counts[i]);
+      stats = sync_with_issues (&f->dispatch);
+      g_assert_cmpuint (stats.pushed, ==, counts[i]);
+      g_assert_cmpuint (stats.applied, ==, counts[i]);
+      g_assert_cmpuint (stats.duplicate + stats.conflicts + stats.rejected, ==, 0);
+      total += counts[i];
+      sync_device (&second);
+      g_assert_cmpuint (n_visits (&second), ==, total);
+    }
+  device_close (&second);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -460,5 +522,6 @@ main (int   argc,
               test_locked_case_edit_is_an_addendum, fixture_tear_down);
   g_test_add ("/case-loop/dispatch-sees-moved-done-visit", Fixture, NULL, fixture_set_up,
               test_dispatch_sees_moved_done_visit, fixture_tear_down);
+  g_test_add ("/case-loop/push-in-batches", Fixture, NULL, fixture_set_up, test_push_in_batches, fixture_tear_down);
   return g_test_run ();
 }
