@@ -134,6 +134,11 @@ gboolean  _pm_store_check_referral_consents (sqlite3    *db,
                                              GError    **error);
 
 /* pm-store-sync.c */
+
+/* How many deletion markers a record id has, whatever its kind; an index
+ * (schema 10) answers it. */
+#define _PM_STORE_COUNT_MARKERS "SELECT COUNT(*) FROM deleted_records WHERE record_id = ?"
+
 gboolean  _pm_store_exec_texts     (sqlite3        *db,
                                     const char     *sql,
                                     const char     *what,

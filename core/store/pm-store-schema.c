@@ -118,6 +118,11 @@ static const char * const migrations[] = {
   "INSERT OR IGNORE INTO van_scope (van_id, kind, record_id)"
   "  SELECT v.van_id, 'citizen', p.value FROM visits v, json_each (v.data, '$.citizen_ids') p"
   "  WHERE v.van_id IS NOT NULL AND v.van_id <> '';",
+
+  /* 10: a pushed record is checked against the deletion markers by its id
+   * and the ids it names, whatever their kind: without this index every
+   * pushed entry read all the markers, more with every erasure. */
+  "CREATE INDEX deleted_records_by_record ON deleted_records (record_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PM_STORE_SCHEMA_VERSION);

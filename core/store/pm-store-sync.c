@@ -1939,7 +1939,7 @@ erased_reference (sqlite3   *db,
       g_ptr_array_add (ids, (gpointer) *id);
   for (guint i = 0; i < ids->len; i++)
     {
-      gint64 erased = _pm_store_count_rows (db, "SELECT COUNT(*) FROM deleted_records WHERE record_id = ?",
+      gint64 erased = _pm_store_count_rows (db, _PM_STORE_COUNT_MARKERS,
                                             g_ptr_array_index (ids, i), error);
 
       if (erased != 0)
@@ -1978,7 +1978,7 @@ apply_entry (PmStore     *self,
   if (stored == NULL)
     {
       /* An erasure is final: no edit or copy a device still held brings it back. */
-      gint64 erased = _pm_store_count_rows (db, "SELECT COUNT(*) FROM deleted_records WHERE record_id = ?",
+      gint64 erased = _pm_store_count_rows (db, _PM_STORE_COUNT_MARKERS,
                                             pm_record_get_id (record), error);
 
       if (erased < 0)

@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-#define PM_STORE_SCHEMA_VERSION 9
+#define PM_STORE_SCHEMA_VERSION 10
 
 #define PM_TYPE_STORE (pm_store_get_type ())
 G_DECLARE_FINAL_TYPE (PmStore, pm_store, PM, STORE, GObject)

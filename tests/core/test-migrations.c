@@ -189,6 +189,29 @@ test_columns_match_fields (Fixture       *f,
   sqlite3_close (db);
 }
 
+/* A pushed record is checked against the deletion markers by id: the
+ * lookup must not read every marker (one more with every erasure). */
+static void
+test_markers_found_by_index (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(PmStore) store = pm_test_open_store (f->dir);
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GString) plan = g_string_new (NULL);
+
+  g_clear_object (&store);
+  db = raw_open (f->path);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "EXPLAIN QUERY PLAN " _PM_STORE_COUNT_MARKERS, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s\n", (const char *) sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_nonnull (strstr (plan->str, "USING COVERING INDEX deleted_records_by_record"));
+  g_assert_null (strstr (plan->str, "SCAN"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -207,5 +230,7 @@ main (int    argc,
               test_failed_migration_rolls_back, fixture_tear_down);
   g_test_add ("/migrations/columns-match-fields", Fixture, NULL, fixture_set_up,
               test_columns_match_fields, fixture_tear_down);
+  g_test_add ("/migrations/markers-found-by-index", Fixture, NULL, fixture_set_up,
+              test_markers_found_by_index, fixture_tear_down);
   return g_test_run ();
 }
