@@ -1578,6 +1578,7 @@ static WriteOutcome
 try_write (PmStore     *self,
            sqlite3     *db,
            PmRecord    *record,
+           PmWriteMode  mode,
            const char  *actor_id,
            PmRole       role,
            gint64      *version,
@@ -1587,7 +1588,7 @@ try_write (PmStore     *self,
   GError *local_error = NULL;
   int changes = sqlite3_total_changes (db);
 
-  if (_pm_store_write_record (self, db, record, actor_id, role, PM_WRITE_PUSHED, version, &local_error))
+  if (_pm_store_write_record (self, db, record, actor_id, role, mode, version, &local_error))
     return WRITE_OK;
   /* A full disk or a broken page is not the record's fault: the whole batch
    * fails (500) and is sent again, instead of a rejection kept for good. */
@@ -1784,8 +1785,8 @@ merge_answer (PmStore     *self,
   if (merged == NULL)
     return refusal_answer (uuid, refusal);
   if (n_conflicts < n_changes)
-    switch (try_write (self, db, merged, json_object_get_string_member (entry, "actor_id"), role,
-                       &version, &refusal, error))
+    switch (try_write (self, db, merged, PM_WRITE_PUSHED, json_object_get_string_member (entry, "actor_id"),
+                       role, &version, &refusal, error))
       {
       case WRITE_FAILED:
         return NULL;
@@ -1844,12 +1845,13 @@ office_may_push_visit (PmRecord *record,
 }
 
 /* The answer for an entry whose record exists or not (@stored); NULL only
- * when the database failed. */
+ * when the database failed. @van_id: a field device's van, if it has one. */
 static JsonObject *
 decide_entry (PmStore     *self,
               sqlite3     *db,
               const char  *device_id,
               PmRole       role,
+              const char  *van_id,
               JsonObject  *entry,
               PmRecord    *record,
               PmRecord    *stored,
@@ -1865,15 +1867,10 @@ decide_entry (PmStore     *self,
     return rejection (uuid, "forbidden", "this device's role may not change this kind of record");
   if (role == PM_ROLE_FIELD)
     {
-      GError *local_error = NULL;
-      g_autofree char *van_id = _pm_store_device_van (db, device_id, NULL, &local_error);
-      int allowed = local_error ? -1 : _pm_store_van_may_push (db, device_id, van_id, record, stored, &local_error);
+      int allowed = _pm_store_van_may_push (db, device_id, van_id, record, stored, error);
 
       if (allowed < 0)
-        {
-          g_propagate_error (error, local_error);
-          return NULL;
-        }
+        return NULL;
       if (allowed == 0)
         return rejection (uuid, "forbidden", "a van may change only its own visits, the people on them and what it created");
     }
@@ -1903,8 +1900,8 @@ decide_entry (PmStore     *self,
    * same one (a record written before enrolment may be past version 1). */
   pm_record_set_version (record, json_object_get_int_member_with_default (json_object_get_object_member (entry, "record"),
                                                                            "version", 1));
-  switch (try_write (self, db, record, json_object_get_string_member (entry, "actor_id"), role,
-                     &version, &refusal, error))
+  switch (try_write (self, db, record, PM_WRITE_PUSHED_NEW, json_object_get_string_member (entry, "actor_id"),
+                     role, &version, &refusal, error))
     {
     case WRITE_FAILED:
       return NULL;
@@ -1953,6 +1950,7 @@ apply_entry (PmStore     *self,
              sqlite3     *db,
              const char  *device_id,
              PmRole       role,
+             const char  *van_id,
              JsonObject  *entry,
              GError     **error)
 {
@@ -1991,7 +1989,7 @@ apply_entry (PmStore     *self,
       if (erased > 0)
         return rejection (uuid, "erased", "the data protection desk erased this record; it is not taken again");
     }
-  result = decide_entry (self, db, device_id, role, entry, record, stored, error);
+  result = decide_entry (self, db, device_id, role, van_id, entry, record, stored, error);
   if (result == NULL || stored == NULL || json_object_has_member (result, "server_record"))
     return result;
   /* Refused: the device's row is now ahead of the server's; the server's
@@ -2318,7 +2316,16 @@ push_job (PmStore  *self,
   PushData *push = data;
   g_autoptr(JsonArray) results = json_array_new ();
   guint n = json_array_get_length (push->entries);
+  g_autofree char *van_id = NULL;
+  GError *van_error = NULL;
 
+  /* Read once: within the transaction a device's van stays what it is. */
+  if (push->role == PM_ROLE_FIELD && (van_id = _pm_store_device_van (db, push->device_id, NULL, &van_error)) == NULL &&
+      van_error)
+    {
+      g_propagate_error (error, van_error);
+      return NULL;
+    }
   for (guint i = 0; i < n; i++)
     {
       JsonObject *entry = json_array_get_object_element (push->entries, i);
@@ -2339,7 +2346,7 @@ push_job (PmStore  *self,
           if (answer == NULL)
             {
               _pm_store_set_pushing_device (self, push->device_id);
-              answer = apply_entry (self, db, push->device_id, push->role, entry, error);
+              answer = apply_entry (self, db, push->device_id, push->role, van_id, entry, error);
               _pm_store_set_pushing_device (self, NULL);
             }
           if (answer == NULL ||
