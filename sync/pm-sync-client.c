@@ -18,6 +18,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "pm-json-reader.h"
 #include "pm-store-sync.h"
 #include "pm-sync-client.h"
 
@@ -130,20 +131,22 @@ pm_sync_client_get_server_url (PmSyncClient *self)
   return self->server_url;
 }
 
+/* With the strict reader: json-glib's took a quarter of a device's time
+ * under load, reading its pull pages. */
 static JsonObject *
 parse_object (GBytes  *body,
               GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   gsize size;
   const char *data = g_bytes_get_data (body, &size);
-  JsonNode *root;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
 
-  if (!json_parser_load_from_data (parser, data ? data : "", size, error))
-    return NULL;
-  root = json_parser_get_root (parser);
+  if (data && size)
+    root = pm_json_read (data, size, &local_error);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
+      g_message ("Cannot read the server's answer: %s", local_error ? local_error->message : "not a JSON object");
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The server's answer is not a JSON object"));
       return NULL;
     }

@@ -11,7 +11,7 @@
 #include "config.h"
 
 #include "pm-error.h"
-#include "pm-server-json.h"
+#include "pm-json-reader.h"
 #include "pm-server-push.h"
 #include "pm-store-sync.h"
 
@@ -60,7 +60,7 @@ pm_server_decode_push (const char   *data,
       g_set_error (error, PM_ERROR, PM_ERROR_INVALID, "the body is empty");
       return NULL;
     }
-  root = pm_server_json_parse (data, size, error);
+  root = pm_json_read (data, size, error);
   if (root == NULL)
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (root))

@@ -762,6 +762,7 @@ class FlakyServer(http.server.BaseHTTPRequestHandler):
     requests = 0
     clock_offset = 0
     times = []
+    pull_text = None  # a pull answer's body as it is sent, instead of an empty page
 
     def date_time_string(self, timestamp=None):
         return super().date_time_string(time.time() + FlakyServer.clock_offset)
@@ -778,6 +779,8 @@ class FlakyServer(http.server.BaseHTTPRequestHandler):
         else:
             status, body = 200, {"device_id": "d1", "role": "field", "city": "halle"}
         data = json.dumps(body).encode()
+        if self.path.startswith("/v1/sync/pull") and FlakyServer.pull_text is not None:
+            data = FlakyServer.pull_text.encode()
         self.send_response(status)
         if status == 429:
             self.send_header("Retry-After", "1")
@@ -803,6 +806,7 @@ class RetryTest(unittest.TestCase):
         FlakyServer.clock_offset = 0
         FlakyServer.failure_status = 503
         FlakyServer.times = []
+        FlakyServer.pull_text = None
 
     def tearDown(self):
         self.httpd.shutdown()
@@ -838,6 +842,24 @@ class RetryTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertEqual(FlakyServer.requests, 1)
         self.assertIn("unknown token", r.stderr)
+
+    def test_answer_that_is_not_strict_json_is_refused(self):
+        r = run("--data-dir", self.store, "enrol", "--server", self.url, "--token", "good")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # A second value after the page (json-glib's reader took the first
+        # and dropped the rest), then a page cut short: neither is applied,
+        # and the cursor stays where it was.
+        for text in ('{"changes": [], "cursor": 7, "complete": true}{"cursor": 9}',
+                     '{"changes": [], "cursor": 7, "complete": tr'):
+            FlakyServer.pull_text = text
+            r = run("--data-dir", self.store, "sync")
+            self.assertEqual(r.returncode, 1, r.stdout)
+            self.assertIn("The server's answer is not a JSON object", r.stderr)
+            self.assertIn("the body is not JSON", r.stderr)
+            self.assertIn("Pull cursor: 0\n", run("--data-dir", self.store, "status").stdout)
+        FlakyServer.pull_text = None
+        r = run("--data-dir", self.store, "sync")
+        self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_clock_skew_is_reported(self):
         r = run("--data-dir", self.store, "enrol", "--server", self.url, "--token", "good")

@@ -1,7 +1,9 @@
-/* pm-server-json.c: a strict JSON reader for request bodies
+/* pm-json-reader.c: a strict JSON reader for the server's request bodies
+ * and the client's answers from the server
  *
  * json-glib 1.6 reads a body with GScanner character by character (about
- * 400 instructions a byte, half of a push's cost at the server), and reads
+ * 400 instructions a byte: half of a push's cost at the server, a quarter
+ * of a device's under load, its pull pages), and reads
  * it as JavaScript statements: `{…}{…}` passes, and what follows the first
  * value leaks. This reader takes exactly RFC 8259 JSON, one value and white
  * space around it, and builds the same json-glib nodes. Nesting is bounded,
@@ -10,7 +12,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "pm-server"
+#define G_LOG_DOMAIN "pm-sync"
 
 #include "config.h"
 
@@ -20,7 +22,7 @@
 #include <string.h>
 
 #include "pm-error.h"
-#include "pm-server-json.h"
+#include "pm-json-reader.h"
 
 #define MAX_DEPTH 64
 
@@ -378,7 +380,7 @@ read_value (Reader  *reader,
 }
 
 /**
- * pm_server_json_parse:
+ * pm_json_read:
  * @data: (array length=size): the text, not necessarily NUL-terminated
  *
  * Reads exactly one JSON value (RFC 8259), with nothing but white space
@@ -388,7 +390,7 @@ read_value (Reader  *reader,
  *   where the text went wrong
  */
 JsonNode *
-pm_server_json_parse (const char  *data,
+pm_json_read (const char  *data,
                       gsize        size,
                       GError     **error)
 {

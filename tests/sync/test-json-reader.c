@@ -1,4 +1,4 @@
-/* test-server-json.c: the server's strict reader of request bodies
+/* test-json-reader.c: the strict reader of request bodies and answers
  *
  * What it takes it reads as json-glib does; what RFC 8259 does not allow,
  * or json-glib would take and leak (a value after the first), it refuses
@@ -10,13 +10,13 @@
 #include <string.h>
 
 #include "pm-error.h"
-#include "pm-server-json.h"
+#include "pm-json-reader.h"
 
 static JsonNode *
 parse (const char  *text,
        GError     **error)
 {
-  return pm_server_json_parse (text, strlen (text), error);
+  return pm_json_read (text, strlen (text), error);
 }
 
 static void
@@ -78,7 +78,7 @@ test_refuses_a_nul_byte (void)
 {
   static const char text[] = "{\"a\": \"b\0c\"}";
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = pm_server_json_parse (text, sizeof text - 1, &error);
+  g_autoptr(JsonNode) node = pm_json_read (text, sizeof text - 1, &error);
 
   g_assert_null (node);
   g_assert_error (error, PM_ERROR, PM_ERROR_INVALID);
@@ -123,9 +123,9 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/server-json/reads-as-json-glib", test_reads_as_json_glib);
-  g_test_add_func ("/server-json/refuses-what-json-does-not-allow", test_refuses_what_json_does_not_allow);
-  g_test_add_func ("/server-json/refuses-a-nul-byte", test_refuses_a_nul_byte);
-  g_test_add_func ("/server-json/bounds-nesting", test_bounds_nesting);
+  g_test_add_func ("/json-reader/reads-as-json-glib", test_reads_as_json_glib);
+  g_test_add_func ("/json-reader/refuses-what-json-does-not-allow", test_refuses_what_json_does_not_allow);
+  g_test_add_func ("/json-reader/refuses-a-nul-byte", test_refuses_a_nul_byte);
+  g_test_add_func ("/json-reader/bounds-nesting", test_bounds_nesting);
   return g_test_run ();
 }
