@@ -32,7 +32,19 @@ typedef struct
   const char *end;
   const char *start;
   GString    *text;   /* a string being decoded, reused */
+  /* The member name being read at each depth, reused: json-glib copies
+   * the name it is given, so a copy of our own per member was waste. */
+  GString    *names[MAX_DEPTH + 1];
 } Reader;
+
+static void
+reader_clear (Reader *reader)
+{
+  g_string_free (reader->text, TRUE);
+  for (guint i = 0; i <= MAX_DEPTH; i++)
+    if (reader->names[i])
+      g_string_free (reader->names[i], TRUE);
+}
 
 static gboolean
 fail (Reader      *reader,
@@ -200,8 +212,11 @@ read_number (Reader  *reader,
 {
   const char *start = reader->at;
   gboolean whole = TRUE;
-  g_autofree char *text = NULL;
+  char digits[64];      /* a number's text as strtod needs it, mostly here */
+  g_autofree char *long_text = NULL;
+  char *text;
   char *rest = NULL;
+  gsize length;
 
   if (reader->at < reader->end && *reader->at == '-')
     reader->at++;
@@ -232,7 +247,10 @@ read_number (Reader  *reader,
       while (is_digit (reader))
         reader->at++;
     }
-  text = g_strndup (start, reader->at - start);
+  length = reader->at - start;
+  text = length < sizeof digits ? digits : (long_text = g_malloc (length + 1));
+  memcpy (text, start, length);
+  text[length] = '\0';
   if (whole)
     {
       gint64 value;
@@ -271,7 +289,7 @@ read_object (Reader  *reader,
     }
   while (TRUE)
     {
-      g_autofree char *name = NULL;
+      GString *name;
       JsonNode *value;
 
       skip_space (reader);
@@ -280,7 +298,11 @@ read_object (Reader  *reader,
       reader->at++;
       if (!read_string (reader, error))
         return NULL;
-      name = g_strndup (reader->text->str, reader->text->len);
+      if (reader->names[depth] == NULL)
+        reader->names[depth] = g_string_sized_new (32);
+      name = reader->names[depth];
+      g_string_truncate (name, 0);
+      g_string_append_len (name, reader->text->str, reader->text->len);
       skip_space (reader);
       if (reader->at == reader->end || *reader->at != ':')
         return fail_value (reader, error, "an object member without a colon");
@@ -288,7 +310,7 @@ read_object (Reader  *reader,
       value = read_value (reader, depth, error);
       if (value == NULL)
         return NULL;
-      json_object_set_member (object, name, value);
+      json_object_set_member (object, name->str, value);
       skip_space (reader);
       if (reader->at < reader->end && *reader->at == ',')
         {
@@ -391,23 +413,21 @@ read_value (Reader  *reader,
  */
 JsonNode *
 pm_json_read (const char  *data,
-                      gsize        size,
-                      GError     **error)
+              gsize        size,
+              GError     **error)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-  Reader reader = { data, data + size, data, text };
+  Reader reader = { data, data + size, data, g_string_new (NULL), { NULL } };
   g_autoptr(JsonNode) value = NULL;
 
   g_return_val_if_fail (data != NULL || size == 0, NULL);
 
   value = read_value (&reader, 0, error);
-  if (value == NULL)
-    return NULL;
   skip_space (&reader);
-  if (reader.at != reader.end)
+  if (value && reader.at != reader.end)
     {
       fail (&reader, error, "more after the value");
-      return NULL;
+      g_clear_pointer (&value, json_node_unref);
     }
+  reader_clear (&reader);
   return g_steal_pointer (&value);
 }

@@ -30,6 +30,11 @@ test_reads_as_json_glib (void)
     " \"notes\": \"Hof \\\"hinten\\\" } ]\", \"priority\": 1, \"fee_waived\": false, \"care_grade\": null}}]}",
     "[1, [2, [3, {\"a\": [true, null]}]], \"x\"]",
     "{\"a\": 1, \"a\": 2}",
+    /* Numbers longer than the reader's buffer for their text. */
+    "0.1000000000000000000000000000000000000000000000000000000000000000000000001",
+    "12345678901234567890123456789012345678901234567890123456789012345.5e-60",
+    /* A name read at one depth stays while deeper ones are read. */
+    "{\"outer\": {\"inner\": {\"deepest\": 1}, \"next\": 2}, \"last\": [{\"x\": {}}]}",
     /* As json-glib 1.6 writes U+001F, unescaped. */
     "\"a\x1f" "b\"",
   };
