@@ -1945,6 +1945,9 @@ erased_reference (sqlite3   *db,
   return 0;
 }
 
+/* @prepared: (nullable): the entry's record as read on the request's
+ * thread; NULL where it did not read (the job then reads it, for the
+ * reason to refuse it). */
 static JsonObject *
 apply_entry (PmStore     *self,
              sqlite3     *db,
@@ -1952,6 +1955,7 @@ apply_entry (PmStore     *self,
              PmRole       role,
              const char  *van_id,
              JsonObject  *entry,
+             PmRecord    *prepared,
              GError     **error)
 {
   const char *uuid = json_object_get_string_member (entry, "uuid");
@@ -1966,7 +1970,8 @@ apply_entry (PmStore     *self,
 
   if (type == G_TYPE_INVALID)
     return rejection (uuid, "unknown_kind", "no such record kind");
-  record = pm_record_new_from_json (type, json_object_get_object_member (entry, "record"), &refusal);
+  record = prepared ? g_object_ref (prepared)
+                    : pm_record_new_from_json (type, json_object_get_object_member (entry, "record"), &refusal);
   if (record == NULL)
     return rejection (uuid, "invalid", refusal->message);
   if (g_strcmp0 (pm_record_get_id (record), json_object_get_string_member (entry, "record_id")) != 0)
@@ -2126,6 +2131,7 @@ typedef struct
   guint       protocol;
   JsonArray  *entries;
   GPtrArray  *hashes;    /* of the entries as sent */
+  GPtrArray  *records;   /* (nullable): each entry's record, or NULL */
 } PushData;
 
 /* Protocol 1 sent an edit as the whole record, without `changes`. The
@@ -2346,7 +2352,8 @@ push_job (PmStore  *self,
           if (answer == NULL)
             {
               _pm_store_set_pushing_device (self, push->device_id);
-              answer = apply_entry (self, db, push->device_id, push->role, van_id, entry, error);
+              answer = apply_entry (self, db, push->device_id, push->role, van_id, entry,
+                                    push->records ? g_ptr_array_index (push->records, i) : NULL, error);
               _pm_store_set_pushing_device (self, NULL);
             }
           if (answer == NULL ||
@@ -2373,6 +2380,23 @@ push_job (PmStore  *self,
  * first answer back (as `duplicate` where it was applied). Entries of an
  * older protocol are upgraded first (they may be changed in place).
  */
+static void
+unref_record (gpointer record)
+{
+  if (record)
+    g_object_unref (record);
+}
+
+/* The record an entry carries, or NULL where it does not read as one. */
+static PmRecord *
+read_entry_record (JsonObject *entry)
+{
+  GType type = pm_model_type_for (json_object_get_string_member (entry, "kind"));
+
+  return type == G_TYPE_INVALID ? NULL
+                                : pm_record_new_from_json (type, json_object_get_object_member (entry, "record"), NULL);
+}
+
 JsonArray *
 pm_store_apply_push_protocol (PmStore     *self,
                               const char  *device_id,
@@ -2382,14 +2406,16 @@ pm_store_apply_push_protocol (PmStore     *self,
                               GError     **error)
 {
   g_autoptr(GPtrArray) hashes = NULL;
+  g_autoptr(GPtrArray) records = NULL;
   PushData push = { device_id, role, protocol, entries };
   guint n;
 
   g_return_val_if_fail (device_id != NULL && entries != NULL, NULL);
   g_return_val_if_fail (protocol >= PM_SYNC_PROTOCOL_OLDEST && protocol <= PM_SYNC_PROTOCOL, NULL);
 
-  /* Checked and hashed on the caller's thread: the store's one thread is
-   * what every device's push waits for. */
+  /* Checked, hashed and read into records on the caller's thread: the
+   * store's one thread is what every device's push waits for. Entries of
+   * an older protocol are upgraded there first, so they are read there. */
   n = json_array_get_length (entries);
   if (n > MAX_PUSH_ENTRIES)
     {
@@ -2397,13 +2423,18 @@ pm_store_apply_push_protocol (PmStore     *self,
       return NULL;
     }
   hashes = g_ptr_array_new_full (n, g_free);
+  if (protocol == PM_SYNC_PROTOCOL)
+    records = g_ptr_array_new_full (n, unref_record);
   for (guint i = 0; i < n; i++)
     {
       if (!check_entry (json_array_get_element (entries, i), i, protocol, error))
         return NULL;
       g_ptr_array_add (hashes, entry_hash (json_array_get_object_element (entries, i)));
+      if (records)
+        g_ptr_array_add (records, read_entry_record (json_array_get_object_element (entries, i)));
     }
   push.hashes = hashes;
+  push.records = records;
   return _pm_store_run_sync_full (self, push_job, &push, PM_STORE_JOB_SHARED, (GDestroyNotify) json_array_unref, error);
 }
 
