@@ -2717,8 +2717,10 @@ append_change (GString     *text,
 /* The device's own latest push (?4 the device) is left out: it holds that
  * version already (and the answer to it, for a sync issue). Only a
  * deletion goes back to it. A push of 1,000 changes used to be followed
- * by two pages of nothing but them. */
-#define NOT_ECHO " AND (c.device_id IS NOT ?4 OR d.deleted_for IS NOT NULL)"
+ * by two pages of nothing but them. The test names c only, so SQLite
+ * leaves the device's own rows before it joins the others to them. */
+#define NOT_ECHO " AND (c.device_id IS NOT ?4 OR EXISTS (SELECT 1 FROM deleted_records gone" \
+  " WHERE gone.kind = c.kind AND gone.record_id = c.record_id))"
 /* ?1 the cursor, ?2 the page's size */
 #define ALL_CHANGES CHANGE_COLUMNS " WHERE c.seq > ?1" NOT_ECHO " ORDER BY c.seq LIMIT ?2"
 /* A van's share only (?3 its van, ?4 the device), found through the
