@@ -136,6 +136,13 @@ gboolean  _pm_store_check_referral_consents (sqlite3    *db,
                                              const char *old_data,
                                              GError    **error);
 
+/* pm-store-checkpointer.c */
+typedef struct _PmStoreCheckpointer PmStoreCheckpointer;
+
+PmStoreCheckpointer *_pm_store_checkpointer_new  (sqlite3             *writer,
+                                                  sqlite3             *db);
+void                 _pm_store_checkpointer_free (PmStoreCheckpointer *self);
+
 /* pm-store-sync.c */
 
 /* How many deletion markers a record id has, whatever its kind; an index

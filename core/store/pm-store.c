@@ -35,6 +35,7 @@ struct _PmStore
   GMutex        queue_lock; /* a job is queued only before the quit job */
   gboolean      closing;
   sqlite3      *db;       /* touched by the worker only */
+  PmStoreCheckpointer *checkpointer; /* worker only */
 
   GMutex        actor_lock;
   char         *actor_id;
@@ -247,6 +248,7 @@ static void
 close_database (PmStore *self)
 {
   g_private_replace (&statement_cache, NULL);
+  g_clear_pointer (&self->checkpointer, _pm_store_checkpointer_free);
   g_clear_pointer (&self->db, sqlite3_close);
 }
 
@@ -533,6 +535,20 @@ out:
   return ok;
 }
 
+/* Without a second connection SQLite checkpoints in the commits, as it
+ * would anyway: slower commits, nothing else lost. */
+static void
+start_checkpointer (PmStore *self)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *second = pm_crypt_open (self->path, self->keys, PM_CRYPT_JOURNAL_WAL, &error);
+
+  if (second)
+    self->checkpointer = _pm_store_checkpointer_new (self->db, second);
+  else
+    g_warning ("The store's WAL is checkpointed in its commits: %s", error->message);
+}
+
 static gpointer
 open_job (PmStore  *self,
           sqlite3  *unused,
@@ -562,6 +578,7 @@ open_job (PmStore  *self,
     }
   if (!_pm_store_exec (db, "COMMIT", error))
     goto fail;
+  start_checkpointer (self);
   return self;
 
 fail:
