@@ -17,7 +17,9 @@
 
 #include "pm-store-private.h"
 
-/* SQLite's own threshold, for the thread; 16 times that for the commit. */
+/* SQLite's own threshold, for the thread: a checkpoint per 1,000 pages
+ * written since the last (a hot page copied once for them, as SQLite
+ * would); 16 times that for the commit. */
 #define CHECKPOINT_PAGES 1000
 #define CHECKPOINT_PAGES_AT_COMMIT (16 * CHECKPOINT_PAGES)
 
@@ -30,6 +32,7 @@ struct _PmStoreCheckpointer
   GCond     cond;
   gboolean  wanted;
   gboolean  quit;
+  int       copied;     /* the WAL's pages the last checkpoint copied */
 };
 
 /* Called by SQLite after each commit of the writer, on the worker. */
@@ -43,11 +46,17 @@ wal_committed (gpointer     data,
 
   if (pages >= CHECKPOINT_PAGES_AT_COMMIT)
     sqlite3_wal_checkpoint_v2 (writer, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-  else if (pages >= CHECKPOINT_PAGES)
+  else
     {
       g_mutex_lock (&self->lock);
-      self->wanted = TRUE;
-      g_cond_signal (&self->cond);
+      /* Fewer pages than copied: the WAL started over from its beginning. */
+      if (pages < self->copied)
+        self->copied = 0;
+      if (pages - self->copied >= CHECKPOINT_PAGES)
+        {
+          self->wanted = TRUE;
+          g_cond_signal (&self->cond);
+        }
       g_mutex_unlock (&self->lock);
     }
   return SQLITE_OK;
@@ -61,6 +70,7 @@ checkpoint_main (gpointer data)
   g_mutex_lock (&self->lock);
   while (TRUE)
     {
+      int copied = 0;
       int rc;
 
       while (!self->wanted && !self->quit)
@@ -71,10 +81,11 @@ checkpoint_main (gpointer data)
       g_mutex_unlock (&self->lock);
       /* PASSIVE: it copies what no reader still needs and never waits;
        * the next commit past the threshold asks again. */
-      rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, &copied);
       if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         g_warning ("A checkpoint of the store's WAL failed: %s", sqlite3_errmsg (self->db));
       g_mutex_lock (&self->lock);
+      self->copied = MAX (copied, 0);
     }
   g_mutex_unlock (&self->lock);
   return NULL;
