@@ -416,11 +416,12 @@ pm_json_read (const char  *data,
               gsize        size,
               GError     **error)
 {
-  Reader reader = { data, data + size, data, g_string_new (NULL), { NULL } };
+  Reader reader = { data, data + size, data, NULL, { NULL } };
   g_autoptr(JsonNode) value = NULL;
 
   g_return_val_if_fail (data != NULL || size == 0, NULL);
 
+  reader.text = g_string_new (NULL);
   value = read_value (&reader, 0, error);
   skip_space (&reader);
   if (value && reader.at != reader.end)

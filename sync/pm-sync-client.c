@@ -146,7 +146,9 @@ parse_object (GBytes  *body,
     root = pm_json_read (data, size, &local_error);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_message ("Cannot read the server's answer: %s", local_error ? local_error->message : "not a JSON object");
+      /* An error body (a proxy's page) is read only for a reason it may give. */
+      if (error)
+        g_message ("Cannot read the server's answer: %s", local_error ? local_error->message : "not a JSON object");
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The server's answer is not a JSON object"));
       return NULL;
     }

@@ -165,9 +165,11 @@ open_connection (const char   *path,
 
   pm_crypt_full_path (path, full, sizeof full);
   pm_crypt_vfs_offer_keys (full, keys);
-  /* A connection is only ever used by the thread that owns it (the
-   * store's worker, a backup's copy): SQLite need not lock it for every
-   * call, which showed in the server's profile. */
+  /* A connection is only ever used by one thread at a time (the store's
+   * worker, a backup's copy; the store's checkpoint connection is opened
+   * and closed by the worker and used by its own thread in between, which
+   * the thread's start and join keep apart): SQLite need not lock it for
+   * every call, which showed in the server's profile. */
   rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, PM_CRYPT_VFS_NAME);
   pm_crypt_vfs_withdraw_keys (full);
   if (rc != SQLITE_OK)

@@ -4,9 +4,9 @@
  * past 1,000 pages, so that commit takes several times as long (8 of the
  * 13 ms of a push batch's commit at the server). Here the commit only
  * wakes a thread, which checkpoints on a connection of its own while the
- * store's worker goes on. Only when the WAL runs far ahead (a checkpoint
- * that keeps losing to the writer) does the commit checkpoint itself,
- * so the WAL stays bounded.
+ * store's worker goes on. Only when the thread falls far behind (16,000
+ * pages written since what it copied last) does the commit checkpoint
+ * itself, so the WAL stays bounded.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -43,20 +43,25 @@ wal_committed (gpointer     data,
                int          pages)
 {
   PmStoreCheckpointer *self = data;
+  int behind;
+  int copied = 0;
 
-  if (pages >= CHECKPOINT_PAGES_AT_COMMIT)
-    sqlite3_wal_checkpoint_v2 (writer, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-  else
+  g_mutex_lock (&self->lock);
+  /* Fewer pages than copied: the WAL started over from its beginning. */
+  if (pages < self->copied)
+    self->copied = 0;
+  behind = pages - self->copied;
+  if (behind >= CHECKPOINT_PAGES && behind < CHECKPOINT_PAGES_AT_COMMIT)
+    {
+      self->wanted = TRUE;
+      g_cond_signal (&self->cond);
+    }
+  g_mutex_unlock (&self->lock);
+  if (behind >= CHECKPOINT_PAGES_AT_COMMIT &&
+      sqlite3_wal_checkpoint_v2 (writer, name, SQLITE_CHECKPOINT_PASSIVE, NULL, &copied) == SQLITE_OK)
     {
       g_mutex_lock (&self->lock);
-      /* Fewer pages than copied: the WAL started over from its beginning. */
-      if (pages < self->copied)
-        self->copied = 0;
-      if (pages - self->copied >= CHECKPOINT_PAGES)
-        {
-          self->wanted = TRUE;
-          g_cond_signal (&self->cond);
-        }
+      self->copied = MAX (copied, self->copied);
       g_mutex_unlock (&self->lock);
     }
   return SQLITE_OK;

@@ -74,16 +74,13 @@ gboolean _pm_store_assign_receipt (sqlite3        *db,
 
 /* LOCAL: a person's edit here (queued for the server once enrolled);
  * PUSHED: a device's edit applied at the server (checked like a local one,
- * never queued); PUSHED_NEW: PUSHED for a record the caller found the
- * server does not hold, in the same transaction (not looked up again);
- * REMOTE: the server's row taken as it is (no checks, no audit);
+ * never queued); REMOTE: the server's row taken as it is (no checks, no audit);
  * PULLED: REMOTE for a row of a pull page, which leaves a stored row of a
  * higher version as it is. */
 typedef enum
 {
   PM_WRITE_LOCAL,
   PM_WRITE_PUSHED,
-  PM_WRITE_PUSHED_NEW,
   PM_WRITE_REMOTE,
   PM_WRITE_PULLED,
 } PmWriteMode;

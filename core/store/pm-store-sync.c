@@ -1578,7 +1578,6 @@ static WriteOutcome
 try_write (PmStore     *self,
            sqlite3     *db,
            PmRecord    *record,
-           PmWriteMode  mode,
            const char  *actor_id,
            PmRole       role,
            gint64      *version,
@@ -1588,7 +1587,7 @@ try_write (PmStore     *self,
   GError *local_error = NULL;
   int changes = sqlite3_total_changes (db);
 
-  if (_pm_store_write_record (self, db, record, actor_id, role, mode, version, &local_error))
+  if (_pm_store_write_record (self, db, record, actor_id, role, PM_WRITE_PUSHED, version, &local_error))
     return WRITE_OK;
   /* A full disk or a broken page is not the record's fault: the whole batch
    * fails (500) and is sent again, instead of a rejection kept for good. */
@@ -1785,8 +1784,8 @@ merge_answer (PmStore     *self,
   if (merged == NULL)
     return refusal_answer (uuid, refusal);
   if (n_conflicts < n_changes)
-    switch (try_write (self, db, merged, PM_WRITE_PUSHED, json_object_get_string_member (entry, "actor_id"),
-                       role, &version, &refusal, error))
+    switch (try_write (self, db, merged, json_object_get_string_member (entry, "actor_id"), role,
+                       &version, &refusal, error))
       {
       case WRITE_FAILED:
         return NULL;
@@ -1900,8 +1899,8 @@ decide_entry (PmStore     *self,
    * same one (a record written before enrolment may be past version 1). */
   pm_record_set_version (record, json_object_get_int_member_with_default (json_object_get_object_member (entry, "record"),
                                                                            "version", 1));
-  switch (try_write (self, db, record, PM_WRITE_PUSHED_NEW, json_object_get_string_member (entry, "actor_id"),
-                     role, &version, &refusal, error))
+  switch (try_write (self, db, record, json_object_get_string_member (entry, "actor_id"), role,
+                     &version, &refusal, error))
     {
     case WRITE_FAILED:
       return NULL;
@@ -2369,17 +2368,6 @@ push_job (PmStore  *self,
   return audit_push (db, push, results, error) ? g_steal_pointer (&results) : NULL;
 }
 
-/**
- * pm_store_apply_push_protocol:
- * @protocol: the push protocol the batch was sent in, from
- *   %PM_SYNC_PROTOCOL_OLDEST to %PM_SYNC_PROTOCOL
- *
- * Applies a device's batch in one transaction, in the device's order, and
- * returns one answer per entry. A malformed batch is refused as a whole
- * (PM_ERROR_INVALID) with nothing stored. The same UUID sent again gets the
- * first answer back (as `duplicate` where it was applied). Entries of an
- * older protocol are upgraded first (they may be changed in place).
- */
 static void
 unref_record (gpointer record)
 {
@@ -2397,6 +2385,17 @@ read_entry_record (JsonObject *entry)
                                 : pm_record_new_from_json (type, json_object_get_object_member (entry, "record"), NULL);
 }
 
+/**
+ * pm_store_apply_push_protocol:
+ * @protocol: the push protocol the batch was sent in, from
+ *   %PM_SYNC_PROTOCOL_OLDEST to %PM_SYNC_PROTOCOL
+ *
+ * Applies a device's batch in one transaction, in the device's order, and
+ * returns one answer per entry. A malformed batch is refused as a whole
+ * (PM_ERROR_INVALID) with nothing stored. The same UUID sent again gets the
+ * first answer back (as `duplicate` where it was applied). Entries of an
+ * older protocol are upgraded first (they may be changed in place).
+ */
 JsonArray *
 pm_store_apply_push_protocol (PmStore     *self,
                               const char  *device_id,

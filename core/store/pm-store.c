@@ -1094,7 +1094,6 @@ write_record (PmStore     *self,
   g_autoptr(PmAuditEntry) audit = NULL;
   sqlite3_stmt *stmt = NULL;
   gboolean remote = mode == PM_WRITE_REMOTE || mode == PM_WRITE_PULLED;
-  gboolean pushed = mode == PM_WRITE_PUSHED || mode == PM_WRITE_PUSHED_NEW;
   gboolean exists = FALSE;
   gboolean ok = FALSE;
   gint64 stored_version = 0;
@@ -1103,7 +1102,7 @@ write_record (PmStore     *self,
   if (!remote && !pm_record_validate (record, error))
     return FALSE;
 
-  if (made_at == NULL && mode != PM_WRITE_PUSHED_NEW)
+  if (made_at == NULL)
     {
       /* The server's rows are taken as they come: their stored data is
        * not compared with anything. */
@@ -1191,7 +1190,7 @@ sql_error:
   if (!ok || PM_IS_AUDIT_ENTRY (record) || remote)
     return ok;
   if (!write_audit_entry (self, db, audit, error) ||
-      !_pm_store_log_change (db, record, pushed ? self->pushing_device : NULL, error))
+      !_pm_store_log_change (db, record, mode == PM_WRITE_PUSHED ? self->pushing_device : NULL, error))
     return FALSE;
   if (mode == PM_WRITE_LOCAL && self->enrolled)
     return _pm_store_queue_outbox (db, record, exists ? stored_version : 0, stamp->version,
