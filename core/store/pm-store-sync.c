@@ -64,6 +64,7 @@ object_from_string (const char *text)
   return node && JSON_NODE_HOLDS_OBJECT (node) ? json_object_ref (json_node_get_object (node)) : NULL;
 }
 
+/* Runs without an escape are copied whole, as in pm-store.c. */
 static void
 append_json_string (GString    *text,
                     const char *value)
@@ -71,6 +72,13 @@ append_json_string (GString    *text,
   g_string_append_c (text, '"');
   for (const char *c = value; *c; c++)
     {
+      const char *run = c;
+
+      while (*c && *c != '"' && *c != '\\' && (guchar) *c >= 0x20)
+        c++;
+      g_string_append_len (text, run, c - run);
+      if (*c == '\0')
+        break;
       if (*c == '"' || *c == '\\')
         g_string_append_c (text, '\\');
       if ((guchar) *c < 0x20)
