@@ -3,9 +3,8 @@
  *
  * json-glib 1.6 reads a body with GScanner character by character (about
  * 400 instructions a byte: half of a push's cost at the server, a quarter
- * of a device's under load, its pull pages), and reads
- * it as JavaScript statements: `{…}{…}` passes, and what follows the first
- * value leaks. This reader takes exactly RFC 8259 JSON, one value and white
+ * of a device's under load, its pull pages), and reads it as JavaScript
+ * statements: `{…}{…}` passes, and what follows the first value leaks. This reader takes exactly RFC 8259 JSON, one value and white
  * space around it, and builds the same json-glib nodes. Nesting is bounded,
  * so no body can exhaust the stack.
  *

@@ -719,9 +719,9 @@ finish_pull_page (PullPage     *page,
  * one transaction, in order), the request for page N+1 is already out, so
  * the server's encoding and this device's writing overlap. A failure stops
  * the pull with nothing after the failed page applied; page N's own failure
- * counts before anything the request for N+1 met. */
-/* From @cursor and @epoch, the store's as the sync began: read before the
- * push, they cost no wait for the push's last answers being stored. */
+ * counts before anything the request for N+1 met. It starts from @cursor
+ * and @epoch, the store's as the sync began: read before the push, they
+ * cost no wait for the push's last answers being stored. */
 static gboolean
 pull (PmSyncClient  *self,
       PmStore       *store,

@@ -373,7 +373,6 @@ serve_in_thread (gpointer data,
   Request *request = g_task_get_task_data (task);
   g_autoptr(JsonObject) device = authenticate (request->storage, request->authorization, request->path,
                                                &request->answer);
-
   g_autoptr(JsonArray) spent = NULL;
 
   if (device)
