@@ -114,8 +114,12 @@ class BackupTest(ServerClient, unittest.TestCase):
         backup = os.path.join(self.dir, "server.backup")
         writer = Writer(self, token)
         writer.start()
+        pushed_meanwhile = 0
         try:
             # Backups while the server takes pushes; the last one counts.
+            # A backup can be over between two pushes, so pushes are asked
+            # for during any of them: a backup that held pushes up would
+            # show none during all four.
             for _ in range(BACKUPS):
                 while len(writer.acknowledged) < 200 and writer.is_alive():
                     time.sleep(0.01)
@@ -123,7 +127,8 @@ class BackupTest(ServerClient, unittest.TestCase):
                 started = time.monotonic()
                 self.admin(self.data, "backup", backup)
                 finished = time.monotonic()
-                self.assertGreater(len(writer.acknowledged), count_before, "no push while the backup ran")
+                pushed_meanwhile += len(writer.acknowledged) - count_before
+            self.assertGreater(pushed_meanwhile, 0, "no push while any backup ran")
         finally:
             writer.stopping.set()
             writer.join(timeout=20)
